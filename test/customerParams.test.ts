@@ -1,0 +1,202 @@
+import {
+	COUPON_API_VERSION,
+	FieldError,
+	toCustomerCreateRequest,
+	toCustomerUpdatePlan,
+	type CustomerInput,
+} from '../nodes/StripeCustomer/customerParams';
+import { TAX_ID_TYPES } from '../nodes/StripeCustomer/taxIdTypes';
+
+// The pure mapping: one item's values -> the Stripe create request. Errors must name the field.
+
+describe('toCustomerCreateRequest: values become Stripe parameters', () => {
+	const cases: Array<[string, CustomerInput, object, string?]> = [
+		['nothing given sends nothing', {}, {}],
+		['empty strings are not sent', { name: '', email: '  ', additionalFields: { coupon: '' } }, {}],
+		[
+			'name, email, phone, description',
+			{ name: ' Ada ', email: 'ada@example.com', phone: 12345, description: 'VIP' },
+			{ name: 'Ada', email: 'ada@example.com', phone: '12345', description: 'VIP' },
+		],
+		['negative balance is a credit', { additionalFields: { balance: -500 } }, { balance: -500 }],
+		['balance from an expression string', { additionalFields: { balance: '250' } }, { balance: 250 }],
+		['balance 0 is sent when the field is added', { additionalFields: { balance: 0 } }, { balance: 0 }],
+		[
+			'business VAT ID defaults to eu_vat; several tax IDs',
+			{ additionalFields: { taxIds: { taxId: [{ value: 'DE123456789' }, { type: 'gb_vat', value: 'GB123' }] } } },
+			{ tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }, { type: 'gb_vat', value: 'GB123' }] },
+		],
+		['source ID', { additionalFields: { source: 'tok_visa' } }, { source: 'tok_visa' }],
+		['default source as a token is the source', { additionalFields: { defaultSource: 'tok_visa' } }, { source: 'tok_visa' }],
+		[
+			'default source equal to Source ID is sent once',
+			{ additionalFields: { source: 'src_1', defaultSource: 'src_1' } },
+			{ source: 'src_1' },
+		],
+		[
+			'default source as a payment method',
+			{ additionalFields: { defaultSource: 'pm_card_visa' } },
+			{ payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } },
+		],
+		[
+			'shipping takes the customer name when no recipient name',
+			{ name: 'Ada', shipping: { line1: '1 Main St', line2: 'Apt 2', city: 'Berlin', state: 'BE', postalCode: '10115', country: 'de' } },
+			{
+				name: 'Ada',
+				shipping: {
+					name: 'Ada',
+					address: { line1: '1 Main St', line2: 'Apt 2', city: 'Berlin', state: 'BE', postal_code: '10115', country: 'DE' },
+				},
+			},
+		],
+		[
+			'shipping recipient name and phone',
+			{ shipping: { recipientName: 'Bob', recipientPhone: '+49 1', city: 'Paris' } },
+			{ shipping: { name: 'Bob', phone: '+49 1', address: { city: 'Paris' } } },
+		],
+		[
+			'billing address',
+			{ address: { line1: 'a', postalCode: '1', country: 'US' } },
+			{ address: { line1: 'a', postal_code: '1', country: 'US' } },
+		],
+		[
+			'coupon is sent with the acacia version',
+			{ additionalFields: { coupon: 'SUMMER' } },
+			{ coupon: 'SUMMER' },
+			COUPON_API_VERSION,
+		],
+		[
+			'promotion code too',
+			{ additionalFields: { promotionCode: 'promo_1' } },
+			{ promotion_code: 'promo_1' },
+			COUPON_API_VERSION,
+		],
+		[
+			'metadata',
+			{ additionalFields: { metadata: { entry: [{ key: 'plan', value: 'pro' }, { key: 'n', value: 3 as unknown as string }] } } },
+			{ metadata: { plan: 'pro', n: '3' } },
+		],
+		[
+			'business and individual name',
+			{ additionalFields: { businessName: 'ACME', individualName: 'Ada L' } },
+			{ business_name: 'ACME', individual_name: 'Ada L' },
+		],
+		['preferred locales from a comma list', { additionalFields: { preferredLocales: 'de, en,' } }, { preferred_locales: ['de', 'en'] }],
+		['preferred locales from an array', { additionalFields: { preferredLocales: ['fr'] } }, { preferred_locales: ['fr'] }],
+		['tax exempt', { additionalFields: { taxExempt: 'reverse' } }, { tax_exempt: 'reverse' }],
+		[
+			'tax IP and location validation',
+			{ additionalFields: { taxIpAddress: '1.2.3.4', taxValidateLocation: 'immediately' } },
+			{ tax: { ip_address: '1.2.3.4', validate_location: 'immediately' } },
+		],
+		['invoice prefix', { additionalFields: { invoicePrefix: 'ACME1' } }, { invoice_prefix: 'ACME1' }],
+		[
+			'invoice settings',
+			{
+				additionalFields: {
+					invoiceSettings: {
+						customFields: { field: [{ name: 'PO', value: '42' }] },
+						defaultPaymentMethod: 'pm_1',
+						footer: 'Thanks',
+						amountTaxDisplay: 'include_inclusive_tax',
+						template: 'inrtem_1',
+					},
+				},
+			},
+			{
+				invoice_settings: {
+					custom_fields: [{ name: 'PO', value: '42' }],
+					default_payment_method: 'pm_1',
+					footer: 'Thanks',
+					rendering_options: { amount_tax_display: 'include_inclusive_tax', template: 'inrtem_1' },
+				},
+			},
+		],
+		['next invoice sequence', { additionalFields: { nextInvoiceSequence: 7 } }, { next_invoice_sequence: 7 }],
+		['payment method', { additionalFields: { paymentMethod: 'pm_2' } }, { payment_method: 'pm_2' }],
+		[
+			'cash balance reconciliation',
+			{ additionalFields: { cashBalanceReconciliationMode: 'manual' } },
+			{ cash_balance: { settings: { reconciliation_mode: 'manual' } } },
+		],
+		['test clock', { additionalFields: { testClock: 'clock_1' } }, { test_clock: 'clock_1' }],
+	];
+
+	test.each(cases.map(([title, input, params, apiVersion]) => ({ title, input, params, apiVersion })))(
+		'$title',
+		({ input, params, apiVersion }) => {
+		const request = toCustomerCreateRequest(input);
+		expect(request.params).toEqual(params);
+		expect(request.apiVersion).toBe(apiVersion);
+	},
+	);
+});
+
+describe('toCustomerCreateRequest: bad values are refused with the field named', () => {
+	const cases: Array<[string, CustomerInput, string, RegExp]> = [
+		['fractional balance', { additionalFields: { balance: 12.5 } }, 'Account Balance (Cents)', /whole number of cents.*12\.5/],
+		['text balance', { additionalFields: { balance: 'ten' } }, 'Account Balance (Cents)', /"ten"/],
+		[
+			'source and a different default source',
+			{ additionalFields: { source: 'tok_a', defaultSource: 'tok_b' } },
+			'Default Source',
+			/one source on create/,
+		],
+		[
+			'payment method and a different pm default source',
+			{ additionalFields: { paymentMethod: 'pm_a', defaultSource: 'pm_b' } },
+			'Default Source',
+			/one payment method/,
+		],
+		['shipping with no name at all', { shipping: { line1: 'x' } }, 'Shipping → Recipient Name', /recipient name/],
+		['shipping without an address', { name: 'A', shipping: { recipientName: 'B' } }, 'Shipping', /address/],
+		['country not two letters', { address: { country: 'Germany' } }, 'Billing Address → Country', /two-letter/],
+		['unknown tax ID type', { additionalFields: { taxIds: { taxId: [{ type: 'xx_vat', value: '1' }] } } }, 'Business VAT IDs / Tax IDs #1 → Type', /one of/],
+		['email over 512 characters', { email: `${'a'.repeat(510)}@b.c` }, 'Email', /512/],
+		['not an email', { email: 'ada at example' }, 'Email', /not an email/],
+		['lower-case invoice prefix', { additionalFields: { invoicePrefix: 'acme' } }, 'Invoice Prefix', /uppercase/],
+		['metadata key with a bracket', { additionalFields: { metadata: { entry: [{ key: 'a[b]', value: '1' }] } } }, 'Metadata → "a[b]"', /\[ or \]/],
+		['metadata value over 500', { additionalFields: { metadata: { entry: [{ key: 'k', value: 'v'.repeat(501) }] } } }, 'Metadata → "k"', /500/],
+		['business name over 150', { additionalFields: { businessName: 'b'.repeat(151) } }, 'Business Name', /150/],
+		[
+			'five invoice custom fields',
+			{ additionalFields: { invoiceSettings: { customFields: { field: Array.from({ length: 5 }, (_, i) => ({ name: `n${i}`, value: 'v' })) } } } },
+			'Invoice Settings → Custom Fields',
+			/at most 4/,
+		],
+		['tax exempt not an option', { additionalFields: { taxExempt: 'yes' } }, 'Tax Exempt', /none, exempt, reverse/],
+		['next invoice sequence 0', { additionalFields: { nextInvoiceSequence: 0 } }, 'Next Invoice Sequence', /1 or more/],
+	];
+
+	test.each(cases)('%s', (_title, input, field, message) => {
+		let thrown: unknown;
+		try {
+			toCustomerCreateRequest(input);
+		} catch (error) {
+			thrown = error;
+		}
+		expect(thrown).toBeInstanceOf(FieldError);
+		expect((thrown as FieldError).field).toBe(field);
+		expect((thrown as FieldError).message).toMatch(message);
+	});
+});
+
+describe('toCustomerUpdatePlan', () => {
+	test('tax IDs and the payment method leave the update body; test clock cannot be set on update', () => {
+		const { params } = toCustomerCreateRequest({
+			name: 'Ada',
+			additionalFields: { taxIds: { taxId: [{ value: 'DE1' }] }, defaultSource: 'pm_9' },
+		});
+		expect(toCustomerUpdatePlan(params)).toEqual({
+			params: { name: 'Ada', invoice_settings: { default_payment_method: 'pm_9' } },
+			taxIds: [{ type: 'eu_vat', value: 'DE1' }],
+			paymentMethod: 'pm_9',
+		});
+		expect(() => toCustomerUpdatePlan({ test_clock: 'clock_1' })).toThrow(/Test Clock/);
+	});
+});
+
+test('every tax ID type of the SDK is offered', () => {
+	expect(TAX_ID_TYPES).toHaveLength(135);
+	expect(TAX_ID_TYPES).toContain('eu_vat');
+});

@@ -1,0 +1,289 @@
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	createRunExecutionData,
+	ICredentialsHelper,
+	NodeConnectionTypes,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IVersionedNodeType,
+	type IWorkflowExecuteAdditionalData,
+	type NodeParameterValueType,
+} from 'n8n-workflow';
+import { randomUUID } from 'crypto';
+
+import { StripeCustomer } from '../../nodes/StripeCustomer/StripeCustomer.node';
+import { StripeCustomerApi } from '../../credentials/StripeCustomerApi.credentials';
+
+// Runs a real workflow through n8n-core's WorkflowExecute, as n8n does, without the n8n server:
+// Manual Trigger -> Input (emits the given items) -> Stripe Customer -> After (evaluates expressions per item).
+
+/** Starts the workflow, like n8n's Manual Trigger: passes the item it is started with. */
+class ManualTrigger implements INodeType {
+	description = {
+		displayName: 'Manual Trigger',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: 'Starts the workflow',
+		defaults: { name: 'Manual Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
+/** Emits the items held in its `items` parameter (what a Code node returning an array would do). */
+class InputItems implements INodeType {
+	description = {
+		displayName: 'Input Items',
+		name: 'inputItems',
+		group: ['transform'],
+		version: 1,
+		description: 'Emits fixed items',
+		defaults: { name: 'Input' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
+		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
+		return [items.map((json) => ({ json }))];
+	}
+}
+
+/** Evaluates its `fields` expressions for every incoming item, like a Set node; used to check pairing downstream. */
+class SetFields implements INodeType {
+	description = {
+		displayName: 'Set Fields',
+		name: 'setFields',
+		group: ['transform'],
+		version: 1,
+		description: 'Evaluates expressions per item',
+		defaults: { name: 'After' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Fields', name: 'fields', type: 'json', default: '{}' }],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [
+			this.getInputData().map((item, index) => ({
+				json: { ...item.json, ...(this.getNodeParameter('fields', index) as IDataObject) },
+				pairedItem: { item: index },
+			})),
+		];
+	}
+}
+
+const nodeTypesByName: Record<string, INodeType> = {
+	'test.manualTrigger': new ManualTrigger(),
+	'test.inputItems': new InputItems(),
+	'test.setFields': new SetFields(),
+	'n8n-nodes-stripe-customer.stripeCustomer': new StripeCustomer(),
+};
+
+const nodeTypes: INodeTypes = {
+	getByName: (type: string) => nodeTypesByName[type] as INodeType | IVersionedNodeType,
+	getByNameAndVersion: (type: string) => nodeTypesByName[type],
+	getKnownTypes: () => ({}),
+};
+
+const credentialTypes = { stripeCustomerApi: new StripeCustomerApi() };
+
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly byType: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+	getParentTypes() {
+		return [];
+	}
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, request: never) {
+		const type = credentialTypes[typeName as keyof typeof credentialTypes];
+		return type ? type.authenticate(credentials, request) : request;
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	getCredentialsProperties() {
+		return [];
+	}
+	async getDecrypted(_data: unknown, _details: unknown, type: string) {
+		const credentials = this.byType[type];
+		if (!credentials) throw new Error(`no test credentials of type ${type}`);
+		return credentials;
+	}
+	async getCredentials(): Promise<never> {
+		throw new Error('not used');
+	}
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	getOAuth2Options() {
+		return undefined;
+	}
+	isCredentialUsableByNode() {
+		return true;
+	}
+}
+
+export interface StripeNodeSettings {
+	parameters: Record<string, NodeParameterValueType>;
+	/** n8n's node settings: continue-on-fail and Retry On Fail. */
+	onError?: INode['onError'];
+	retryOnFail?: boolean;
+	maxTries?: number;
+	waitBetweenTries?: number;
+}
+
+export interface RunOptions {
+	items: IDataObject[];
+	node: StripeNodeSettings;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	/** Expressions evaluated per item by a node after Stripe Customer, e.g. `={{ $('Input').item.json.email }}`. */
+	after?: Record<string, string>;
+	executionId?: string;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** The Stripe Customer node's output items (json + pairedItem), or undefined when it failed. */
+	output?: INodeExecutionData[];
+	/** The node's error as n8n recorded it. */
+	error?: { message: string; description?: string | null; name?: string; context?: IDataObject };
+	after?: INodeExecutionData[];
+	/** Every try of the Stripe node (Retry On Fail re-runs it in the same execution). */
+	tries: number;
+}
+
+export const STRIPE_NODE_NAME = 'Stripe Customer';
+
+export async function runStripeCustomerWorkflow(options: RunOptions): Promise<RunResult> {
+	const executionId = options.executionId ?? randomUUID();
+	const nodes: INode[] = [
+		{ id: 'trigger', name: 'Manual Trigger', type: 'test.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'input',
+			name: 'Input',
+			type: 'test.inputItems',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: { items: JSON.stringify(options.items) },
+		},
+		{
+			id: 'stripe-customer-node',
+			name: STRIPE_NODE_NAME,
+			type: 'n8n-nodes-stripe-customer.stripeCustomer',
+			typeVersion: 1,
+			position: [400, 0],
+			parameters: options.node.parameters as INode['parameters'],
+			credentials: {
+				stripeCustomerApi: { id: '1', name: 'Stripe Customer account' },
+				stripeApi: { id: '2', name: 'Stripe account' },
+			},
+			onError: options.node.onError,
+			retryOnFail: options.node.retryOnFail,
+			maxTries: options.node.maxTries,
+			waitBetweenTries: options.node.waitBetweenTries ?? 0,
+		},
+	];
+	const connections: Workflow['connectionsBySourceNode'] = {
+		'Manual Trigger': { main: [[{ node: 'Input', type: 'main', index: 0 }]] },
+		Input: { main: [[{ node: STRIPE_NODE_NAME, type: 'main', index: 0 }]] },
+	};
+	if (options.after) {
+		nodes.push({
+			id: 'after',
+			name: 'After',
+			type: 'test.setFields',
+			typeVersion: 1,
+			position: [600, 0],
+			parameters: { fields: options.after },
+		});
+		connections[STRIPE_NODE_NAME] = { main: [[{ node: 'After', type: 'main', index: 0 }]] };
+	}
+
+	const workflow = new Workflow({ id: 'test-workflow', nodes, connections, active: false, nodeTypes, settings: {} });
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+		id: 'test-workflow',
+		name: 'Stripe Customer test',
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		nodes,
+		connections,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	});
+	let tries = 0;
+	hooks.addHandler('nodeExecuteBefore', (nodeName) => {
+		if (nodeName === STRIPE_NODE_NAME) tries++;
+	});
+	let resolveRun: (run: IRun) => void = () => {};
+	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
+
+	const additionalData = {
+		hooks,
+		executionId,
+		credentialsHelper: new TestCredentialsHelper(options.credentials),
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		userId: 'test-user',
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('not used');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const runData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: workflow.getNode('Manual Trigger')!, data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	});
+	await new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
+	const run = await finished;
+
+	const nodeRuns = run.data.resultData.runData[STRIPE_NODE_NAME] ?? [];
+	const last = nodeRuns[nodeRuns.length - 1];
+	const afterRuns = run.data.resultData.runData.After;
+	const error = last?.error ?? run.data.resultData.error;
+	return {
+		run,
+		output: last?.data?.main?.[0] ?? undefined,
+		error: error
+			? {
+					message: error.message,
+					description: (error as { description?: string | null }).description,
+					name: error.name,
+					context: (error as { context?: IDataObject }).context,
+				}
+			: undefined,
+		after: afterRuns?.[afterRuns.length - 1]?.data?.main?.[0] ?? undefined,
+		tries,
+	};
+}
