@@ -166,8 +166,6 @@ export interface RunResult {
 	/** The node's error as n8n recorded it. */
 	error?: { message: string; description?: string | null; name?: string; context?: IDataObject };
 	after?: INodeExecutionData[];
-	/** Every try of the Stripe node (Retry On Fail re-runs it in the same execution). */
-	tries: number;
 }
 
 export const STRIPE_NODE_NAME = 'Stripe Customer';
@@ -229,10 +227,6 @@ export async function runStripeCustomerWorkflow(options: RunOptions): Promise<Ru
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	});
-	let tries = 0;
-	hooks.addHandler('nodeExecuteBefore', (nodeName) => {
-		if (nodeName === STRIPE_NODE_NAME) tries++;
-	});
 	let resolveRun: (run: IRun) => void = () => {};
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
@@ -284,6 +278,5 @@ export async function runStripeCustomerWorkflow(options: RunOptions): Promise<Ru
 				}
 			: undefined,
 		after: afterRuns?.[afterRuns.length - 1]?.data?.main?.[0] ?? undefined,
-		tries,
 	};
 }

@@ -1,0 +1,241 @@
+import type { StripeDouble } from './stripe-double';
+import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
+import { runStripeCustomerWorkflow, type RunOptions } from './support/workflowRunner';
+
+// What a user sees when the node runs inside n8n's engine: expressions, pairing, continue-on-fail, retries, errors.
+
+let double: StripeDouble;
+beforeAll(async () => {
+	double = await startDouble();
+});
+afterAll(() => double.close());
+beforeEach(() => double.reset());
+
+const people = [
+	{ fullName: 'Ada Lovelace', mail: 'ada@example.com', credit: -500 },
+	{ fullName: 'Grace Hopper', mail: 'grace@example.com', credit: 0 },
+	{ fullName: 'Alan Turing', mail: 'alan@example.com', credit: 250 },
+];
+
+const mappedFromInput = {
+	operation: 'create',
+	name: '={{ $json.fullName }}',
+	email: '={{ $json.mail }}',
+	additionalFields: { balance: '={{ $json.credit }}' },
+};
+
+function run(options: Partial<RunOptions> & Pick<RunOptions, 'items'>) {
+	return runStripeCustomerWorkflow({
+		node: { parameters: mappedFromInput },
+		credentials: credentialsFor(double),
+		...options,
+	});
+}
+
+/** Everything n8n recorded for the execution, as text: the key must appear nowhere in it. */
+function everythingRecorded(result: Awaited<ReturnType<typeof run>>): string {
+	return JSON.stringify(result.run, (_key, value) => (value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value));
+}
+
+test('each item becomes one customer, in order, paired to its input; expressions resolve per item', async () => {
+	const result = await run({
+		items: people,
+		after: { inputEmail: "={{ $('Input').item.json.mail }}" },
+	});
+	expect(result.error).toBeUndefined();
+	expect(double.customers.map((c) => [c.params.name, c.params.email, c.params.balance])).toEqual([
+		['Ada Lovelace', 'ada@example.com', '-500'],
+		['Grace Hopper', 'grace@example.com', '0'],
+		['Alan Turing', 'alan@example.com', '250'],
+	]);
+	const idsByEmail = new Map(double.customers.map((c) => [c.params.email, c.id]));
+	expect(result.output).toEqual(
+		people.map((person, index) => ({ json: { customerId: idsByEmail.get(person.mail) }, pairedItem: { item: index } })),
+	);
+	// A node after this one reaches back to the input item through the pairing.
+	expect(result.after?.map((item) => [item.json.customerId, item.json.inputEmail])).toEqual(
+		people.map((person) => [idsByEmail.get(person.mail), person.mail]),
+	);
+});
+
+test('the full customer object is added when asked', async () => {
+	const result = await run({
+		items: people.slice(0, 1),
+		node: { parameters: { ...mappedFromInput, options: { returnFullCustomer: true } } },
+	});
+	const json = result.output![0].json as { customerId: string; customer: { id: string; email: string; balance: number } };
+	expect(json.customer).toMatchObject({ id: json.customerId, email: 'ada@example.com', balance: -500 });
+});
+
+describe('bad input', () => {
+	const withBadBalance = [people[0], { ...people[1], credit: 12.5 }, people[2]];
+
+	test('stops the node before any request, naming the item and the field', async () => {
+		const result = await run({ items: withBadBalance });
+		expect(result.output).toBeUndefined();
+		expect(result.error?.message).toBe(
+			'[item 1] Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit); got "12.5"',
+		);
+		expect(double.requests).toHaveLength(0);
+	});
+
+	test('with continue-on-fail, good items are created and the bad one becomes an error item paired to its input', async () => {
+		const result = await run({ items: withBadBalance, node: { parameters: mappedFromInput, onError: 'continueRegularOutput' } });
+		expect(double.customers.map((c) => c.params.email)).toEqual(['ada@example.com', 'alan@example.com']);
+		expect(result.output).toHaveLength(3);
+		expect(result.output![0]).toEqual({ json: { customerId: double.customers[0].id }, pairedItem: { item: 0 } });
+		expect(result.output![1]).toEqual({
+			json: {
+				error: '[item 1] Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit); got "12.5"',
+				field: 'Account Balance (Cents)',
+				itemIndex: 1,
+			},
+			pairedItem: { item: 1 },
+		});
+		expect(result.output![2]).toEqual({ json: { customerId: double.customers[1].id }, pairedItem: { item: 2 } });
+	});
+
+	test('an idempotency key over 255 characters is refused before sending', async () => {
+		const result = await run({
+			items: people.slice(0, 1),
+			node: { parameters: { ...mappedFromInput, options: { idempotencyKey: 'k'.repeat(256) } } },
+		});
+		expect(result.error?.message).toBe(
+			'[item 0] Options → Idempotency Key: Stripe accepts at most 255 characters; got 256',
+		);
+		expect(double.requests).toHaveLength(0);
+	});
+
+	test('a publishable key is refused with the reason, and nothing is sent', async () => {
+		const result = await run({ items: people.slice(0, 1), credentials: credentialsFor(double, { secretKey: 'pk_test_123' }) });
+		expect(result.error?.message).toMatch(/publishable key \(pk_…\), which cannot create customers/);
+		expect(double.requests).toHaveLength(0);
+	});
+});
+
+describe('Stripe errors', () => {
+	test("carry Stripe's message, code, param and request ID, for the item that failed", async () => {
+		double.failNext(1, { status: 402 });
+		const result = await run({ items: people.slice(0, 1), node: { parameters: { ...mappedFromInput, options: { maxRetries: 0 } } } });
+		const lastRequest = double.requests[double.requests.length - 1];
+		expect(result.error?.message).toMatch(/^\[item 0\] Stripe: /);
+		expect(result.error?.description).toMatch(/code: \w+/);
+		expect(result.error?.description).toContain(`request: ${lastRequest.requestId}`);
+	});
+
+	test('with continue-on-fail, the failed item is an error item and the others are still created', async () => {
+		double.failNext(1, { status: 402 });
+		const result = await run({
+			items: people,
+			node: { parameters: { ...mappedFromInput, options: { maxRetries: 0, concurrency: 1 } }, onError: 'continueRegularOutput' },
+		});
+		expect(result.output).toHaveLength(3);
+		expect(result.output![0].json).toMatchObject({ itemIndex: 0, statusCode: 402 });
+		expect(result.output![0].json.error).toMatch(/^\[item 0\] Stripe: /);
+		expect(result.output![0].pairedItem).toEqual({ item: 0 });
+		expect(double.customers.map((c) => c.params.email)).toEqual(['grace@example.com', 'alan@example.com']);
+		expect(result.output!.slice(1).map((item) => item.json.customerId)).toEqual(double.customers.map((c) => c.id));
+	});
+
+	test('a wrong key fails with a clear message that does not contain the key', async () => {
+		const wrongKey = `${SECRET_KEY}x`;
+		const result = await run({ items: people.slice(0, 1), credentials: credentialsFor(double, { secretKey: wrongKey }) });
+		expect(result.error?.message).toMatch(/^\[item 0\] Stripe: Invalid API Key/);
+		expect(everythingRecorded(result)).not.toContain(wrongKey);
+		expect(everythingRecorded(result)).not.toContain(SECRET_KEY);
+	});
+});
+
+describe('retries never create a second customer', () => {
+	test('a connection dropped after Stripe created the customer is retried with the same idempotency key', async () => {
+		double.failNext(1, { drop: 'after-create' });
+		const result = await run({ items: people.slice(0, 1) });
+		expect(result.error).toBeUndefined();
+		expect(double.customers).toHaveLength(1);
+		expect(result.output![0].json.customerId).toBe(double.customers[0].id);
+		expect(double.requests.filter((r) => r.replayed)).toHaveLength(1);
+	});
+
+	test("n8n's Retry On Fail re-runs the node in the same execution and gets the same customers back", async () => {
+		// All three are sent at once; the first to arrive fails, the other two are created; the node fails; n8n retries it.
+		double.failNext(1, { status: 500 });
+		const firstTry = { parameters: { ...mappedFromInput, options: { maxRetries: 0, concurrency: 3 } } };
+		const result = await run({ items: people, node: { ...firstTry, retryOnFail: true, maxTries: 2 } });
+		// Two tries of three creates each; the second try's first two are Stripe's replays of the first try's.
+		expect(double.requests.filter((r) => r.method === 'POST')).toHaveLength(6);
+		expect(result.error).toBeUndefined();
+		expect(double.customers.map((c) => c.params.email).sort()).toEqual(people.map((p) => p.mail).sort());
+		const idsByEmail = new Map(double.customers.map((c) => [c.params.email, c.id]));
+		expect(result.output!.map((item) => item.json.customerId)).toEqual(people.map((p) => idsByEmail.get(p.mail)));
+		expect(double.requests.filter((r) => r.replayed)).toHaveLength(2);
+	});
+
+	test('a user-given idempotency key (an order ID) returns the same customer in a later execution', async () => {
+		const parameters = { ...mappedFromInput, options: { idempotencyKey: '={{ "order-" + $json.orderId }}' } };
+		const items = [{ ...people[0], orderId: 1001 }];
+		const first = await run({ items, node: { parameters } });
+		const second = await run({ items, node: { parameters } });
+		expect(double.customers).toHaveLength(1);
+		expect(double.customers[0].idempotencyKey).toBe('order-1001');
+		expect(second.output![0].json.customerId).toBe(first.output![0].json.customerId);
+	});
+});
+
+test('a connected account ID sends Stripe-Account on every request', async () => {
+	await run({ items: people.slice(0, 2), credentials: credentialsFor(double, { stripeAccount: 'acct_123' }) });
+	expect(double.customers.map((c) => c.account)).toEqual(['acct_123', 'acct_123']);
+});
+
+test('the coupon rule: only a customer with a coupon is sent with 2025-02-24.acacia', async () => {
+	const result = await run({
+		items: [
+			{ mail: 'a@example.com', coupon: 'SUMMER' },
+			{ mail: 'b@example.com', coupon: '' },
+		],
+		node: {
+			parameters: { operation: 'create', email: '={{ $json.mail }}', additionalFields: { coupon: '={{ $json.coupon }}' } },
+		},
+	});
+	expect(result.error).toBeUndefined();
+	const byEmail = Object.fromEntries(double.customers.map((c) => [c.params.email, c]));
+	expect(byEmail['a@example.com'].apiVersion).toBe('2025-02-24.acacia');
+	expect(byEmail['a@example.com'].params.coupon).toBe('SUMMER');
+	expect(byEmail['b@example.com'].apiVersion).not.toBe('2025-02-24.acacia');
+	expect(byEmail['b@example.com'].params.coupon).toBeUndefined();
+});
+
+test('requests identify the package to Stripe (appInfo) and pin the API version unless overridden', async () => {
+	await run({ items: people.slice(0, 1) });
+	await run({ items: people.slice(1, 2), node: { parameters: { ...mappedFromInput, options: { apiVersion: '2025-09-30.clover' } } } });
+	const [first, second] = double.requests;
+	expect(first.headers['user-agent']).toMatch(/n8n-nodes-stripe-customer\/0\.1\.0/);
+	expect(first.apiVersion).toBe('2026-10-28.endive');
+	expect(second.apiVersion).toBe('2025-09-30.clover');
+});
+
+test("n8n's built-in Stripe credential works too (base URL from the n8n process's environment)", async () => {
+	process.env.STRIPE_CUSTOMER_NODE_BASE_URL = double.url;
+	try {
+		const result = await run({
+			items: people.slice(0, 1),
+			node: { parameters: { ...mappedFromInput, authentication: 'stripeApi' } },
+			credentials: { stripeApi: { secretKey: SECRET_KEY } },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.output![0].json.customerId).toBe(double.customers[0].id);
+	} finally {
+		delete process.env.STRIPE_CUSTOMER_NODE_BASE_URL;
+	}
+});
+
+test('the secret key appears in no output and no error, whatever happens', async () => {
+	const results = [
+		await run({ items: people }),
+		await run({ items: [{ credit: 1.5 }], node: { parameters: mappedFromInput, onError: 'continueRegularOutput' } }),
+		await run({ items: [{ credit: 1.5 }] }),
+	];
+	double.failNext(1, { status: 500 });
+	results.push(await run({ items: people.slice(0, 1), node: { parameters: { ...mappedFromInput, options: { maxRetries: 0 } } } }));
+	for (const result of results) expect(everythingRecorded(result)).not.toContain(SECRET_KEY);
+	expect(JSON.stringify(double.requests)).not.toContain(SECRET_KEY);
+});
