@@ -1,0 +1,581 @@
+import * as http from 'node:http';
+import Stripe from 'stripe';
+import {
+  CREATE_PARAMS,
+  TAX_ID_TYPES,
+  decodeForm,
+  startStripeDouble,
+  type StripeDouble,
+} from './stripe-double';
+
+const KEY = 'sk_test_double_123';
+let d: StripeDouble;
+
+function client(opts: Partial<Stripe.StripeConfig> = {}, key = KEY): Stripe {
+  return new Stripe(key, {
+    host: '127.0.0.1',
+    port: d.port,
+    protocol: 'http',
+    maxNetworkRetries: 0,
+    telemetry: false,
+    ...opts,
+  });
+}
+
+/** Await a promise that must reject with a Stripe error; return the error. */
+async function failure(p: Promise<unknown>): Promise<Stripe.errors.StripeError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Stripe.errors.StripeError;
+  }
+  throw new Error('expected the request to fail');
+}
+
+/** Raw HTTP helper for the control endpoints. */
+function raw(method: string, path: string, body?: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; json: any }>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: d.port, method, path, headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, json: text ? JSON.parse(text) : null }));
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  d = await startStripeDouble({ seed: 42 });
+});
+afterAll(async () => {
+  await d.close();
+});
+beforeEach(() => d.reset());
+
+describe('exports', () => {
+  it('lists the create params and the 135 tax ID types of stripe@23.1.0', () => {
+    expect(TAX_ID_TYPES).toHaveLength(135);
+    expect(new Set(TAX_ID_TYPES).size).toBe(135);
+    expect(TAX_ID_TYPES).toEqual(expect.arrayContaining(['eu_vat', 'gb_vat', 'ch_vat', 'us_ein', 'au_abn', 'zw_tin']));
+    expect([...CREATE_PARAMS].sort()).toEqual(
+      [
+        'address', 'balance', 'business_name', 'cash_balance', 'description', 'email', 'expand', 'individual_name',
+        'invoice_prefix', 'invoice_settings', 'metadata', 'name', 'next_invoice_sequence', 'payment_method', 'phone',
+        'preferred_locales', 'shipping', 'source', 'tax', 'tax_exempt', 'tax_id_data', 'test_clock', 'validate',
+      ].sort(),
+    );
+  });
+});
+
+describe('form decoding', () => {
+  it('decodes brackets into nested objects and numeric indices into arrays, keeping strings', () => {
+    expect(
+      decodeForm(
+        'shipping[address][line1]=1+Main%20St&tax_id_data[0][type]=eu_vat&tax_id_data[0][value]=DE123' +
+          '&tax_id_data[1][type]=gb_vat&tax_id_data[1][value]=GB1&preferred_locales[0]=de&preferred_locales[1]=en' +
+          '&metadata%5Bplan%5D=pro&expand[]=a&expand[]=b&balance=-5&description=',
+      ),
+    ).toEqual({
+      shipping: { address: { line1: '1 Main St' } },
+      tax_id_data: [
+        { type: 'eu_vat', value: 'DE123' },
+        { type: 'gb_vat', value: 'GB1' },
+      ],
+      preferred_locales: ['de', 'en'],
+      metadata: { plan: 'pro' },
+      expand: ['a', 'b'],
+      balance: '-5',
+      description: '',
+    });
+  });
+});
+
+describe('POST /v1/customers', () => {
+  it('creates a customer from every kind of param and stores the decoded wire params', async () => {
+    const stripe = client();
+    const created = await stripe.customers.create({
+      email: 'ada@example.com',
+      name: 'Ada Lovelace',
+      phone: '+44 20 7946 0000',
+      description: 'first',
+      balance: -500,
+      business_name: 'Analytical Engines Ltd',
+      address: { line1: '12 St James Sq', city: 'London', postal_code: 'SW1Y 4JH', country: 'GB' },
+      shipping: { name: 'Ada', address: { line1: '1 Dock Rd', country: 'GB' }, phone: '123' },
+      metadata: { plan: 'pro', seats: '5' },
+      preferred_locales: ['en', 'de'],
+      tax_id_data: [
+        { type: 'eu_vat', value: 'DE123456789' },
+        { type: 'gb_vat', value: 'GB123456789' },
+      ],
+      tax_exempt: 'reverse',
+      invoice_prefix: 'ADA01',
+      next_invoice_sequence: 7,
+      invoice_settings: { custom_fields: [{ name: 'PO', value: '42' }], footer: 'Thanks' },
+      source: 'tok_visa',
+      cash_balance: { settings: { reconciliation_mode: 'manual' } },
+      tax: { validate_location: 'deferred' },
+      validate: true,
+      expand: ['tax_ids'],
+    });
+
+    expect(created.id).toMatch(/^cus_[A-Za-z0-9]{14}$/);
+    expect(created).toMatchObject({
+      object: 'customer',
+      livemode: false,
+      email: 'ada@example.com',
+      balance: -500,
+      metadata: { plan: 'pro', seats: '5' },
+      preferred_locales: ['en', 'de'],
+      tax_exempt: 'reverse',
+      default_source: 'tok_visa',
+      invoice_prefix: 'ADA01',
+      next_invoice_sequence: 7,
+      currency: null,
+      address: { line1: '12 St James Sq', line2: null, city: 'London', postal_code: 'SW1Y 4JH', country: 'GB', state: null },
+      shipping: { name: 'Ada', phone: '123', address: { line1: '1 Dock Rd', country: 'GB' } },
+      invoice_settings: { custom_fields: [{ name: 'PO', value: '42' }], footer: 'Thanks', default_payment_method: null },
+    });
+    expect(created.tax_ids?.data.map((t) => [t.type, t.value])).toEqual([
+      ['eu_vat', 'DE123456789'],
+      ['gb_vat', 'GB123456789'],
+    ]);
+    expect(created.lastResponse.requestId).toMatch(/^req_/);
+    expect(created.lastResponse.headers['stripe-version']).toBe(Stripe.API_VERSION);
+
+    expect(d.customers).toHaveLength(1);
+    const stored = d.customers[0];
+    expect(stored.id).toBe(created.id);
+    expect(stored.account).toBeNull();
+    expect(stored.apiVersion).toBe(Stripe.API_VERSION);
+    expect(stored.idempotencyKey).toMatch(/^stripe-node-retry-/);
+    expect(stored.params).toMatchObject({
+      balance: '-500',
+      next_invoice_sequence: '7',
+      validate: 'true',
+      shipping: { name: 'Ada', address: { line1: '1 Dock Rd', country: 'GB' }, phone: '123' },
+      tax_id_data: [
+        { type: 'eu_vat', value: 'DE123456789' },
+        { type: 'gb_vat', value: 'GB123456789' },
+      ],
+      preferred_locales: ['en', 'de'],
+      metadata: { plan: 'pro', seats: '5' },
+      invoice_settings: { custom_fields: [{ name: 'PO', value: '42' }], footer: 'Thanks' },
+      expand: ['tax_ids'],
+    });
+
+    const fetched = await stripe.customers.retrieve(created.id);
+    const { tax_ids: _ignored, lastResponse: _lr, ...createdRest } = created as any;
+    const { lastResponse: _lr2, ...fetchedRest } = fetched as any;
+    expect(fetchedRest).toEqual(createdRest);
+
+    const req = d.requests[0];
+    expect(req).toMatchObject({ method: 'POST', path: '/v1/customers', status: 200, replayed: false });
+    expect(req.headers.authorization).toBe('redacted');
+    expect(JSON.stringify(d.requests)).not.toContain(KEY);
+  });
+
+  it('rejects unknown, removed and nested-unknown params without creating anything', async () => {
+    const stripe = client();
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ account_balance: 100 }, 'account_balance', 'parameter_unknown'],
+      [{ business_vat_id: 'DE1' }, 'business_vat_id', 'parameter_unknown'],
+      [{ default_source: 'card_1' }, 'default_source', 'parameter_unknown'],
+      [{ nickname: 'x' }, 'nickname', 'parameter_unknown'],
+      [{ shipping: { name: 'A', address: { zip: '1' } } }, 'shipping[address][zip]', 'parameter_unknown'],
+      [{ shipping: { address: { line1: 'x' } } }, 'shipping[name]', 'parameter_missing'],
+      [{ shipping: { name: 'A' } }, 'shipping[address]', 'parameter_missing'],
+      [{ balance: 'abc' }, 'balance', 'parameter_invalid_integer'],
+      [{ next_invoice_sequence: 1.5 }, 'next_invoice_sequence', 'parameter_invalid_integer'],
+      [{ tax_id_data: [{ type: 'xx_vat', value: '1' }] }, 'tax_id_data[0][type]', ''],
+      [{ tax_id_data: [{ type: 'eu_vat' }] }, 'tax_id_data[0][value]', 'parameter_missing'],
+      [{ tax_exempt: 'sometimes' }, 'tax_exempt', ''],
+      [{ email: 'a'.repeat(510) + '@x.io' }, 'email', ''],
+      [{ invoice_prefix: 'abc' }, 'invoice_prefix', ''],
+      [{ metadata: { ['k'.repeat(41)]: 'v' } }, `metadata[${'k'.repeat(41)}]`, ''],
+      [{ metadata: { k: 'v'.repeat(501) } }, 'metadata[k]', ''],
+      [{ metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }, 'metadata', ''],
+      [
+        { invoice_settings: { custom_fields: Array.from({ length: 5 }, () => ({ name: 'n', value: 'v' })) } },
+        'invoice_settings[custom_fields]',
+        '',
+      ],
+      [{ invoice_settings: { custom_fields: [{ name: 'n'.repeat(41), value: 'v' }] } }, 'invoice_settings[custom_fields][0][name]', ''],
+      [{ cash_balance: { settings: { reconciliation_mode: 'auto' } } }, 'cash_balance[settings][reconciliation_mode]', ''],
+      [{ tax: { validate_location: 'later' } }, 'tax[validate_location]', ''],
+    ];
+    for (const [params, param, code] of cases) {
+      const err = await failure(stripe.customers.create(params as Stripe.CustomerCreateParams));
+      expect({ param: err.param, type: err.type, status: err.statusCode }).toEqual({
+        param,
+        type: 'StripeInvalidRequestError',
+        status: 400,
+      });
+      if (code) expect(err.code).toBe(code);
+      if (code === 'parameter_unknown') expect(err.message).toBe(`Received unknown parameter: ${param}`);
+    }
+    expect(d.customers).toHaveLength(0);
+
+    // a validation failure is not stored: the same key works afterwards with other params
+    const bad = await failure(stripe.customers.create({ nickname: 'x' } as any, { idempotencyKey: 'k-val' }));
+    expect(bad.code).toBe('parameter_unknown');
+    const ok = await stripe.customers.create({ name: 'ok' }, { idempotencyKey: 'k-val' });
+    expect(ok.name).toBe('ok');
+  });
+
+  it('accepts coupon and promotion_code only with API version 2025-02-24.acacia or older', async () => {
+    const stripe = client();
+    const err = await failure(stripe.customers.create({ coupon: 'SPRING' } as any));
+    expect(err.code).toBe('parameter_unknown');
+    expect(err.param).toBe('coupon');
+    const err2 = await failure(stripe.customers.create({ promotion_code: 'promo_1' } as any, { apiVersion: '2025-03-31.basil' }));
+    expect(err2.param).toBe('promotion_code');
+
+    const c: any = await stripe.customers.create({ coupon: 'SPRING' } as any, { apiVersion: '2025-02-24.acacia' });
+    expect(c.discount).toEqual({ coupon: { id: 'SPRING' } });
+    expect(c.lastResponse.headers['stripe-version']).toBe('2025-02-24.acacia');
+    expect(d.customers[0].apiVersion).toBe('2025-02-24.acacia');
+    await stripe.customers.create({ coupon: 'OLD' } as any, { apiVersion: '2020-08-27' });
+    expect(d.customers).toHaveLength(2);
+  });
+});
+
+describe('idempotency', () => {
+  it('replays the same key + params without creating, and rejects the same key with other params', async () => {
+    const stripe = client();
+    const a = await stripe.customers.create({ email: 'x@example.com' }, { idempotencyKey: 'idem-1' });
+    const b = await stripe.customers.create({ email: 'x@example.com' }, { idempotencyKey: 'idem-1' });
+    expect(b.id).toBe(a.id);
+    expect(b.lastResponse.headers['idempotent-replayed']).toBe('true');
+    expect(a.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+    expect(d.customers).toHaveLength(1);
+    expect(d.stats()).toMatchObject({ created: 1, replays: 1 });
+    expect(d.requests.map((r) => r.replayed)).toEqual([false, true]);
+
+    const err = await failure(stripe.customers.create({ email: 'y@example.com' }, { idempotencyKey: 'idem-1' }));
+    expect(err.type).toBe('StripeIdempotencyError');
+    expect(err.statusCode).toBe(400);
+    expect(err.message).toMatch(/same parameters/);
+
+    // keys are scoped by account (and API key)
+    const other = await stripe.customers.create({ email: 'x@example.com' }, { idempotencyKey: 'idem-1', stripeAccount: 'acct_1' });
+    expect(other.id).not.toBe(a.id);
+    expect(d.customers[1].account).toBe('acct_1');
+
+    const long = await failure(stripe.customers.create({}, { idempotencyKey: 'k'.repeat(256) }));
+    expect(long.statusCode).toBe(400);
+    expect(d.customers).toHaveLength(2);
+  });
+
+  it('answers 409 idempotency_key_in_use while the first request is in flight', async () => {
+    d.setLatency(150);
+    const stripe = client();
+    const first = stripe.customers.create({ name: 'slow' }, { idempotencyKey: 'busy' });
+    await new Promise((r) => setTimeout(r, 40));
+    const second = await failure(stripe.customers.create({ name: 'slow' }, { idempotencyKey: 'busy' }));
+    expect(second.statusCode).toBe(409);
+    // stripe-node maps a 409 to StripeAPIError; the raw Stripe type is kept in rawType
+    expect(second.type).toBe('StripeAPIError');
+    expect(second.rawType).toBe('idempotency_error');
+    expect(second.code).toBe('idempotency_key_in_use');
+    const c = await first;
+    expect(d.customers).toHaveLength(1);
+    // afterwards the key replays
+    const again = await stripe.customers.create({ name: 'slow' }, { idempotencyKey: 'busy' });
+    expect(again.id).toBe(c.id);
+  });
+
+  it('drop-after-create: the customer exists, and a retry with the same key returns it', async () => {
+    const stripe = client();
+    // the SDK retries a closed connection once even with maxNetworkRetries 0: drop both attempts
+    d.failNext(2, { drop: 'after-create' });
+    const err = await failure(stripe.customers.create({ email: 'drop@example.com' }, { idempotencyKey: 'drop-1' }));
+    expect(err.type).toBe('StripeConnectionError');
+    expect(d.customers).toHaveLength(1);
+    expect(d.stats()).toMatchObject({ created: 1, dropped: 2, replays: 1 });
+
+    const retried = await stripe.customers.create({ email: 'drop@example.com' }, { idempotencyKey: 'drop-1' });
+    expect(retried.id).toBe(d.customers[0].id);
+    expect(retried.lastResponse.headers['idempotent-replayed']).toBe('true');
+    expect(d.customers).toHaveLength(1);
+  });
+
+  it("drop-after-create is healed by the SDK's own retry (same idempotency key)", async () => {
+    d.failNext(1, { drop: 'after-create' });
+    const c = await client().customers.create({ name: 'healed' });
+    expect(d.customers.map((s) => s.id)).toEqual([c.id]);
+    expect(d.requests.map((r) => [r.status, r.replayed, r.dropped])).toEqual([
+      [0, false, 'after-create'],
+      [200, true, undefined],
+    ]);
+  });
+
+  it('drop-before creates nothing', async () => {
+    d.failNext(2, { drop: 'before' });
+    const err = await failure(client().customers.create({ name: 'never' }));
+    expect(err.type).toBe('StripeConnectionError');
+    expect(d.customers).toHaveLength(0);
+  });
+});
+
+describe('faults', () => {
+  it('failNext statuses map to the SDK error classes; 500s carry Stripe-Should-Retry and are not stored', async () => {
+    const stripe = client();
+    d.failNext(1, { status: 500 });
+    d.failNext(1, { status: 402 });
+    d.failNext(1, { status: 429 });
+    const e500 = await failure(stripe.customers.create({ name: 'a' }, { idempotencyKey: 'f-1' }));
+    expect([e500.type, e500.statusCode, e500.headers?.['stripe-should-retry']]).toEqual(['StripeAPIError', 500, 'true']);
+    const e402 = await failure(stripe.customers.create({ name: 'a' }));
+    expect([e402.type, e402.code]).toEqual(['StripeCardError', 'card_declined']);
+    const e429 = await failure(stripe.customers.create({ name: 'a' }));
+    expect([e429.type, e429.code]).toEqual(['StripeRateLimitError', 'rate_limit']);
+    expect(d.customers).toHaveLength(0);
+    // the 500 was not stored: the same key now creates
+    const ok = await stripe.customers.create({ name: 'a' }, { idempotencyKey: 'f-1' });
+    expect(ok.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+    expect(d.stats().status).toEqual({ 500: 1, 402: 1, 429: 1, 200: 1 });
+  });
+
+  it('the SDK retries an injected 500 with the same key and succeeds', async () => {
+    d.failNext(1, { status: 500 });
+    const stripe = client({ maxNetworkRetries: 1 });
+    const c = await stripe.customers.create({ name: 'retry' });
+    expect(d.customers.map((s) => s.id)).toEqual([c.id]);
+    expect(d.requests.map((r) => r.status)).toEqual([500, 200]);
+    expect(d.requests[0].idempotencyKey).toBe(d.requests[1].idempotencyKey);
+  });
+
+  it('rate-limit bursts: every Nth create starts a burst of 429s', async () => {
+    d.setFaults({ rateLimitBurstEvery: 3, rateLimitBurstLength: 2 });
+    const stripe = client();
+    const outcome: (number | string)[] = [];
+    for (let i = 0; i < 7; i++) {
+      try {
+        await stripe.customers.create({ name: `n${i}` });
+        outcome.push(200);
+      } catch (err) {
+        outcome.push((err as Stripe.errors.StripeError).statusCode ?? 'x');
+      }
+    }
+    expect(outcome).toEqual([200, 200, 429, 429, 200, 429, 429]);
+    expect(d.customers).toHaveLength(3);
+  });
+
+  it('token bucket: over rateLimitPerSecond answers 429 on every /v1 request, lists included', async () => {
+    d.setRateLimit(2); // capacity 2, refills one token every 500 ms
+    const stripe = client();
+    const results = await Promise.allSettled(Array.from({ length: 12 }, () => stripe.customers.list()));
+    const limited = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+    expect(results.length - limited.length).toBeGreaterThanOrEqual(2);
+    expect(results.length - limited.length).toBeLessThanOrEqual(3); // 3 only if the burst took > 500 ms
+    for (const r of limited) {
+      expect(r.reason.type).toBe('StripeRateLimitError');
+      expect(r.reason.code).toBe('rate_limit');
+      expect(r.reason.statusCode).toBe(429);
+    }
+    d.setRateLimit(undefined);
+    await expect(stripe.customers.list()).resolves.toMatchObject({ object: 'list' });
+  });
+
+  it('error500Rate is deterministic for a seed', async () => {
+    const runs: number[][] = [];
+    for (let run = 0; run < 2; run++) {
+      d.reset(); // re-seeds the PRNG
+      d.setFaults({ error500Rate: 0.5 });
+      const stripe = client();
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        statuses.push(
+          await stripe.customers.create({ name: `x${i}` }).then(
+            () => 200,
+            (e: Stripe.errors.StripeError) => e.statusCode ?? 0,
+          ),
+        );
+      }
+      runs.push(statuses);
+    }
+    expect(runs[0]).toEqual(runs[1]);
+    expect(runs[0]).toContain(500);
+    expect(runs[0]).toContain(200);
+  });
+
+  it('latency delays every response without blocking concurrency', async () => {
+    d.setLatency(100);
+    const stripe = client();
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 50 }, (_, i) => stripe.customers.create({ name: `c${i}` })));
+    const elapsed = Date.now() - t0;
+    expect(elapsed).toBeGreaterThanOrEqual(95);
+    expect(elapsed).toBeLessThan(1500);
+    const err = await failure(client({}, 'sk_test_wrong_key_000000').balance.retrieve());
+    expect(err.statusCode).toBe(401);
+    expect(Date.now() - t0 - elapsed).toBeGreaterThanOrEqual(95);
+  });
+
+  it('serves hundreds of concurrent creates', async () => {
+    const stripe = client();
+    const made = await Promise.all(Array.from({ length: 300 }, (_, i) => stripe.customers.create({ email: `u${i}@example.com` })));
+    expect(new Set(made.map((c) => c.id)).size).toBe(300);
+    expect(d.stats().created).toBe(300);
+  });
+});
+
+describe('GET /v1/customers', () => {
+  it('lists by exact, case-sensitive email, newest first, paginates and scopes per account', async () => {
+    const stripe = client();
+    const a1 = await stripe.customers.create({ email: 'alice@example.com', name: '1' });
+    await stripe.customers.create({ email: 'Alice@example.com', name: 'upper' });
+    await stripe.customers.create({ email: 'bob@example.com' });
+    const a2 = await stripe.customers.create({ email: 'alice@example.com', name: '2' });
+    const a3 = await stripe.customers.create({ email: 'alice@example.com', name: '3' });
+    await stripe.customers.create({ email: 'alice@example.com' }, { stripeAccount: 'acct_other' });
+
+    const list = await stripe.customers.list({ email: 'alice@example.com' });
+    expect(list).toMatchObject({ object: 'list', has_more: false, url: '/v1/customers' });
+    expect(list.data.map((c) => c.id)).toEqual([a3.id, a2.id, a1.id]);
+
+    const upper = await stripe.customers.list({ email: 'Alice@example.com' });
+    expect(upper.data.map((c) => c.name)).toEqual(['upper']);
+    expect((await stripe.customers.list({ email: 'ALICE@example.com' })).data).toEqual([]);
+
+    const page1 = await stripe.customers.list({ email: 'alice@example.com', limit: 2 });
+    expect(page1.has_more).toBe(true);
+    const page2 = await stripe.customers.list({ email: 'alice@example.com', limit: 2, starting_after: page1.data[1].id });
+    expect(page2.data.map((c) => c.id)).toEqual([a1.id]);
+    expect(page2.has_more).toBe(false);
+
+    const all = await stripe.customers.list({ limit: 100 });
+    expect(all.data).toHaveLength(5);
+    const other = await stripe.customers.list({ email: 'alice@example.com' }, { stripeAccount: 'acct_other' });
+    expect(other.data).toHaveLength(1);
+
+    const auto = await stripe.customers.list({ limit: 1 }).autoPagingToArray({ limit: 10 });
+    expect(auto).toHaveLength(5);
+
+    const bad = await failure(stripe.customers.list({ limit: 101 }));
+    expect([bad.statusCode, bad.param]).toEqual([400, 'limit']);
+  });
+});
+
+describe('customer by id', () => {
+  it('retrieves, 404s on unknown ids and other accounts', async () => {
+    const stripe = client();
+    const c = await stripe.customers.create({ name: 'r' });
+    expect((await stripe.customers.retrieve(c.id)).id).toBe(c.id);
+    const missing = await failure(stripe.customers.retrieve('cus_missing'));
+    expect([missing.statusCode, missing.code, missing.param]).toEqual([404, 'resource_missing', 'id']);
+    const scoped = await failure(stripe.customers.retrieve(c.id, {}, { stripeAccount: 'acct_x' }));
+    expect(scoped.statusCode).toBe(404);
+  });
+
+  it('updates: merges fields and metadata, re-indexes email, validates like Stripe', async () => {
+    const stripe = client();
+    const c = await stripe.customers.create({ email: 'old@example.com', name: 'Old', metadata: { a: '1', b: '2' } });
+    const u = await stripe.customers.update(c.id, {
+      email: 'new@example.com',
+      metadata: { a: '', c: '3' },
+      default_source: 'card_123',
+      address: { line1: 'x', country: 'DE' },
+      balance: 250,
+    });
+    expect(u).toMatchObject({
+      id: c.id,
+      name: 'Old',
+      email: 'new@example.com',
+      metadata: { b: '2', c: '3' },
+      default_source: 'card_123',
+      balance: 250,
+      address: { line1: 'x', country: 'DE' },
+    });
+    expect(d.customers[0].customer.email).toBe('new@example.com');
+    expect((await stripe.customers.list({ email: 'old@example.com' })).data).toEqual([]);
+    expect((await stripe.customers.list({ email: 'new@example.com' })).data.map((x) => x.id)).toEqual([c.id]);
+
+    const taxErr = await failure(stripe.customers.update(c.id, { tax_id_data: [{ type: 'eu_vat', value: 'DE1' }] } as any));
+    expect([taxErr.code, taxErr.param]).toEqual(['parameter_unknown', 'tax_id_data']);
+    const missing = await failure(stripe.customers.update('cus_nope', { name: 'x' }));
+    expect(missing.statusCode).toBe(404);
+
+    const cleared = await stripe.customers.update(c.id, { metadata: '' });
+    expect(cleared.metadata).toEqual({});
+
+    const txi = await stripe.customers.createTaxId(c.id, { type: 'eu_vat', value: 'DE123456789' });
+    expect(txi).toMatchObject({ object: 'tax_id', type: 'eu_vat', value: 'DE123456789', customer: c.id });
+    expect(txi.id).toMatch(/^txi_/);
+    const badTx = await failure(stripe.customers.createTaxId(c.id, { type: 'zz_vat' as any, value: '1' }));
+    expect(badTx.param).toBe('type');
+  });
+});
+
+describe('auth, balance and headers', () => {
+  it('401 for an unknown key without echoing it; publishable keys cannot create', async () => {
+    const badKey = 'sk_test_thisIsNotAValidKey9876';
+    const err = await failure(client({}, badKey).customers.create({ name: 'x' }));
+    expect(err.type).toBe('StripeAuthenticationError');
+    expect(err.statusCode).toBe(401);
+    expect(err.message).toContain('Invalid API Key provided');
+    expect(err.message).not.toContain(badKey);
+    expect(err.message).not.toContain('thisIsNotAValidKey');
+    expect(err.message).toContain('9876');
+
+    const pk = await failure(client({}, 'pk_test_123456789012345').customers.create({ name: 'x' }));
+    expect(pk.statusCode).toBe(401);
+    expect(pk.message).toMatch(/publishable API key/);
+    expect(d.customers).toHaveLength(0);
+    expect(JSON.stringify(d.requests)).not.toContain(badKey);
+  });
+
+  it('accepts any configured key; GET /v1/balance works', async () => {
+    const d2 = await startStripeDouble({ secretKeys: ['sk_test_one', 'rk_test_two'] });
+    try {
+      const s = new Stripe('rk_test_two', { host: '127.0.0.1', port: d2.port, protocol: 'http', maxNetworkRetries: 0 });
+      await expect(s.balance.retrieve()).resolves.toMatchObject({ object: 'balance', available: [], pending: [], livemode: false });
+      const s2 = new Stripe(KEY, { host: '127.0.0.1', port: d2.port, protocol: 'http', maxNetworkRetries: 0 });
+      expect((await failure(s2.balance.retrieve())).statusCode).toBe(401);
+    } finally {
+      await d2.close();
+    }
+  });
+});
+
+describe('control endpoints', () => {
+  it('state, faults and reset over HTTP', async () => {
+    const set = await raw(
+      'POST',
+      '/_double/faults',
+      JSON.stringify({ failNext: { n: 1, how: { status: 500 } }, latencyMs: 0 }),
+      { 'Content-Type': 'application/json' },
+    );
+    expect(set.status).toBe(200);
+    const stripe = client();
+    expect((await failure(stripe.customers.create({ name: 'a' }))).statusCode).toBe(500);
+    await stripe.customers.create({ name: 'b' });
+
+    const state = await raw('GET', '/_double/state');
+    expect(state.json.customers).toHaveLength(1);
+    expect(state.json.requests.map((r: { status: number }) => r.status)).toEqual([500, 200]);
+    expect(state.json.stats).toMatchObject({ created: 1, status: { 500: 1, 200: 1 } });
+
+    expect((await raw('POST', '/_double/reset')).status).toBe(200);
+    expect(d.customers).toHaveLength(0);
+    expect(d.requests).toHaveLength(0);
+
+    const bad = await raw('POST', '/_double/faults', '{not json');
+    expect(bad.status).toBe(400);
+  });
+
+  it('every /v1 response carries Request-Id and Stripe-Version; unknown routes 404', async () => {
+    const r = await raw('GET', '/v1/nope', undefined, { Authorization: `Bearer ${KEY}`, 'Stripe-Version': '2024-06-20' });
+    expect(r.status).toBe(404);
+    expect(r.headers['request-id']).toMatch(/^req_/);
+    expect(r.headers['stripe-version']).toBe('2024-06-20');
+    const noAuth = await raw('GET', '/v1/balance');
+    expect(noAuth.status).toBe(401);
+    expect(noAuth.headers['stripe-version']).toBe('2026-10-28.endive');
+    expect(noAuth.json.error.type).toBe('invalid_request_error');
+  });
+});
