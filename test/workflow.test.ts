@@ -1,3 +1,4 @@
+import packageJson from '../package.json';
 import type { StripeDouble } from './stripe-double';
 import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
 import { runStripeCustomerWorkflow, type RunOptions } from './support/workflowRunner';
@@ -181,6 +182,20 @@ describe('retries never create a second customer', () => {
 	});
 });
 
+test('one idempotency key given to two different customers: the second is refused, and the error says why', async () => {
+	const result = await run({
+		items: people.slice(0, 2),
+		node: {
+			parameters: { ...mappedFromInput, options: { idempotencyKey: 'same-for-all', concurrency: 1 } },
+			onError: 'continueRegularOutput',
+		},
+	});
+	expect(double.customers).toHaveLength(1);
+	expect(result.output![0].json.customerId).toBe(double.customers[0].id);
+	expect(result.output![1].json).toMatchObject({ itemIndex: 1, type: 'idempotency_error' });
+	expect(result.output![1].json.error).toMatch(/give each customer its own Options → Idempotency Key/);
+});
+
 test('a connected account ID sends Stripe-Account on every request', async () => {
 	await run({ items: people.slice(0, 2), credentials: credentialsFor(double, { stripeAccount: 'acct_123' }) });
 	expect(double.customers.map((c) => c.account)).toEqual(['acct_123', 'acct_123']);
@@ -208,7 +223,7 @@ test('requests identify the package to Stripe (appInfo) and pin the API version 
 	await run({ items: people.slice(0, 1) });
 	await run({ items: people.slice(1, 2), node: { parameters: { ...mappedFromInput, options: { apiVersion: '2025-09-30.clover' } } } });
 	const [first, second] = double.requests;
-	expect(first.headers['user-agent']).toMatch(/n8n-nodes-stripe-customer\/0\.1\.0/);
+	expect(first.headers['user-agent']).toContain(`${packageJson.name}/${packageJson.version}`);
 	expect(first.apiVersion).toBe('2026-10-28.endive');
 	expect(second.apiVersion).toBe('2025-09-30.clover');
 });

@@ -21,6 +21,7 @@ import {
 	CredentialError,
 	DEFAULT_BASE_URL,
 	describeStripeError,
+	MAX_IDEMPOTENCY_KEY_LENGTH,
 	StripeCustomerClient,
 	type ClientSettings,
 	type CustomerMatch,
@@ -32,8 +33,6 @@ import {
 
 /** Lets an n8n admin point n8n's built-in Stripe credential (which has no base URL) at a local Stripe test server. */
 export const BUILT_IN_CREDENTIAL_BASE_URL_ENV = 'STRIPE_CUSTOMER_NODE_BASE_URL';
-
-const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 interface NodeOptions {
 	apiVersion?: string;
@@ -111,10 +110,12 @@ function toNodeError(fns: IExecuteFunctions, error: unknown, index: number): Nod
 	}
 	const stripe = describeStripeError(error);
 	if (stripe) {
-		const idempotency =
+		const hint =
 			stripe.type === 'idempotency_error'
 				? ' (the idempotency key was already used with other values: give each customer its own Options → Idempotency Key)'
-				: '';
+				: stripe.statusCode === 429
+					? ' (still rate-limited after the retries: lower Options → Requests Per Second or Concurrency)'
+					: '';
 		const details = [
 			stripe.code && `code: ${stripe.code}`,
 			stripe.param && `param: ${stripe.param}`,
@@ -122,7 +123,7 @@ function toNodeError(fns: IExecuteFunctions, error: unknown, index: number): Nod
 		].filter(Boolean);
 		return new NodeApiError(fns.getNode(), stripe as JsonObject, {
 			itemIndex: index,
-			message: `${where} Stripe: ${stripe.message}${idempotency}`,
+			message: `${where} Stripe: ${stripe.message}${hint}`,
 			description: details.join(', ') || undefined,
 			httpCode: stripe.statusCode ? String(stripe.statusCode) : undefined,
 		});

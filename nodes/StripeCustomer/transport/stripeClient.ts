@@ -58,6 +58,18 @@ export interface CustomerMatch {
 	moreThanListed: boolean;
 }
 
+/** Stripe's limit on an Idempotency-Key. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/** The key for a follow-up request of one item (update, tax ID, attach); hashed when the suffix would push it past Stripe's limit. */
+function followUpKey(idempotencyKey: string, suffix: string): string {
+	const base =
+		idempotencyKey.length + suffix.length <= MAX_IDEMPOTENCY_KEY_LENGTH
+			? idempotencyKey
+			: createHash('sha256').update(idempotencyKey).digest('hex');
+	return `${base}:${suffix}`;
+}
+
 const RATE_LIMIT_BACKOFF_MS = 500;
 const RATE_LIMIT_BACKOFF_CAP_MS = 8000;
 
@@ -108,18 +120,18 @@ export class StripeCustomerClient {
 				this.stripe.paymentMethods.attach(
 					paymentMethod,
 					{ customer: customerId },
-					{ idempotencyKey: `${idempotencyKey}:attach` },
+					{ idempotencyKey: followUpKey(idempotencyKey, 'attach') },
 				),
 			);
 		}
 		for (const [index, taxId] of plan.taxIds.entries()) {
 			await this.send(() =>
-				this.stripe.customers.createTaxId(customerId, taxId, { idempotencyKey: `${idempotencyKey}:tax_id:${index}` }),
+				this.stripe.customers.createTaxId(customerId, taxId, { idempotencyKey: followUpKey(idempotencyKey, `tax_id:${index}`) }),
 			);
 		}
 		return this.send(() =>
 			this.stripe.customers.update(customerId, plan.params as Stripe.CustomerUpdateParams, {
-				idempotencyKey: `${idempotencyKey}:update`,
+				idempotencyKey: followUpKey(idempotencyKey, 'update'),
 				...version,
 			}),
 		);
@@ -160,7 +172,7 @@ export function describeStripeError(error: unknown) {
 	if (!(error instanceof Stripe.errors.StripeError)) return undefined;
 	return {
 		message: error.message,
-		type: error.type,
+		type: error.rawType ?? error.type,
 		code: error.code,
 		param: error.param,
 		statusCode: error.statusCode,
