@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# npm run test:browser — the real n8n editor in headless Debian Chromium (playwright-core):
+# sign in, build Manual Trigger → Stripe Customer by dragging from the nodes panel, fill it, run it,
+# read the customerId, check the Stripe double received it. Screenshots: test-results/browser/ (SCREENSHOT_DIR overrides; docs/images/ holds the README's copies).
+# Uses start.sh (same setup as `npm start`) on a free port with a fresh temporary user folder and the
+# Stripe double (STRIPE_SECRET_KEY is ignored here: the test never talks to real Stripe).
+# Env: N8N_CACHE_DIR, SKIP_BUILD=1, KEEP_BROWSER_HOME=1
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+t0=$(date +%s)
+CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM_PATH" ]; then
+  log "installing Debian's chromium (apt-get)"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  [ -x "$CHROMIUM_PATH" ] || die "chromium is not at $CHROMIUM_PATH after apt-get install"
+fi
+export CHROMIUM_PATH
+t_chromium=$(( $(date +%s) - t0 ))
+
+ensure_n8n
+
+HOME_DIR="$(mktemp -d "${TMPDIR:-/tmp}/n8n-browser.XXXXXX")"
+READY="$HOME_DIR/ready.json"
+PORT="$(free_port)"
+while [ "$PORT" = 5679 ]; do PORT="$(free_port)"; done
+
+START_PID=""
+stop_editor() {
+  if [ -n "$START_PID" ] && kill -0 "$START_PID" 2>/dev/null; then
+    kill -TERM "$START_PID" 2>/dev/null || true
+    wait "$START_PID" 2>/dev/null || true
+  fi
+  START_PID=""
+}
+trap stop_editor EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log "starting n8n + Stripe double via start.sh on port $PORT (log: $HOME_DIR/start.log)"
+env -u STRIPE_SECRET_KEY N8N_PORT="$PORT" N8N_EDITOR_HOME="$HOME_DIR/editor-home" N8N_READY_FILE="$READY" \
+  STRIPE_DOUBLE_PORT=0 bash "$REPO_ROOT/scripts/n8n/start.sh" >"$HOME_DIR/start.log" 2>&1 &
+START_PID=$!
+for _ in $(seq 1 600); do
+  [ -s "$READY" ] && break
+  kill -0 "$START_PID" 2>/dev/null || { tail -40 "$HOME_DIR/start.log" >&2; die "start.sh exited before n8n was ready"; }
+  sleep 0.5
+done
+[ -s "$READY" ] || { tail -40 "$HOME_DIR/start.log" >&2; die "n8n was not ready after 300 s"; }
+t_ready=$(( $(date +%s) - t0 - t_chromium ))
+
+rc=0
+BROWSER_ARTIFACTS="$HOME_DIR/artifacts" N8N_READY_FILE="$READY" node "$REPO_ROOT/test/browser/editor.test.js" || rc=$?
+mkdir -p "$HOME_DIR/artifacts"
+
+stop_editor
+log "timings: chromium check ${t_chromium}s, n8n up (install check, build, pack, start) ${t_ready}s, total $(( $(date +%s) - t0 ))s"
+if [ "$rc" -ne 0 ] || [ -n "${KEEP_BROWSER_HOME:-}" ]; then
+  log "kept for inspection: $HOME_DIR (start.log, editor-home/logs/, artifacts/)"
+else
+  rm -rf "$HOME_DIR"
+fi
+exit "$rc"

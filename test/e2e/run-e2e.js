@@ -1,0 +1,433 @@
+#!/usr/bin/env node
+// @ts-check
+'use strict';
+
+/**
+ * Headless end-to-end test against a real n8n (started by scripts/n8n/test-e2e.sh, which installs
+ * n8n, packs this package and installs the tarball into $N8N_USER_FOLDER/.n8n/nodes first).
+ *
+ * Starts the Stripe test double, imports two credentials (stripeCustomerApi + n8n's built-in stripeApi)
+ * and the workflows in test/e2e/workflows/, runs each with `n8n execute --id … --rawOutput`, then checks
+ * n8n's output and what the double received. Last line: "N passed, N failed"; exit code 1 on any failure.
+ *
+ * Env: NODE24_BIN, N8N_BIN, N8N_USER_FOLDER (required); E2E_VERBOSE=1 prints n8n's output.
+ */
+
+const { spawn } = require('child_process');
+const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+const NODE24_BIN = mustEnv('NODE24_BIN');
+const N8N_BIN = mustEnv('N8N_BIN');
+const USER_FOLDER = mustEnv('N8N_USER_FOLDER');
+const VERBOSE = process.env.E2E_VERBOSE === '1';
+const ARTIFACTS = path.join(USER_FOLDER, 'e2e-artifacts');
+const N8N_LOG_FILE = path.join(USER_FOLDER, 'logs', 'n8n.log');
+
+// Secrets that must never show up in anything n8n prints, logs or stores in clear text.
+const SECRET_CUSTOM = `sk_test_e2eCustom${crypto.randomBytes(12).toString('hex')}`;
+const SECRET_BUILTIN = `sk_test_e2eBuiltin${crypto.randomBytes(12).toString('hex')}`;
+const CONNECT_ACCOUNT = 'acct_1E2eConnectTest';
+const CRED_CUSTOM_ID = 'e2eStripeCustCred';
+const CRED_BUILTIN_ID = 'e2eStripeBuiltin';
+const COUPON_VERSION = '2025-02-24.acacia';
+const NODE_TYPE = 'n8n-nodes-stripe-customer.stripeCustomer';
+
+/** @param {string} name */
+function mustEnv(name) {
+  const v = process.env[name];
+  if (!v) {
+    console.error(`run-e2e.js: env ${name} is required (run it through scripts/n8n/test-e2e.sh)`);
+    process.exit(2);
+  }
+  return v;
+}
+
+// ---------------------------------------------------------------- results
+
+/** @type {{name: string, ok: boolean, detail?: string}[]} */
+const results = [];
+let section = '';
+/** @param {string} title */
+function heading(title) {
+  section = title;
+  console.log(`\n== ${title}`);
+}
+/**
+ * @param {string} name
+ * @param {boolean} ok
+ * @param {unknown} [detail] shown on failure
+ */
+function check(name, ok, detail) {
+  const d = ok ? undefined : detail === undefined ? undefined : typeof detail === 'string' ? detail : JSON.stringify(detail);
+  results.push({ name: `${section}: ${name}`, ok, detail: d });
+  console.log(`${ok ? '  ✔' : '  ✘'} ${name}${d ? `\n      ${d.slice(0, 1500)}` : ''}`);
+}
+/** @param {string} name @param {unknown} actual @param {unknown} expected */
+function checkEqual(name, actual, expected) {
+  const ok = JSON.stringify(actual) === JSON.stringify(expected);
+  check(name, ok, `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+/** @param {string} name @param {() => void} fn */
+function guard(name, fn) {
+  try {
+    fn();
+  } catch (err) {
+    check(name, false, `threw: ${err instanceof Error ? err.stack : err}`);
+  }
+}
+
+// ---------------------------------------------------------------- processes
+
+let doubleUrl = '';
+/** @type {string[]} everything n8n printed, for the secret scan */
+const n8nOutputs = [];
+
+function n8nEnv() {
+  return {
+    ...process.env,
+    N8N_USER_FOLDER: USER_FOLDER,
+    // `execute --rawOutput` prints the run through n8n's logger: console is needed; file keeps a copy for the scan
+    N8N_LOG_OUTPUT: 'console,file',
+    N8N_LOG_LEVEL: 'debug',
+    N8N_LOG_FILE_LOCATION: N8N_LOG_FILE,
+    // the built-in stripeApi credential has no base URL: the node reads this instead
+    STRIPE_CUSTOMER_NODE_BASE_URL: doubleUrl,
+    PATH: `${path.dirname(NODE24_BIN)}:${process.env.PATH}`,
+  };
+}
+
+/**
+ * Runs one n8n CLI command, resolves with its exit code and output.
+ * @param {string[]} args
+ * @param {{ label: string, timeoutMs?: number }} opts
+ * @returns {Promise<{code: number | null, stdout: string, stderr: string, ms: number}>}
+ */
+function n8n(args, { label, timeoutMs = 180_000 }) {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE24_BIN, [N8N_BIN, ...args], { env: n8nEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      stderr += `\n[run-e2e] timed out after ${timeoutMs} ms, killing n8n\n`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const ms = Date.now() - started;
+      n8nOutputs.push(stdout, stderr);
+      fs.writeFileSync(path.join(ARTIFACTS, `${label}.stdout.txt`), stdout);
+      fs.writeFileSync(path.join(ARTIFACTS, `${label}.stderr.txt`), stderr);
+      console.log(`  (n8n ${args[0]} ${label}: exit ${code}, ${(ms / 1000).toFixed(1)} s)`);
+      if (VERBOSE) console.log(stdout, stderr);
+      resolve({ code, stdout, stderr, ms });
+    });
+  });
+}
+
+/**
+ * `n8n execute --rawOutput` prints the run as pretty JSON through n8n's logger (`this.log` → logger.info),
+ * so other log lines share stdout, and at debug level the block is framed as
+ * "<time> | info  | {" … "} {<log metadata>}". Take the first line ending in "{" that is either bare or
+ * such a log prefix, and the shortest block from there that parses.
+ * @param {string} stdout
+ */
+function parseRun(stdout) {
+  const lines = stdout.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+  const first = lines.findIndex((l) => l === '{' || /\| info\s*\| \{$/.test(l));
+  if (first !== -1) {
+    const block = ['{'];
+    for (let i = first + 1; i < lines.length; i++) {
+      const line = lines[i];
+      if (!line.startsWith('}')) {
+        block.push(line);
+        continue;
+      }
+      try {
+        return JSON.parse([...block, '}'].join('\n'));
+      } catch {
+        block.push(line); // a "}" inside the run, not its end
+      }
+    }
+  }
+  throw new Error(`no JSON run in n8n's output:\n${stdout.slice(0, 2000)}`);
+}
+
+/** @param {any} run @param {string} node @returns {any[]} items of output 0 of the node's first run */
+function outputOf(run, node) {
+  const r = run?.data?.resultData?.runData?.[node];
+  if (!r) throw new Error(`node "${node}" did not run; ran: ${Object.keys(run?.data?.resultData?.runData ?? {}).join(', ')}`);
+  return r[0]?.data?.main?.[0] ?? [];
+}
+
+/** @returns {Promise<{url: string, port: number, child: import('child_process').ChildProcess}>} */
+function startDouble() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(REPO_ROOT, 'test/stripe-double/cli.js'), '--port', '0', '--key', SECRET_CUSTOM, '--key', SECRET_BUILTIN, '--seed', '1'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let buf = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`Stripe double did not start: ${err}`)), 15_000);
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl !== -1) {
+        clearTimeout(timer);
+        try {
+          const info = JSON.parse(buf.slice(0, nl));
+          resolve({ url: info.url, port: info.port, child });
+        } catch (e) {
+          reject(e);
+        }
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`Stripe double exited (${code}): ${err}`)));
+  });
+}
+
+/** @param {string} base @param {string} p @param {unknown} [body] */
+async function control(base, p, body) {
+  const res = await fetch(base + p, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${p}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+// ---------------------------------------------------------------- the test
+
+async function main() {
+  const t0 = Date.now();
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  fs.mkdirSync(path.dirname(N8N_LOG_FILE), { recursive: true });
+
+  heading('setup');
+  const double = await startDouble();
+  doubleUrl = double.url;
+  console.log(`  Stripe double on ${double.url}`);
+  const stopDouble = () => double.child.kill('SIGTERM');
+  process.on('exit', stopDouble);
+
+  try {
+    const credsFile = path.join(ARTIFACTS, 'credentials.json');
+    fs.writeFileSync(
+      credsFile,
+      JSON.stringify([
+        {
+          id: CRED_CUSTOM_ID,
+          name: 'Stripe Customer API (e2e double)',
+          type: 'stripeCustomerApi',
+          data: { secretKey: SECRET_CUSTOM, stripeAccount: CONNECT_ACCOUNT, baseUrl: double.url },
+        },
+        { id: CRED_BUILTIN_ID, name: 'Stripe API (built-in, e2e double)', type: 'stripeApi', data: { secretKey: SECRET_BUILTIN } },
+      ]),
+      { mode: 0o600 },
+    );
+    const imp1 = await n8n(['import:credentials', `--input=${credsFile}`], { label: 'import-credentials' });
+    fs.rmSync(credsFile); // holds the secrets in clear text; the scan below must not find them anywhere else
+    check('credentials imported', imp1.code === 0, imp1.stderr + imp1.stdout);
+    const imp2 = await n8n(['import:workflow', `--input=${path.join(__dirname, 'workflows/e2e-workflows.json')}`], { label: 'import-workflows' });
+    check('workflows imported', imp2.code === 0, imp2.stderr + imp2.stdout);
+    if (imp1.code !== 0 || imp2.code !== 0) return;
+
+    const installed = path.join(USER_FOLDER, '.n8n/nodes/node_modules/n8n-nodes-stripe-customer/package.json');
+    check('package installed from its tarball (not a symlink)', fs.existsSync(installed) && !fs.lstatSync(path.dirname(installed)).isSymbolicLink());
+    check(
+      'no second n8n-workflow next to the package',
+      !fs.existsSync(path.join(USER_FOLDER, '.n8n/nodes/node_modules/n8n-workflow')),
+      'n8n-workflow was installed into .n8n/nodes/node_modules: the node would use another copy than n8n',
+    );
+
+    // ------------------------------------------------------------ workflow 1
+    await control(double.url, '/_double/reset', {});
+    // The first create answers 500 (nothing stored), the second creates and drops the connection:
+    // both must be retried with the same idempotency key and end as one customer each.
+    await control(double.url, '/_double/faults', { failNext: { n: 1, how: { status: 500 } } });
+    await control(double.url, '/_double/faults', { failNext: { n: 1, how: { drop: 'after-create' } } });
+    heading('workflow "E2E: Stripe Customer (four branches)"');
+    const ex1 = await n8n(['execute', '--id', 'e2eMainWorkflow', '--rawOutput'], { label: 'execute-main' });
+    check('n8n execute exits 0', ex1.code === 0, ex1.stderr.slice(-3000) + ex1.stdout.slice(-3000));
+    /** @type {any} */
+    let run1;
+    try {
+      run1 = parseRun(ex1.stdout);
+      check('execution status is success', run1.status === 'success' && !run1.data.resultData.error, run1.data?.resultData?.error ?? run1.status);
+    } catch (err) {
+      check('--rawOutput is a JSON run', false, String(err));
+    }
+    const state1 = await control(double.url, '/_double/state');
+    fs.writeFileSync(path.join(ARTIFACTS, 'double-state-main.json'), JSON.stringify(state1, null, 2));
+    if (run1) checkMainWorkflow(run1, state1);
+
+    // ------------------------------------------------------------ workflow 2
+    heading('workflow "E2E: Stripe Customer stops on a bad item"');
+    await control(double.url, '/_double/reset', {});
+    const ex2 = await n8n(['execute', '--id', 'e2eStopOnError', '--rawOutput'], { label: 'execute-stop' });
+    const all2 = ex2.stdout + ex2.stderr;
+    check('n8n execute reports the failure (non-zero exit or error status)', ex2.code !== 0 || /"status":\s*"error"/.test(ex2.stdout), `exit ${ex2.code}`);
+    check(
+      "the error names the field and the item ('[item 1] Account Balance (Cents)')",
+      all2.includes('[item 1] Account Balance (Cents)'),
+      all2.slice(-3000),
+    );
+    const state2 = await control(double.url, '/_double/state');
+    fs.writeFileSync(path.join(ARTIFACTS, 'double-state-stop.json'), JSON.stringify(state2, null, 2));
+    checkEqual('nothing reached Stripe (the good item is not created either)', state2.requests.length, 0);
+
+    // ------------------------------------------------------------ secrets
+    heading('secret keys stay secret');
+    const logText = fs.existsSync(N8N_LOG_FILE) ? fs.readFileSync(N8N_LOG_FILE, 'utf8') : '';
+    check('n8n wrote a log file (debug level)', logText.length > 0, N8N_LOG_FILE);
+    check(
+      `n8n loaded the community package from .n8n/nodes (node type ${NODE_TYPE})`,
+      /Loaded all credentials and nodes from n8n-nodes-stripe-customer.*"nodes":1/.test(logText),
+    );
+    const dbFiles = ['database.sqlite', 'database.sqlite-wal', 'database.sqlite-shm'].map((f) => path.join(USER_FOLDER, '.n8n', f));
+    const places = {
+      "n8n's stdout/stderr": n8nOutputs.join('\n'),
+      "n8n's log file": logText,
+      'the double-state dumps': JSON.stringify([state1, state2]),
+      "n8n's database (credentials encrypted, execution data)": dbFiles.filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f).toString('latin1')).join('\n'),
+    };
+    for (const [where, text] of Object.entries(places)) {
+      const leaks = [SECRET_CUSTOM, SECRET_BUILTIN].filter((s) => text.includes(s) || text.includes(s.slice(8)));
+      check(`no secret key in ${where}`, leaks.length === 0, `found ${leaks.length} key(s)`);
+    }
+    check('the scan sees what n8n stored (the Connect account ID is in the double state)', places['the double-state dumps'].includes(CONNECT_ACCOUNT));
+    check(
+      "the database was scanned (it holds this run's executions)",
+      places["n8n's database (credentials encrypted, execution data)"].includes('Ada Lovelace'),
+    );
+  } finally {
+    stopDouble();
+    const passed = results.filter((r) => r.ok).length;
+    const failed = results.length - passed;
+    console.log(`\nn8n e2e (${((Date.now() - t0) / 1000).toFixed(1)} s; artifacts in ${ARTIFACTS})`);
+    if (failed) {
+      console.log('Failed:');
+      for (const r of results.filter((x) => !x.ok)) console.log(`  ✘ ${r.name}`);
+    }
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exitCode = failed || !results.length ? 1 : 0;
+  }
+}
+
+/** @param {any} run @param {any} state */
+function checkMainWorkflow(run, state) {
+  /** @type {any[]} */
+  const customers = state.customers;
+  const byId = new Map(customers.map((c) => [c.id, c]));
+  /** @param {string} email */
+  const withEmail = (email) => customers.filter((c) => c.params.email === email);
+
+  // ---- branch 1: several items, every field, pairing, coupon version, retries
+  heading('branch 1: 3 items with expressions → Stripe Customer → Set (pairing)');
+  guard('branch 1', () => {
+    const out = outputOf(run, 'Stripe Customer');
+    checkEqual('3 input items → 3 output items', out.length, 3);
+    check('every output is { customerId: "cus_…" } and nothing else', out.every((i) => /^cus_\w+$/.test(i.json.customerId) && Object.keys(i.json).join() === 'customerId'), out.map((i) => i.json));
+    checkEqual('pairedItem follows the input order', out.map((i) => i.pairedItem?.item ?? i.pairedItem), [0, 1, 2]);
+    const paired = outputOf(run, 'Paired');
+    checkEqual("Set node reads $('Customers In').item in order", paired.map((i) => i.json.ref), ['r0', 'r1', 'r2']);
+    check("Set node's $json.customerId and $('Stripe Customer').item agree", paired.every((p, k) => p.json.customerId === out[k].json.customerId && p.json.customerIdViaNode === out[k].json.customerId), paired.map((p) => p.json));
+    const created = out.map((i) => byId.get(i.json.customerId));
+    check('each customerId exists in the double', created.every(Boolean), out.map((i) => i.json.customerId));
+    if (!created.every(Boolean)) return;
+    checkEqual('each customer was created from its own input item (email)', created.map((c) => c.params.email), paired.map((p) => p.json.email));
+    const [ada, grace, alan] = created;
+
+    checkEqual('item 0: name, email, phone, description', [ada.params.name, ada.params.email, ada.params.phone, ada.params.description], ['Ada Lovelace', 'ada@example.com', '+44 20 7946 0000', 'E2E item 0']);
+    checkEqual('item 0: billing address (country upper-cased)', ada.params.address, { line1: '12 Analytical St', line2: 'Floor 2', city: 'London', state: 'Greater London', postal_code: 'N1 9GU', country: 'GB' });
+    checkEqual('item 0: shipping with recipient name and phone', ada.params.shipping, { name: 'Ada at Work', address: { line1: '1 Engine Way', city: 'Manchester', postal_code: 'M1 1AA', country: 'GB' }, phone: '+44 20 7946 0001' });
+    checkEqual('item 0: balance -500 (cents)', ada.params.balance, '-500');
+    checkEqual('item 0: VAT ID as tax_id_data eu_vat', ada.params.tax_id_data, [{ type: 'eu_vat', value: 'DE123456789' }]);
+    checkEqual('item 0: metadata from expressions', ada.params.metadata, { ref: 'r0', plan: 'pro' });
+    checkEqual('item 0: business_name and source', [ada.params.business_name, ada.params.source], ['Analytical Engines Ltd', 'tok_visa']);
+    check('item 0: no coupon sent', !('coupon' in ada.params), ada.params);
+    checkEqual('item 1: coupon SUMMER25 and balance 250', [grace.params.coupon, grace.params.balance], ['SUMMER25', '250']);
+    checkEqual('item 1: no shipping, no tax IDs (empty fields are not sent)', ['shipping' in grace.params, 'tax_id_data' in grace.params], [false, false]);
+    checkEqual('item 2: only name, email and metadata sent', Object.keys(alan.params).sort(), ['email', 'metadata', 'name']);
+
+    checkEqual(`coupon rule: the coupon customer was created with Stripe-Version ${COUPON_VERSION}`, grace.apiVersion, COUPON_VERSION);
+    check(`coupon rule: the others were not sent ${COUPON_VERSION}`, ada.apiVersion !== COUPON_VERSION && alan.apiVersion !== COUPON_VERSION, [ada.apiVersion, alan.apiVersion]);
+    checkEqual('Connect: the credential\'s account is sent as Stripe-Account', created.map((c) => c.account), [CONNECT_ACCOUNT, CONNECT_ACCOUNT, CONNECT_ACCOUNT]);
+    checkEqual('idempotency: Options → Idempotency Key expression used for item 1', grace.idempotencyKey, 'e2e-order-1001');
+    const derived = [ada.idempotencyKey, alan.idempotencyKey];
+    check('idempotency: the others get distinct n8n-stripe-customer:<execution>:<node>:<item> keys', derived.every((k) => /^n8n-stripe-customer:/.test(k ?? '')) && derived[0] !== derived[1], derived);
+
+    const mainEmails = ['ada@example.com', 'grace@example.com', 'alan@example.com'];
+    /** @type {any[]} */
+    const posts = state.requests.filter((/** @type {any} */ r) => r.method === 'POST' && r.path === '/v1/customers' && mainEmails.includes(r.params.email));
+    const faulted = posts.filter((/** @type {any} */ r) => r.fault);
+    checkEqual('faults injected: one 500 and one dropped-after-create', faulted.map((r) => r.fault).sort(), ['failNext:500', 'failNext:drop-after-create'].sort());
+    check(
+      'each faulted request was retried with the same idempotency key',
+      faulted.every((f) => posts.some((r) => r !== f && r.idempotencyKey === f.idempotencyKey && r.status === 200)),
+      posts.map((r) => ({ key: r.idempotencyKey, status: r.status, fault: r.fault, replayed: r.replayed })),
+    );
+    checkEqual('retries created no duplicates: one customer per email', mainEmails.map((e) => withEmail(e).filter((c) => c.account === CONNECT_ACCOUNT).length), [1, 1, 1]);
+  });
+
+  // ---- branch 2: continue on fail
+  heading("branch 2: onError 'continueRegularOutput' with 2 bad items of 4");
+  guard('branch 2', () => {
+    const out = outputOf(run, 'Stripe Customer (continue)');
+    checkEqual('4 input items → 4 output items, in order', out.map((i) => i.pairedItem?.item), [0, 1, 2, 3]);
+    check('items 0 and 3 have a customerId', /^cus_/.test(out[0]?.json.customerId) && /^cus_/.test(out[3]?.json.customerId), out.map((i) => i.json));
+    const e1 = out[1]?.json ?? {};
+    check('item 1 (balance 12.5) is an error item naming the field', typeof e1.error === 'string' && e1.field === 'Account Balance (Cents)' && e1.error.includes('[item 1]') && !e1.customerId, e1);
+    const e2 = out[2]?.json ?? {};
+    check("item 2 (email 'bad@localhost') is Stripe's 400 as an error item", typeof e2.error === 'string' && e2.statusCode === 400 && e2.param === 'email' && !e2.customerId, e2);
+    checkEqual('the double created the good items only', ['good0@example.com', 'badbalance@example.com', 'bad@localhost', 'good3@example.com'].map((e) => withEmail(e).length), [1, 0, 0, 1]);
+    check('the bad balance never reached Stripe', !state.requests.some((/** @type {any} */ r) => r.params?.email === 'badbalance@example.com'));
+    const good0 = withEmail('good0@example.com')[0];
+    checkEqual('the good items are the output customers', [good0?.id, withEmail('good3@example.com')[0]?.id], [out[0]?.json.customerId, out[3]?.json.customerId]);
+    checkEqual('item 0 balance 100 sent as an integer', good0?.params.balance, '100');
+  });
+
+  // ---- branch 3: n8n's built-in Stripe credential
+  heading("branch 3: authentication 'stripeApi' (n8n's built-in Stripe credential)");
+  guard('branch 3', () => {
+    const out = outputOf(run, 'Stripe Customer (built-in credential)');
+    checkEqual('2 items → 2 customerIds', out.map((i) => /^cus_/.test(i.json.customerId)), [true, true]);
+    const made = out.map((i) => byId.get(i.json.customerId));
+    checkEqual('created in the double (STRIPE_CUSTOMER_NODE_BASE_URL) with the built-in key', made.map((c) => c?.params.email), ['builtin1@example.com', 'builtin2@example.com']);
+    checkEqual('no Stripe-Account header (the built-in credential has none)', made.map((c) => c?.account ?? null), [null, null]);
+  });
+
+  // ---- branch 4: If a Customer With This Email Exists → Use the Existing One
+  heading("branch 4: Options → ifEmailExists 'useExisting'");
+  guard('branch 4', () => {
+    const out = outputOf(run, 'Stripe Customer (dedupe)');
+    const ada = withEmail('ada@example.com').find((c) => c.account === CONNECT_ACCOUNT);
+    const dups = withEmail('dup@example.com');
+    checkEqual('existing email → its customer, action "existing"', [out[0]?.json.customerId, out[0]?.json.action], [ada?.id, 'existing']);
+    checkEqual('new email → created once', [out[1]?.json.action, dups.length, out[1]?.json.customerId], ['created', 1, dups[0]?.id]);
+    checkEqual('same email again in the same run → the one just created', [out[2]?.json.action, out[2]?.json.customerId], ['existing', dups[0]?.id]);
+    checkEqual('pairedItem in order', out.map((i) => i.pairedItem?.item), [0, 1, 2]);
+  });
+
+  heading('all branches');
+  checkEqual('the double holds exactly 3 + 2 + 2 + 1 customers', customers.length, 8);
+  const ran = Object.entries(run.data.resultData.runData);
+  checkEqual(
+    'every node ran once, branches top to bottom',
+    ran.map(([name, runs]) => `${name}×${runs.length}`),
+    ['Start', 'Customers In', 'Stripe Customer', 'Paired', 'Bad Items In', 'Stripe Customer (continue)', 'Built-in Items In',
+      'Stripe Customer (built-in credential)', 'Dedupe Items In', 'Stripe Customer (dedupe)'].map((n) => `${n}×1`),
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  console.log(`${results.filter((r) => r.ok).length} passed, ${results.filter((r) => !r.ok).length + 1} failed`);
+  process.exit(1);
+});
