@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # npm test: everything, from a fresh clone. Installs what it needs, builds, lints, type-checks, runs the jest suite
 # (unit, field table, workflows through n8n-core against the Stripe test double), then the tests in a real n8n 2.x:
-# headless end-to-end and the browser test in Debian's Chromium.
+# headless end-to-end and the browser test in Debian's Chromium. Ends with one line counting every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n=== %s\n' "$*"; }
+mkdir -p test-results
 
 step "install"; bash scripts/ensure-deps.sh
 step "build"; npm run build --silent
 step "lint"; npm run lint --silent
 step "typecheck"; npm run typecheck --silent
-step "jest"; npx jest --ci
+step "jest"; npx jest --ci --json --outputFile=test-results/jest.json
 # dist/ was just built: the real-n8n tests pack it as it is.
 export SKIP_BUILD=1
-step "real n8n: headless end-to-end"; npm run test:e2e --silent
-step "real n8n: browser"; npm run test:browser --silent
+step "real n8n: headless end-to-end"; npm run test:e2e --silent 2>&1 | tee test-results/e2e.log
+step "real n8n: browser"; npm run test:browser --silent 2>&1 | tee test-results/browser.log
+
+count() { grep -Eo "^[0-9]+ $2, [0-9]+ failed$" "$1" | tail -1 | grep -Eo '^[0-9]+' || echo 0; }
+passed=$(( $(node -p "require('./test-results/jest.json').numPassedTests") + $(count test-results/e2e.log passed) + $(count test-results/browser.log passed) ))
+echo
+echo "total: ${passed} passed, 0 failed"
