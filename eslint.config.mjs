@@ -1,5 +1,6 @@
 import tseslint from 'typescript-eslint';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import { configs as communityNodes } from '@n8n/eslint-plugin-community-nodes';
 
 // n8n's lint rules for community packages. The plugin's configs are eslintrc-shaped,
 // so their rules are spread into flat configs that use typescript-eslint's parser.
@@ -41,4 +42,23 @@ export default [
 			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 		},
 	},
+	// n8n's newer, stricter rules for community packages, on the shipped code and package.json.
+	{
+		...communityNodes.recommendedWithoutN8nCloudSupport,
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
+	},
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
+		rules: {
+			// The product's owner fixed the official stripe SDK as the runtime dependency (so no n8n Cloud verification).
+			'@n8n/community-nodes/no-runtime-dependencies': 'off',
+			// Users asked to reuse n8n's built-in Stripe credential (stripeApi) beside this package's own.
+			'@n8n/community-nodes/no-credential-reuse': 'off',
+			'@n8n/community-nodes/valid-credential-references': 'off',
+			// The package has no public contact address yet.
+			'@n8n/community-nodes/valid-author': 'off',
+		},
+	},
+	// The transport passes the SDK's errors up; createCustomers turns every one into a NodeApiError or NodeOperationError.
+	{ files: ['nodes/**/transport/**/*.ts'], rules: { '@n8n/community-nodes/require-node-api-error': 'off' } },
 ];

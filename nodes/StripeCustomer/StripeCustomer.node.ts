@@ -13,7 +13,7 @@ export class StripeCustomer implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Stripe Customer',
 		name: 'stripeCustomer',
-		icon: 'file:stripe.svg',
+		icon: { light: 'file:stripe.svg', dark: 'file:stripe.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ "Create customer" }}',

@@ -167,8 +167,9 @@ export async function createCustomers(fns: IExecuteFunctions): Promise<INodeExec
 	try {
 		client = new StripeCustomerClient(await readConnection(fns), settings);
 	} catch (error) {
-		if (error instanceof CredentialError) throw new NodeOperationError(fns.getNode(), error.message);
-		throw error;
+		throw error instanceof CredentialError
+			? new NodeOperationError(fns.getNode(), error.message)
+			: new NodeOperationError(fns.getNode(), error as Error);
 	}
 
 	const outputs: INodeExecutionData[] = new Array(items.length);
