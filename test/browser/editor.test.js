@@ -3,12 +3,15 @@
 'use strict';
 
 /**
- * Browser test: a user builds "Manual Trigger → Stripe Customer" in the real n8n editor and runs it.
+ * Browser test: a user builds "Manual Trigger → Stripe Customer" in the real n8n editor and runs it,
+ * then checks the package's credential test in n8n's credential modal (the demo credential, a wrong key,
+ * a base URL with a trailing slash) and what those test requests looked like at the Stripe double.
  * Started by scripts/n8n/test-browser.sh, which starts n8n + the Stripe double (scripts/n8n/start.sh)
  * and passes N8N_READY_FILE (JSON: url, email, password, doubleUrl, credentialName).
  *
  * Drives Debian's Chromium (/usr/bin/chromium) with playwright-core; never downloads a browser.
- * Screenshots: test-results/browser/node-panel.png and output.png (SCREENSHOT_DIR overrides); on failure, failure-*.png in
+ * Screenshots: test-results/browser/node-panel.png, output.png and credential-error.png (SCREENSHOT_DIR overrides);
+ * on failure, failure-*.png in
  * $BROWSER_ARTIFACTS (default: a temp folder, printed).
  * Last line: "N passed, N failed"; exit code 1 on any failure.
  */
@@ -33,6 +36,16 @@ const STEP_TIMEOUT = 30_000;
 
 const CUSTOMER = { name: 'Browser Test Customer', email: 'ada.browser@example.com' };
 const SHIPPING = { line1: '1 Canvas Way', city: 'Berlin', country: 'DE' };
+// The only key the double accepts: the one start.sh gives it and puts in the demo credential.
+const DOUBLE_KEY = 'sk_test_local_double_demo';
+const WRONG_KEY = 'sk_test_wrong';
+const CONNECT_ACCOUNT = 'acct_browser_slash';
+// The credential's own test definition (the built file n8n loads), so the check follows the package's rule text.
+const CREDENTIAL_TEST = (() => {
+  const { StripeCustomerApi } = require(path.join(__dirname, '..', '..', 'dist', 'credentials', 'StripeCustomerApi.credentials.js'));
+  return /** @type {{rules: {type: string, properties: {value: number, message: string}}[]}} */ (new StripeCustomerApi().test);
+})();
+const RULE_401 = CREDENTIAL_TEST.rules.find((r) => r.type === 'responseCode' && r.properties.value === 401)?.properties.message || '(no 401 rule)';
 
 /** @type {{name: string, ok: boolean, detail?: string}[]} */
 const results = [];
@@ -69,6 +82,24 @@ async function center(locator) {
   if (!box) throw new Error(`no bounding box for ${locator}`);
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
+
+/** @returns {Promise<any>} */
+async function doubleState() {
+  return (await fetch(`${env.doubleUrl}/_double/state`)).json();
+}
+
+/**
+ * The credential-test requests the double received since `from` (an index into its request log).
+ * @param {number} from
+ * @returns {Promise<{method: string, path: string, query: Record<string, string>, account: string | null, status: number}[]>}
+ */
+async function testRequestsSince(from) {
+  const { requests } = await doubleState();
+  return requests.slice(from).filter((/** @type {any} */ r) => r.method === 'GET');
+}
+
+/** @param {{method: string, path: string, query: Record<string, string>, account: string | null, status: number}[]} reqs */
+const showRequests = (reqs) => reqs.map((r) => `${r.method} ${r.path}?${new URLSearchParams(r.query)} account=${r.account} → ${r.status}`);
 
 async function main() {
   const t0 = Date.now();
@@ -174,6 +205,8 @@ async function main() {
     if (!credValue.includes(env.credentialName)) {
       await credSelect.click();
       await page.getByRole('option', { name: env.credentialName }).first().click();
+      // let the credential list close, or its options would be read as the Shipping options below
+      await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
       credValue = (await credInput.inputValue().catch(() => '')) || (await credSelect.innerText());
     }
     check(`credential "${env.credentialName}" selected`, credValue.includes(env.credentialName), credValue);
@@ -252,11 +285,12 @@ async function main() {
     const emails = after.customers.map((/** @type {any} */ c) => c.params.email);
     check('the demo workflow runs: its two sample customers reached the double', ['ada@example.com', 'grace@example.com'].every((e) => emails.includes(e)), emails);
   } catch (err) {
-    check('browser flow', false, err instanceof Error ? err.message : String(err));
-    const shot = path.join(ARTIFACTS, 'failure.png');
-    await page.screenshot({ path: shot }).catch(() => {});
-    fs.writeFileSync(path.join(ARTIFACTS, 'failure.html'), await page.content().catch(() => ''));
-    console.log(`  failure screenshot: ${shot}`);
+    await failure(page, 'browser flow', 'failure', err);
+  }
+  try {
+    await credentialTests(page);
+  } catch (err) {
+    await failure(page, 'credential test in the editor', 'failure-credentials', err);
   } finally {
     await browser.close();
     const passed = results.filter((r) => r.ok).length;
@@ -265,6 +299,117 @@ async function main() {
     console.log(`${passed} passed, ${failed} failed`);
     process.exitCode = failed || !results.length ? 1 : 0;
   }
+}
+
+/**
+ * Records a failed section and keeps a screenshot and the page's HTML.
+ * @param {import('playwright-core').Page} page @param {string} name @param {string} file @param {unknown} err
+ */
+async function failure(page, name, file, err) {
+  check(name, false, err instanceof Error ? err.message : String(err));
+  const shot = path.join(ARTIFACTS, `${file}.png`);
+  await page.screenshot({ path: shot }).catch(() => {});
+  fs.writeFileSync(path.join(ARTIFACTS, `${file}.html`), await page.content().catch(() => ''));
+  console.log(`  failure screenshot: ${shot}`);
+}
+
+/**
+ * The credential's connection test, as a user meets it in the credential modal. n8n 2.41 tests a credential
+ * when it is opened and after every save; the modal then shows the banner "Connection tested successfully",
+ * or "Couldn’t connect with these settings" with a "More details" link that reveals the test's message.
+ * @param {import('playwright-core').Page} page
+ */
+async function credentialTests(page) {
+  const dialog = page.getByTestId('credential-edit-dialog');
+  const success = dialog.getByTestId('credentials-config-container-test-success');
+  const failed = dialog.getByText(/Couldn.t connect with these settings/);
+  /** Waits for the modal's verdict after a test. @returns {Promise<'success' | 'error'>} */
+  const verdict = async () => {
+    await success.or(failed).first().waitFor();
+    return (await success.isVisible()) ? 'success' : 'error';
+  };
+  const close = async () => {
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  };
+
+  // ------------------------------------------------------------------ the demo credential
+  step(`open the credential "${env.credentialName}" (Overview → Credentials)`);
+  await page.goto(`${env.url}/home/credentials`);
+  let from = (await doubleState()).requests.length;
+  await page.getByTestId('resources-list-item').filter({ hasText: env.credentialName }).first().click();
+  await dialog.waitFor();
+  const shownBaseUrl = await dialog.getByTestId('parameter-input-baseUrl').locator('input').first().inputValue();
+  check(`its API Base URL is the double (${shownBaseUrl})`, shownBaseUrl === env.doubleUrl, shownBaseUrl);
+  const demoVerdict = await verdict();
+  const demoText = await dialog.innerText();
+  check('n8n tests it on opening: "Connection tested successfully"', demoVerdict === 'success' && demoText.includes('Connection tested successfully'), demoText.slice(0, 400));
+  let reqs = await testRequestsSince(from);
+  check(
+    '…the test request reached the double: GET /v1/customers?limit=1, no Stripe-Account, 200',
+    reqs.length >= 1 && reqs.every((r) => r.path === '/v1/customers' && r.query.limit === '1' && r.account === null && r.status === 200),
+    showRequests(reqs),
+  );
+  await close();
+
+  /**
+   * Create a credential of this package's type the way a user does and save it.
+   * @param {string} name @param {{secretKey: string, baseUrl: string, stripeAccount?: string}} data
+   */
+  const createCredential = async (name, data) => {
+    await page.getByTestId('add-resource-credential').click();
+    const chooser = page.getByTestId('selectCredential-modal');
+    await chooser.getByTestId('new-credential-type-select').locator('input').fill('Stripe Customer');
+    await page.getByTestId('new-credential-type-select-option').filter({ hasText: 'Stripe Customer API' }).first().click();
+    await chooser.getByTestId('new-credential-type-button').click();
+    await dialog.waitFor();
+    await page.getByTestId('credential-name').click();
+    const nameInput = page.getByTestId('credential-name').getByTestId('inline-edit-input');
+    await nameInput.fill(name);
+    await nameInput.press('Enter');
+    await dialog.getByTestId('parameter-input-secretKey').locator('input').first().fill(data.secretKey);
+    if (data.stripeAccount) await dialog.getByTestId('parameter-input-stripeAccount').locator('input').first().fill(data.stripeAccount);
+    await dialog.getByTestId('parameter-input-baseUrl').locator('input').first().fill(data.baseUrl);
+    from = (await doubleState()).requests.length;
+    await page.getByTestId('credential-save-button').click();
+    const result = await verdict();
+    const saved = await page.getByTestId('credential-name').getAttribute('title');
+    return { result, saved };
+  };
+
+  // ------------------------------------------------------------------ a wrong key
+  step(`create "Stripe Customer API (wrong key)": key ${WRONG_KEY}, API Base URL ${env.doubleUrl}; save`);
+  const wrong = await createCredential('Stripe Customer API (wrong key)', { secretKey: WRONG_KEY, baseUrl: env.doubleUrl });
+  check(`saved as "${wrong.saved}"; n8n shows "Couldn’t connect with these settings"`, wrong.result === 'error' && wrong.saved === 'Stripe Customer API (wrong key)', wrong);
+  await dialog.getByText('More details', { exact: true }).click();
+  const details = dialog.getByText(RULE_401, { exact: true });
+  await details.waitFor().catch(() => {});
+  const wrongText = await dialog.innerText();
+  check('"More details" shows the credential\'s 401 rule: "Stripe refused the key…"', RULE_401.startsWith('Stripe refused the key') && (await details.isVisible()), wrongText.slice(0, 600));
+  await page.mouse.move(5, 5);
+  await page.screenshot({ path: path.join(SHOTS, 'credential-error.png') });
+  step(`screenshot ${path.relative(process.cwd(), path.join(SHOTS, 'credential-error.png'))}`);
+  reqs = await testRequestsSince(from);
+  check(
+    // n8n sends a request that got a 401 once more (its generic "refresh the credential and retry" path)
+    `…the double answered the test request GET /v1/customers?limit=1 with 401 (${reqs.length}×)`,
+    reqs.length >= 1 && reqs.every((r) => r.path === '/v1/customers' && r.query.limit === '1' && r.status === 401),
+    showRequests(reqs),
+  );
+  await close();
+
+  // ------------------------------------------------------------------ a base URL with a trailing slash
+  step(`create "Stripe Customer API (trailing slash)": the demo key, API Base URL ${env.doubleUrl}/, Connected Account ID ${CONNECT_ACCOUNT}; save`);
+  const slash = await createCredential('Stripe Customer API (trailing slash)', { secretKey: DOUBLE_KEY, baseUrl: `${env.doubleUrl}/`, stripeAccount: CONNECT_ACCOUNT });
+  const slashText = await dialog.innerText();
+  check(`saved as "${slash.saved}"; n8n shows "Connection tested successfully"`, slash.result === 'success' && slashText.includes('Connection tested successfully'), { ...slash, text: slashText.slice(0, 400) });
+  reqs = await testRequestsSince(from);
+  check(
+    `…the double saw GET /v1/customers?limit=1 (no double slash) with Stripe-Account ${CONNECT_ACCOUNT}, 200`,
+    reqs.length >= 1 && reqs.every((r) => r.path === '/v1/customers' && r.query.limit === '1' && r.account === CONNECT_ACCOUNT && r.status === 200),
+    showRequests(reqs),
+  );
+  await close();
 }
 
 main().catch((err) => {
