@@ -18,7 +18,6 @@ import {
 } from './customerParams';
 import { groupByEmail, type IfEmailExists } from './emailGroups';
 import {
-	CredentialError,
 	DEFAULT_BASE_URL,
 	describeStripeError,
 	MAX_IDEMPOTENCY_KEY_LENGTH,
@@ -167,9 +166,7 @@ export async function createCustomers(fns: IExecuteFunctions): Promise<INodeExec
 	try {
 		client = new StripeCustomerClient(await readConnection(fns), settings);
 	} catch (error) {
-		throw error instanceof CredentialError
-			? new NodeOperationError(fns.getNode(), error.message)
-			: new NodeOperationError(fns.getNode(), error as Error);
+		throw new NodeOperationError(fns.getNode(), error as Error);
 	}
 
 	const outputs: INodeExecutionData[] = new Array(items.length);

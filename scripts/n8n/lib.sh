@@ -84,6 +84,16 @@ install_package_into() {
     || die "package not installed in $nodes_dir"
 }
 
+# Remove a run's temporary folder, or keep it for inspection when the run failed or a KEEP_* variable is set.
+#   $1 = exit code of the run, $2 = folder, $3 = value of its KEEP_* variable, $4 = what the folder holds
+finish_run_folder() {
+  if [ "$1" -ne 0 ] || [ -n "$3" ]; then
+    log "kept for inspection: $2 ($4)"
+  else
+    rm -rf "$2"
+  fi
+}
+
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }

@@ -59,9 +59,5 @@ mkdir -p "$HOME_DIR/artifacts"
 
 stop_editor
 log "timings: chromium check ${t_chromium}s, n8n up (install check, build, pack, start) ${t_ready}s, total $(( $(date +%s) - t0 ))s"
-if [ "$rc" -ne 0 ] || [ -n "${KEEP_BROWSER_HOME:-}" ]; then
-  log "kept for inspection: $HOME_DIR (start.log, editor-home/logs/, artifacts/)"
-else
-  rm -rf "$HOME_DIR"
-fi
+finish_run_folder "$rc" "$HOME_DIR" "${KEEP_BROWSER_HOME:-}" "start.log, editor-home/logs/, artifacts/"
 exit "$rc"

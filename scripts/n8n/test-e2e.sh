@@ -28,9 +28,5 @@ rc=0
 node "$REPO_ROOT/test/e2e/run-e2e.js" || rc=$?
 
 log "timings: n8n install/check ${t_install}s, build+pack+install ${t_pkg}s, total $(( $(date +%s) - t0 ))s"
-if [ "$rc" -ne 0 ] || [ -n "${KEEP_E2E_HOME:-}" ]; then
-  log "n8n user folder kept for inspection: $USER_FOLDER (logs/, e2e-artifacts/)"
-else
-  rm -rf "$USER_FOLDER"
-fi
+finish_run_folder "$rc" "$USER_FOLDER" "${KEEP_E2E_HOME:-}" "n8n user folder: logs/, e2e-artifacts/"
 exit "$rc"

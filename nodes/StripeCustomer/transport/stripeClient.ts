@@ -64,7 +64,7 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 /** The key for a follow-up request of one item (update, tax ID, attach); hashed when the suffix would push it past Stripe's limit. */
 function followUpKey(idempotencyKey: string, suffix: string): string {
 	const base =
-		idempotencyKey.length + suffix.length <= MAX_IDEMPOTENCY_KEY_LENGTH
+		idempotencyKey.length + 1 + suffix.length <= MAX_IDEMPOTENCY_KEY_LENGTH
 			? idempotencyKey
 			: createHash('sha256').update(idempotencyKey).digest('hex');
 	return `${base}:${suffix}`;
