@@ -42,23 +42,9 @@ export default [
 			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 		},
 	},
-	// n8n's newer, stricter rules for community packages, on the shipped code and package.json.
+	// n8n's newer, stricter rules for community packages (those n8n Cloud verification applies), on the shipped code and package.json.
 	{
-		...communityNodes.recommendedWithoutN8nCloudSupport,
+		...communityNodes.recommended,
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
 	},
-	{
-		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
-		rules: {
-			// The product's owner fixed the official stripe SDK as the runtime dependency (so no n8n Cloud verification).
-			'@n8n/community-nodes/no-runtime-dependencies': 'off',
-			// Users asked to reuse n8n's built-in Stripe credential (stripeApi) beside this package's own.
-			'@n8n/community-nodes/no-credential-reuse': 'off',
-			'@n8n/community-nodes/valid-credential-references': 'off',
-			// The package has no public contact address yet.
-			'@n8n/community-nodes/valid-author': 'off',
-		},
-	},
-	// The transport passes the SDK's errors up; createCustomers turns every one into a NodeApiError or NodeOperationError.
-	{ files: ['nodes/**/transport/**/*.ts'], rules: { '@n8n/community-nodes/require-node-api-error': 'off' } },
 ];

@@ -13,7 +13,7 @@ export class StripeCustomerApi implements ICredentialType {
 
 	icon = 'file:stripe.svg' as const;
 
-	documentationUrl = 'https://docs.stripe.com/keys';
+	documentationUrl = 'https://github.com/n8n-nodes-stripe-customer/n8n-nodes-stripe-customer#credential-stripe-customer-api';
 
 	properties: INodeProperties[] = [
 		{
@@ -25,7 +25,7 @@ export class StripeCustomerApi implements ICredentialType {
 			default: '',
 			placeholder: 'sk_test_… or rk_live_…',
 			description:
-				'A secret key (sk_…) or a restricted key (rk_…) with write access to Customers. A publishable key (pk_…) cannot create customers and is refused.',
+				'A secret key (sk_…) or a restricted key (rk_…) with write access to Customers. A publishable key (pk_…) cannot read or write customers and is refused.',
 		},
 		{
 			displayName: 'Connected Account ID',

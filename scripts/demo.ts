@@ -16,7 +16,7 @@ const nodeParameters = {
 	name: '={{ $json.fullName }}',
 	email: '={{ $json.email }}',
 	description: 'Created by the n8n-nodes-stripe-customer demo',
-	shipping: { line1: '1 Example Street', city: '={{ $json.city }}', country: '={{ $json.country }}' },
+	shipping: { details: { line1: '1 Example Street', city: '={{ $json.city }}', country: '={{ $json.country }}' } },
 	additionalFields: {
 		balance: '={{ $json.credit }}',
 		taxIds: { taxId: [{ type: 'eu_vat', value: '={{ $json.vat }}' }] },

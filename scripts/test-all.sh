@@ -11,10 +11,11 @@ step "install"; bash scripts/ensure-deps.sh
 step "build"; npm run build --silent
 step "lint"; npm run lint --silent
 step "typecheck"; npm run typecheck --silent
+step "n8n's community-package scanner (source and tarball)"; SKIP_BUILD=1 npm run scan --silent
 step "jest"; npx jest --ci --json --outputFile=test-results/jest.json
 # dist/ was just built: the real-n8n tests pack it as it is.
 export SKIP_BUILD=1
-step "real n8n: headless end-to-end"; npm run test:e2e --silent 2>&1 | tee test-results/e2e.log
+step "real n8n: headless end-to-end (n8n 1.85.4 and 2.41.1)"; bash scripts/n8n/test-e2e-versions.sh 2>&1 | tee test-results/e2e.log
 step "real n8n: browser"; npm run test:browser --silent 2>&1 | tee test-results/browser.log
 
 count() { grep -Eo "^[0-9]+ $2, [0-9]+ failed$" "$1" | tail -1 | grep -Eo '^[0-9]+' || echo 0; }

@@ -1,18 +1,24 @@
 import {
 	COUPON_API_VERSION,
-	FieldError,
 	toCustomerCreateRequest,
 	toCustomerUpdatePlan,
 	type CustomerInput,
-} from '../nodes/StripeCustomer/customerParams';
-import { TAX_ID_TYPES } from '../nodes/StripeCustomer/taxIdTypes';
+	type Mapped,
+} from '../nodes/StripeCustomer/helpers/customerParams';
+import { TAX_ID_TYPES } from '../nodes/StripeCustomer/data/taxIdTypes';
 
-// The pure mapping: one item's values -> the Stripe create request. Errors must name the field.
+// The pure mapping: one item's values -> the Stripe request. Problems name the field, all of them at once.
+
+function valueOf<T>(mapped: Mapped<T>): T {
+	if (!mapped.ok) throw new Error(`expected no problems, got ${JSON.stringify(mapped.problems)}`);
+	return mapped.value;
+}
+
+const someone = { email: 'someone@example.com' };
 
 describe('toCustomerCreateRequest: values become Stripe parameters', () => {
 	const cases: Array<[string, CustomerInput, object, string?]> = [
-		['nothing given sends nothing', {}, {}],
-		['empty strings are not sent', { name: '', email: '  ', additionalFields: { coupon: '' } }, {}],
+		['empty strings are not sent', { name: '', email: ' x@example.com ', additionalFields: { coupon: '' } }, { email: 'x@example.com' }],
 		[
 			'name, email, phone, description',
 			{ name: ' Ada ', email: 'ada@example.com', phone: 12345, description: 'VIP' },
@@ -125,16 +131,20 @@ describe('toCustomerCreateRequest: values become Stripe parameters', () => {
 	test.each(cases.map(([title, input, params, apiVersion]) => ({ title, input, params, apiVersion })))(
 		'$title',
 		({ input, params, apiVersion }) => {
-		const request = toCustomerCreateRequest(input);
-		expect(request.params).toEqual(params);
-		expect(request.apiVersion).toBe(apiVersion);
-	},
+			// Fields that do not say who the customer is come with an email, as a real item would.
+			const withEmail = 'email' in input || 'name' in input ? input : { ...input, ...someone };
+			const expected = withEmail === input ? params : { ...params, ...someone };
+			const request = valueOf(toCustomerCreateRequest(withEmail));
+			expect(request.params).toEqual(expected);
+			expect(request.apiVersion).toBe(apiVersion);
+		},
 	);
 });
 
 describe('toCustomerCreateRequest: bad values are refused with the field named', () => {
 	const cases: Array<[string, CustomerInput, string, RegExp]> = [
-		['fractional balance', { additionalFields: { balance: 12.5 } }, 'Account Balance (Cents)', /whole number of cents.*12\.5/],
+		['fractional balance', { additionalFields: { balance: 12.5 } }, 'Account Balance (Cents)', /whole number of cents.*12\.50 is 1250.*"12\.5"/],
+		['balance typed with a decimal point', { additionalFields: { balance: '12.50' } }, 'Account Balance (Cents)', /"12\.50"/],
 		['text balance', { additionalFields: { balance: 'ten' } }, 'Account Balance (Cents)', /"ten"/],
 		[
 			'source and a different default source',
@@ -150,7 +160,7 @@ describe('toCustomerCreateRequest: bad values are refused with the field named',
 		],
 		['shipping with no name at all', { shipping: { line1: 'x' } }, 'Shipping → Recipient Name', /recipient name/],
 		['shipping without an address', { name: 'A', shipping: { recipientName: 'B' } }, 'Shipping', /address/],
-		['country not two letters', { address: { country: 'Germany' } }, 'Billing Address → Country', /two-letter/],
+		['country not a code', { address: { country: 'Germany' } }, 'Billing Address → Country', /pick the country from the list.*two-letter/],
 		['unknown tax ID type', { additionalFields: { taxIds: { taxId: [{ type: 'xx_vat', value: '1' }] } } }, 'Business VAT IDs / Tax IDs #1 → Type', /one of/],
 		['email over 512 characters', { email: `${'a'.repeat(510)}@b.c` }, 'Email', /512/],
 		['not an email', { email: 'ada at example' }, 'Email', /not an email/],
@@ -169,30 +179,69 @@ describe('toCustomerCreateRequest: bad values are refused with the field named',
 	];
 
 	test.each(cases)('%s', (_title, input, field, message) => {
-		let thrown: unknown;
-		try {
-			toCustomerCreateRequest(input);
-		} catch (error) {
-			thrown = error;
+		const mapped = toCustomerCreateRequest({ ...someone, ...input });
+		expect(mapped.ok).toBe(false);
+		const problems = mapped.ok ? [] : mapped.problems;
+		expect(problems).toHaveLength(1);
+		expect(problems[0].field).toBe(field);
+		expect(problems[0].message).toMatch(message);
+	});
+
+	test('every problem of an item is reported at once', () => {
+		const mapped = toCustomerCreateRequest({
+			email: 'ada at example',
+			address: { country: 'Germany' },
+			additionalFields: { balance: '12.50', invoicePrefix: 'acme' },
+		});
+		expect(mapped.ok).toBe(false);
+		expect(mapped.ok ? [] : mapped.problems.map((problem) => problem.field)).toEqual([
+			'Email',
+			'Invoice Prefix',
+			'Billing Address → Country',
+			'Account Balance (Cents)',
+		]);
+	});
+
+	test('an item with no customer data is refused, naming the fields that would identify the customer', () => {
+		for (const input of [{}, { name: '  ', additionalFields: { taxExempt: 'none', preferredLocales: 'de' } }] as CustomerInput[]) {
+			const mapped = toCustomerCreateRequest(input);
+			expect(mapped.ok).toBe(false);
+			const [problem] = mapped.ok ? [] : mapped.problems;
+			expect(problem.field).toBe('Customer');
+			expect(problem.message).toMatch(/no customer data.*Name, Email, Phone, Description, Billing Address, Shipping, Metadata/);
 		}
-		expect(thrown).toBeInstanceOf(FieldError);
-		expect((thrown as FieldError).field).toBe(field);
-		expect((thrown as FieldError).message).toMatch(message);
+	});
+
+	test('a country given by its code in any case is accepted, an unknown code is not', () => {
+		expect(valueOf(toCustomerCreateRequest({ address: { country: 'de' } })).params.address).toEqual({ country: 'DE' });
+		const unknown = toCustomerCreateRequest({ address: { country: 'ZZ' } });
+		expect(unknown.ok ? [] : unknown.problems[0].message).toMatch(/"ZZ" is not a country code/);
 	});
 });
 
 describe('toCustomerUpdatePlan', () => {
 	test('tax IDs and the payment method leave the update body; test clock cannot be set on update', () => {
-		const { params } = toCustomerCreateRequest({
+		const plan = toCustomerUpdatePlan({
 			name: 'Ada',
 			additionalFields: { taxIds: { taxId: [{ value: 'DE1' }] }, defaultSource: 'pm_9' },
 		});
-		expect(toCustomerUpdatePlan(params)).toEqual({
+		expect(valueOf(plan)).toEqual({
 			params: { name: 'Ada', invoice_settings: { default_payment_method: 'pm_9' } },
 			taxIds: [{ type: 'eu_vat', value: 'DE1' }],
 			paymentMethod: 'pm_9',
+			apiVersion: undefined,
 		});
-		expect(() => toCustomerUpdatePlan({ test_clock: 'clock_1' })).toThrow(/Test Clock/);
+		const testClock = toCustomerUpdatePlan({ name: 'Ada', additionalFields: { testClock: 'clock_1' } });
+		expect(testClock.ok ? [] : testClock.problems.map((problem) => problem.field)).toEqual(['Test Clock']);
+	});
+
+	test('a coupon on update is sent with the last API version that takes it', () => {
+		expect(valueOf(toCustomerUpdatePlan({ additionalFields: { coupon: 'SUMMER' } })).apiVersion).toBe(COUPON_API_VERSION);
+	});
+
+	test('an update with every field empty is refused', () => {
+		const empty = toCustomerUpdatePlan({ name: '' });
+		expect(empty.ok ? '' : empty.problems[0].message).toMatch(/nothing to update/);
 	});
 });
 

@@ -87,8 +87,9 @@ test('Fail: an error item for an existing email, the others still created (conti
 	);
 	expect(result.output![0]).toEqual({
 		json: {
-			error: `[item 0] Email: a customer with email "ada@example.com" already exists (${existing.id}); the node is set to fail when the email exists`,
+			error: `[item 0] Email: a customer with email "ada@example.com" already exists (${existing.id}); Options → If Email Exists is "Fail"`,
 			field: 'Email',
+			fieldErrors: [{ field: 'Email', message: `a customer with email "ada@example.com" already exists (${existing.id}); Options → If Email Exists is "Fail"` }],
 			itemIndex: 0,
 		},
 		pairedItem: { item: 0 },

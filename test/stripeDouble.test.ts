@@ -1,4 +1,9 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 import Stripe from 'stripe';
 import {
   CREATE_PARAMS,
@@ -175,6 +180,8 @@ describe('POST /v1/customers', () => {
     const req = d.requests[0];
     expect(req).toMatchObject({ method: 'POST', path: '/v1/customers', status: 200, replayed: false });
     expect(req.headers.authorization).toBe('redacted');
+    expect(req.contentType).toBe('application/x-www-form-urlencoded');
+    expect(decodeForm(req.rawBody)).toEqual(req.params);
     expect(JSON.stringify(d.requests)).not.toContain(KEY);
   });
 
@@ -577,5 +584,433 @@ describe('control endpoints', () => {
     expect(noAuth.status).toBe(401);
     expect(noAuth.headers['stripe-version']).toBe('2026-10-28.endive');
     expect(noAuth.json.error.type).toBe('invalid_request_error');
+  });
+});
+
+describe('DELETE /v1/customers/:id', () => {
+  it('deletes; the deleted customer answers {deleted: true}, is gone from list and search, and cannot be deleted or updated again', async () => {
+    const stripe = client();
+    const gone = await stripe.customers.create({ email: 'gone@example.com', name: 'Gone' });
+    const kept = await stripe.customers.create({ email: 'kept@example.com', name: 'Kept' });
+
+    const deleted = await stripe.customers.del(gone.id);
+    expect({ ...deleted, lastResponse: undefined }).toEqual({ id: gone.id, object: 'customer', deleted: true, lastResponse: undefined });
+    const fetched = await stripe.customers.retrieve(gone.id);
+    expect(fetched).toMatchObject({ id: gone.id, object: 'customer', deleted: true });
+    expect(Object.keys(fetched).filter((k) => k !== 'lastResponse').sort()).toEqual(['deleted', 'id', 'object']);
+
+    const again = await failure(stripe.customers.del(gone.id));
+    expect([again.statusCode, again.code, again.param, again.message]).toEqual([404, 'resource_missing', 'id', `No such customer: '${gone.id}'`]);
+    expect(again.headers?.['stripe-should-retry']).toBe('false');
+    const update = await failure(stripe.customers.update(gone.id, { name: 'back' }));
+    expect([update.statusCode, update.code, update.param]).toEqual([404, 'resource_missing', 'id']);
+    const taxId = await failure(stripe.customers.createTaxId(gone.id, { type: 'eu_vat', value: 'DE123456789' }));
+    expect(taxId.statusCode).toBe(404);
+
+    expect((await stripe.customers.list()).data.map((c) => c.id)).toEqual([kept.id]);
+    expect((await stripe.customers.list({ email: 'gone@example.com' })).data).toEqual([]);
+    expect((await stripe.customers.search({ query: "name~'Gon' OR name:'Kept'" })).data.map((c) => c.id)).toEqual([kept.id]);
+    expect(d.stats()).toMatchObject({ created: 2, deleted: 1 });
+    expect(d.customers.map((c) => c.deleted)).toEqual([true, undefined]);
+    expect(d.requests.find((r) => r.method === 'DELETE')).toMatchObject({ path: `/v1/customers/${gone.id}`, status: 200, rawBody: '' });
+  });
+
+  it('faults apply to deletes too: an injected 500 deletes nothing', async () => {
+    const stripe = client();
+    const c = await stripe.customers.create({ name: 'x' });
+    d.failNext(1, { status: 500 });
+    expect((await failure(stripe.customers.del(c.id))).statusCode).toBe(500);
+    expect((await stripe.customers.retrieve(c.id)).deleted).toBeUndefined();
+  });
+});
+
+describe('GET /v1/customers/search', () => {
+  async function seed(stripe: Stripe) {
+    const ada = await stripe.customers.create({ email: 'ada@example.com', name: 'Ada Lovelace', phone: '+44 20 1', metadata: { plan: 'Pro' } });
+    const grace = await stripe.customers.create({ email: 'grace@navy.example', name: 'Grace Hopper', metadata: { plan: 'free' } });
+    const alan = await stripe.customers.create({ email: 'alan@example.com', name: "Alan O'Turing", description: 'has a description' });
+    return { ada, grace, alan };
+  }
+  const ids = (r: Stripe.ApiSearchResult<Stripe.Customer>) => r.data.map((c) => c.id);
+
+  it('answers a search_result, newest first, for the query language subset Stripe offers on customers', async () => {
+    const stripe = client();
+    const { ada, grace, alan } = await seed(stripe);
+    const search = (query: string) => stripe.customers.search({ query });
+
+    const byEmail = await search("email:'ADA@example.com'");
+    expect(byEmail).toMatchObject({ object: 'search_result', url: '/v1/customers/search', has_more: false, next_page: null });
+    expect(ids(byEmail)).toEqual([ada.id]);
+    expect(ids(await search('email~"example.com"'))).toEqual([alan.id, ada.id]);
+    expect(ids(await search('name~"hopp"'))).toEqual([grace.id]);
+    expect(ids(await search('name:"alan o\\\'turing"'))).toEqual([alan.id]);
+    expect(ids(await search(`name:"Alan O'Turing"`))).toEqual([alan.id]);
+    expect(ids(await search("phone:'+44 20 1'"))).toEqual([ada.id]);
+    // metadata values are tokens: exact and case-sensitive
+    expect(ids(await search("metadata['plan']:'Pro'"))).toEqual([ada.id]);
+    expect(ids(await search("metadata['plan']:'pro'"))).toEqual([]);
+    expect(ids(await search('metadata["plan"]:null'))).toEqual([alan.id]);
+    expect(ids(await search("-metadata['plan']:'free' email~'example'"))).toEqual([alan.id, ada.id]);
+    expect(ids(await search("-email:'ada@example.com' AND -email:'alan@example.com'"))).toEqual([grace.id]);
+    expect(ids(await search("email:'ada@example.com' or email:'alan@example.com'"))).toEqual([alan.id, ada.id]);
+    expect(ids(await search("metadata['plan']:'free' AND name:'Ada Lovelace'"))).toEqual([]);
+    const created = ada.created;
+    expect(ids(await search(`created>=${created}`))).toEqual([alan.id, grace.id, ada.id]);
+    expect(ids(await search(`created>${created + 100} OR email:'grace@navy.example'`))).toEqual([grace.id]);
+    expect(ids(await search(`created<${created}`))).toEqual([]);
+    const sameSecondAsAda = [alan, grace, ada].filter((c) => c.created === created).map((c) => c.id);
+    expect(ids(await search(`created<=${alan.created} AND created=${created}`))).toEqual(sameSecondAsAda);
+    expect(ids(await search(`created:${created}`))).toEqual(sameSecondAsAda);
+    // other accounts are not searched
+    expect((await stripe.customers.search({ query: "email~'example'" }, { stripeAccount: 'acct_other' })).data).toEqual([]);
+  });
+
+  it('pages with next_page (limit 1-100, default 10) and counts with expand total_count', async () => {
+    const stripe = client();
+    const made = [];
+    for (let i = 0; i < 12; i++) made.push(await stripe.customers.create({ email: `page${i}@example.com` }));
+    const newestFirst = made.map((c) => c.id).reverse();
+
+    const first = await stripe.customers.search({ query: "email~'page'" });
+    expect(ids(first)).toEqual(newestFirst.slice(0, 10));
+    expect(first.has_more).toBe(true);
+    expect(typeof first.next_page).toBe('string');
+    const second = await stripe.customers.search({ query: "email~'page'", page: first.next_page! });
+    expect(ids(second)).toEqual(newestFirst.slice(10));
+    expect([second.has_more, second.next_page]).toEqual([false, null]);
+
+    const all = await stripe.customers.search({ query: "email~'page'", limit: 5 }).autoPagingToArray({ limit: 100 });
+    expect(all.map((c) => c.id)).toEqual(newestFirst);
+    const counted = await stripe.customers.search({ query: "email~'page'", limit: 1, expand: ['total_count'] });
+    expect(counted.total_count).toBe(12);
+
+    const wrongPage = await failure(stripe.customers.search({ query: "email~'other'", page: first.next_page! }));
+    expect([wrongPage.statusCode, wrongPage.param]).toEqual([400, 'page']);
+    for (const limit of [0, 101]) {
+      const bad = await failure(stripe.customers.search({ query: "email~'page'", limit }));
+      expect([bad.statusCode, bad.param]).toEqual([400, 'limit']);
+    }
+  });
+
+  it('refuses queries Stripe refuses, with param query and a message that says why', async () => {
+    const stripe = client();
+    const cases: [string, RegExp][] = [
+      ["email:'a@example.com' AND name:'A' OR name:'B'", /AND and OR cannot be combined/],
+      ["email:'a@example.com' name:'A' OR name:'B'", /AND and OR cannot be combined/],
+      ["name~'ab'", /at least 3 characters/],
+      ["description:'vip'", /'description' is not supported.*created, email, metadata, name, phone/],
+      ['email:a@example.com', /must be quoted/],
+      ["email:'unterminated", /unterminated/],
+      ["email:'a@example.com' AND", /ends with AND/],
+      ["metadata['plan']~'pro'", /exact matches/],
+      ["created~'2024'", /numeric/],
+      ["created>'yesterday'", /integer Unix timestamp/],
+      ["name>'A'", /not numeric/],
+      ["metadata.plan:'pro'", /not supported/],
+      ['   ', /empty/],
+      [Array.from({ length: 11 }, (_, i) => `name:'n${i}'`).join(' OR '), /at most 10 clauses/],
+    ];
+    for (const [query, message] of cases) {
+      const err = await failure(stripe.customers.search({ query }));
+      expect({ query, status: err.statusCode, type: err.type, param: err.param }).toEqual({
+        query,
+        status: 400,
+        type: 'StripeInvalidRequestError',
+        param: 'query',
+      });
+      expect(err.message).toMatch(message);
+    }
+    const missing = await failure(stripe.customers.search({} as Stripe.CustomerSearchParams));
+    expect([missing.code, missing.param]).toEqual(['parameter_missing', 'query']);
+  });
+
+  it('searchLagMs: new and changed customers reach search late while list is consistent at once', async () => {
+    const stripe = client();
+    const old = await stripe.customers.create({ email: 'lag-old@example.com', name: 'Before' });
+    const doomed = await stripe.customers.create({ email: 'lag-doomed@example.com', name: 'Doomed' });
+    d.setSearchLag(60_000);
+    const fresh = await stripe.customers.create({ email: 'lag-new@example.com', name: 'Fresh' });
+    await stripe.customers.update(old.id, { name: 'After' });
+    await stripe.customers.del(doomed.id);
+
+    const search = async (query: string) => ids(await stripe.customers.search({ query }));
+    expect(await search("email~'lag-'")).toEqual([doomed.id, old.id]);
+    expect(await search("name:'Before'")).toEqual([old.id]);
+    expect(await search("name:'After'")).toEqual([]);
+    expect((await stripe.customers.list({ email: 'lag-new@example.com' })).data.map((c) => c.id)).toEqual([fresh.id]);
+    expect((await stripe.customers.retrieve(old.id)) as Stripe.Customer).toMatchObject({ name: 'After' });
+
+    d.setSearchLag(0); // search catches up
+    expect(await search("email~'lag-'")).toEqual([fresh.id, old.id]);
+    expect(await search("name:'After'")).toEqual([old.id]);
+
+    // also through the control endpoint
+    const set = await raw('POST', '/_double/faults', JSON.stringify({ searchLagMs: 60_000 }));
+    expect(set.json.searchLagMs).toBe(60_000);
+    await stripe.customers.create({ email: 'lag-later@example.com' });
+    expect(await search("email:'lag-later@example.com'")).toEqual([]);
+  });
+});
+
+describe('GET /v1/customers filters', () => {
+  it('created[gt|gte|lt|lte], ending_before and has_more behave as at Stripe', async () => {
+    const stripe = client();
+    const made: Stripe.Customer[] = [];
+    for (let i = 0; i < 5; i++) made.push(await stripe.customers.create({ name: `c${i}` }));
+    const t = made[0].created;
+    const names = (l: Stripe.ApiList<Stripe.Customer>) => l.data.map((c) => c.name);
+    const list = (p: Stripe.CustomerListParams) => stripe.customers.list(p);
+
+    expect(names(await list({ created: { gte: t } }))).toEqual(['c4', 'c3', 'c2', 'c1', 'c0']);
+    expect(names(await list({ created: { gt: t - 1, lte: made[4].created } }))).toHaveLength(5);
+    expect(names(await list({ created: t }))).toEqual(made.filter((c) => c.created === t).map((c) => c.name).reverse());
+    expect(names(await list({ created: { gt: made[4].created } }))).toEqual([]);
+    expect(names(await list({ created: { lt: t } }))).toEqual([]);
+
+    // ending_before: the customers just newer than the cursor, newest first
+    const before = await list({ ending_before: made[0].id, limit: 2 });
+    expect(names(before)).toEqual(['c2', 'c1']);
+    expect(before.has_more).toBe(true);
+    expect((await list({ ending_before: made[2].id, limit: 2 })).has_more).toBe(false);
+    const after = await list({ starting_after: made[3].id, limit: 3 });
+    expect([names(after), after.has_more]).toEqual([['c2', 'c1', 'c0'], false]);
+
+    const both = await failure(list({ starting_after: made[1].id, ending_before: made[3].id }));
+    expect([both.statusCode, both.code]).toEqual([400, 'parameters_exclusive']);
+    const badOp = await failure(list({ created: { after: t } as never }));
+    expect([badOp.code, badOp.param]).toEqual(['parameter_unknown', 'created[after]']);
+    const badInt = await failure(list({ created: { gte: 'soon' as never } }));
+    expect([badInt.code, badInt.param]).toEqual(['parameter_invalid_integer', 'created[gte]']);
+    const unknownCursor = await failure(list({ starting_after: 'cus_nope' }));
+    expect([unknownCursor.statusCode, unknownCursor.param]).toEqual([404, 'starting_after']);
+  });
+});
+
+describe('POST /v1/payment_methods/:id/attach', () => {
+  it('attaches a pm_ id to a customer, as the SDK sends it', async () => {
+    const stripe = client();
+    const c = await stripe.customers.create({ name: 'pm' });
+    const other = await stripe.customers.create({ name: 'other' });
+    const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: c.id });
+    expect(pm).toMatchObject({ id: 'pm_card_visa', object: 'payment_method', customer: c.id, type: 'card', livemode: false });
+    expect(d.customers[0].paymentMethods).toEqual(['pm_card_visa']);
+
+    const taken = await failure(stripe.paymentMethods.attach('pm_card_visa', { customer: other.id }));
+    expect([taken.statusCode, taken.param]).toEqual([400, 'payment_method']);
+    const noCustomer = await failure(stripe.paymentMethods.attach('pm_card_mastercard', { customer: 'cus_missing' }));
+    expect([noCustomer.statusCode, noCustomer.code, noCustomer.param]).toEqual([404, 'resource_missing', 'customer']);
+    const notPm = await failure(stripe.paymentMethods.attach('card_123', { customer: c.id }));
+    expect([notPm.statusCode, notPm.message]).toEqual([404, "No such PaymentMethod: 'card_123'"]);
+    const noParam = await failure(stripe.paymentMethods.attach('pm_card_amex', {} as Stripe.PaymentMethodAttachParams));
+    expect([noParam.code, noParam.param]).toEqual(['parameter_missing', 'customer']);
+
+    // create with payment_method attaches it too
+    await stripe.customers.create({ payment_method: 'pm_card_amex' });
+    expect(d.customers[2].paymentMethods).toEqual(['pm_card_amex']);
+  });
+});
+
+describe('transport', () => {
+  it('HTTPS: the SDK keeps one connection alive; a new agent per request costs a TCP connection and a TLS handshake each', async () => {
+    const tls = await startStripeDouble({ https: true });
+    try {
+      expect(tls.url).toBe(`https://127.0.0.1:${tls.port}`);
+      expect(tls.caPem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      expect(existsSync(tls.caFile!)).toBe(true);
+      const over = (httpAgent: https.Agent) =>
+        new Stripe(KEY, { host: '127.0.0.1', port: tls.port, protocol: 'https', httpAgent, maxNetworkRetries: 0, telemetry: false });
+
+      const sdk = over(new https.Agent({ ca: tls.caPem, keepAlive: true }));
+      for (let i = 0; i < 20; i++) await sdk.customers.create({ email: `keep${i}@example.com` });
+      expect(tls.stats()).toMatchObject({ created: 20, connections: 1, tlsHandshakes: 1, tlsResumed: 0 });
+      expect(new Set(tls.requests.map((r) => r.connectionId)).size).toBe(1);
+
+      tls.reset();
+      for (let i = 0; i < 20; i++) await over(new https.Agent({ ca: tls.caPem })).customers.create({ email: `fresh${i}@example.com` });
+      expect(tls.stats()).toMatchObject({ created: 20, connections: 20, tlsHandshakes: 20, tlsResumed: 0 });
+      expect(new Set(tls.requests.map((r) => r.connectionId)).size).toBe(20);
+
+      // one agent without keep-alive: new connections, but its cached TLS session is resumed
+      tls.reset();
+      const noKeepAlive = over(new https.Agent({ ca: tls.caPem, keepAlive: false }));
+      for (let i = 0; i < 5; i++) await noKeepAlive.customers.create({ email: `resumed${i}@example.com` });
+      expect(tls.stats()).toMatchObject({ connections: 5, tlsHandshakes: 1, tlsResumed: 4 });
+
+      // the certificate names localhost too; a client that does not trust it is refused
+      const viaLocalhost = await new Promise<number>((resolve, reject) =>
+        https
+          .get({ host: 'localhost', port: tls.port, path: '/v1/balance', ca: tls.caPem, headers: { Authorization: `Bearer ${KEY}` } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          })
+          .on('error', reject),
+      );
+      expect(viaLocalhost).toBe(200);
+      const untrusted = await failure(over(new https.Agent()).balance.retrieve());
+      expect(untrusted.type).toBe('StripeConnectionError');
+
+      const state = (await fetch(`${tls.controlUrl}/_double/state`).then((r) => r.json())) as { stats: { created: number } };
+      expect(state.stats.created).toBe(5);
+    } finally {
+      await tls.close();
+    }
+    expect(existsSync(tls.caFile!)).toBe(false);
+  });
+
+  it('plain HTTP: keep-alive reuse is visible in connectionId and stats().connections', async () => {
+    const keepAlive = client({ httpAgent: new http.Agent({ keepAlive: true }) });
+    for (let i = 0; i < 5; i++) await keepAlive.customers.create({ name: `k${i}` });
+    expect(new Set(d.requests.map((r) => r.connectionId)).size).toBe(1);
+    expect(d.stats().connections).toBe(1);
+    d.reset();
+    for (let i = 0; i < 5; i++) await client({ httpAgent: new http.Agent({ keepAlive: false }) }).customers.create({ name: `n${i}` });
+    expect(new Set(d.requests.map((r) => r.connectionId)).size).toBe(5);
+    expect(d.stats().connections).toBe(5);
+  });
+
+  it('records the raw body and content type byte for byte, whatever the client sends', async () => {
+    await client().customers.create({ email: 'raw@example.com', metadata: { plan: 'pro' }, preferred_locales: ['de', 'en'] });
+    expect(d.requests[0].rawBody).toBe('email=raw%40example.com&metadata[plan]=pro&preferred_locales[0]=de&preferred_locales[1]=en');
+    expect(d.requests[0].contentType).toBe('application/x-www-form-urlencoded');
+
+    const body = 'email=raw2%40example.com&metadata%5Bplan%5D=pro';
+    const res = await raw('POST', '/v1/customers', body, {
+      Authorization: `Bearer ${KEY}`,
+      'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',
+    });
+    expect(res.status).toBe(200);
+    expect(d.requests[1]).toMatchObject({
+      rawBody: body,
+      contentType: 'application/x-www-form-urlencoded; charset=utf-8',
+      params: { email: 'raw2@example.com', metadata: { plan: 'pro' } },
+    });
+  });
+});
+
+describe('429s, Stripe-Should-Retry and the new faults', () => {
+  const statusOf = (p: Promise<unknown>) =>
+    p.then(
+      () => 200,
+      (e: Stripe.errors.StripeError) => e.statusCode ?? 0,
+    );
+
+  it('every 429 carries the rate_limit body; Retry-After only when configured', async () => {
+    const stripe = client();
+    d.failNext(1, { status: 429 });
+    const plain = await failure(stripe.customers.create({ name: 'a' }));
+    expect(plain.headers?.['retry-after']).toBeUndefined();
+    expect(plain.headers?.['stripe-should-retry']).toBeUndefined();
+
+    d.setRetryAfter(3);
+    d.failNext(1, { status: 429 });
+    d.setFaults({ rateLimitBurstEvery: 2, rateLimitBurstLength: 1 });
+    d.setRateLimit(1);
+    const results = await Promise.allSettled([stripe.customers.create({ name: 'b' }), stripe.customers.create({ name: 'c' })]);
+    const failNext = (results[0] as PromiseRejectedResult).reason as Stripe.errors.StripeError;
+    const bucket = (results[1] as PromiseRejectedResult).reason as Stripe.errors.StripeError;
+    d.setRateLimit(undefined);
+    const burst = await failure(stripe.customers.create({ name: 'd' }));
+    expect(d.requests.slice(1).map((r) => r.fault)).toEqual(['failNext:429', 'bucket:429', 'burst:429']);
+    for (const e of [failNext, bucket, burst]) {
+      expect([e.statusCode, e.type, e.rawType, e.code]).toEqual([429, 'StripeRateLimitError', 'invalid_request_error', 'rate_limit']);
+      expect(e.headers?.['retry-after']).toBe('3');
+    }
+    const set = await raw('POST', '/_double/faults', JSON.stringify({ retryAfterSeconds: null }));
+    expect(set.json.retryAfterSeconds).toBeNull();
+  });
+
+  it('a sustained rate-limit window answers 429 to every request in the first forMs of each period', async () => {
+    const stripe = client();
+    d.setFaults({ rateLimitWindow: { everyMs: 1000, forMs: 500 } });
+    const outcomes: number[] = [];
+    const stop = Date.now() + 2000;
+    // sequential requests until one got through after a 429 (the window opened)
+    while (Date.now() < stop && !(outcomes.includes(429) && outcomes[outcomes.length - 1] === 200)) {
+      outcomes.push(await statusOf(stripe.customers.list({ limit: 1 })));
+    }
+    expect(outcomes[0]).toBe(429); // sent right after the window started
+    expect(outcomes[outcomes.length - 1]).toBe(200);
+    const limited = d.requests.filter((r) => r.status === 429);
+    expect(limited.every((r) => r.fault === 'window:429')).toBe(true);
+    d.setFaults({});
+    expect(await statusOf(stripe.customers.create({ name: 'free again' }))).toBe(200);
+  });
+
+  it('failNext 409 lock_timeout, 403 restricted key, 402 with a decline code; Stripe-Should-Retry as Stripe sends it', async () => {
+    const stripe = client();
+    d.failNext(1, { status: 409 });
+    d.failNext(1, { status: 403 });
+    d.failNext(1, { status: 402, decline_code: 'insufficient_funds' });
+    d.failNext(1, { status: 402 });
+    const lock = await failure(stripe.customers.create({ name: 'a' }));
+    expect([lock.statusCode, lock.code, lock.headers?.['stripe-should-retry']]).toEqual([409, 'lock_timeout', 'true']);
+    const denied = await failure(stripe.customers.create({ name: 'a' }));
+    expect([denied.statusCode, denied.type, denied.rawType]).toEqual([403, 'StripePermissionError', 'invalid_request_error']);
+    expect(denied.message).toMatch(/does not have the required permissions/);
+    expect(denied.message).not.toContain(KEY);
+    const poor = await failure(stripe.customers.create({ name: 'a' }));
+    expect([poor.type, poor.code, poor.decline_code, poor.message]).toEqual([
+      'StripeCardError',
+      'card_declined',
+      'insufficient_funds',
+      'Your card has insufficient funds.',
+    ]);
+    expect(poor.headers?.['stripe-should-retry']).toBe('false');
+    const generic = await failure(stripe.customers.create({ name: 'a' }));
+    expect(generic.decline_code).toBe('generic_decline');
+    const invalidParam = await failure(stripe.customers.create({ nickname: 'x' } as never));
+    expect(invalidParam.headers?.['stripe-should-retry']).toBe('false');
+    expect(d.customers).toHaveLength(0);
+    expect(() => d.failNext(1, { status: 500, decline_code: 'x' } as never)).toThrow(/invalid "how"/);
+  });
+
+  it('the token bucket is shared by every key; createRequests and perSecond count what arrived', async () => {
+    const shared = await startStripeDouble({ secretKeys: ['sk_test_worker_a', 'sk_test_worker_b'], rateLimitPerSecond: 4 });
+    try {
+      const worker = (key: string) =>
+        new Stripe(key, { host: '127.0.0.1', port: shared.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+      const statuses = await Promise.all(
+        ['sk_test_worker_a', 'sk_test_worker_b'].flatMap((key) =>
+          Array.from({ length: 5 }, (_, i) => statusOf(worker(key).customers.create({ name: `${key}-${i}` }))),
+        ),
+      );
+      const ok = statuses.filter((s) => s === 200).length;
+      // one bucket of 4 for both keys (a bucket per key would let 8 through); more only if tokens refilled meanwhile
+      expect(ok).toBeGreaterThanOrEqual(4);
+      expect(ok).toBeLessThanOrEqual(6);
+      const stats = shared.stats();
+      expect(stats.createRequests).toBe(10);
+      expect(stats.status[429]).toBe(10 - ok);
+      const sum = (k: 'requests' | 'createRequests' | 'status429') => stats.perSecond.reduce((n, s) => n + s[k], 0);
+      expect([sum('requests'), sum('createRequests'), sum('status429')]).toEqual([10, 10, 10 - ok]);
+      expect(stats.perSecond.map((s) => s.second)).toEqual(stats.perSecond.map((_, i) => i));
+    } finally {
+      await shared.close();
+    }
+  });
+});
+
+describe('CLI', () => {
+  it('--https prints {url, port, caFile, controlUrl}; SIGTERM closes and removes the certificate', async () => {
+    const cli = spawn(
+      process.execPath,
+      [path.join(__dirname, 'stripe-double/cli.js'), '--port', '0', '--key', 'sk_test_cli_1', '--https', '--retry-after', '2', '--search-lag', '10'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', resolve));
+    try {
+      const line = await new Promise<string>((resolve) => createInterface({ input: cli.stdout! }).once('line', resolve));
+      const info = JSON.parse(line);
+      expect(Object.keys(info).sort()).toEqual(['caFile', 'controlUrl', 'port', 'url']);
+      expect(info.url).toBe(`https://127.0.0.1:${info.port}`);
+      expect(existsSync(info.caFile)).toBe(true);
+      const faults = (await fetch(`${info.controlUrl}/_double/faults`, { method: "POST", body: "{}" }).then((r) => r.json())) as object;
+      expect(faults).toMatchObject({ retryAfterSeconds: 2, searchLagMs: 10 });
+      cli.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(existsSync(info.caFile)).toBe(false);
+    } finally {
+      cli.kill('SIGKILL');
+    }
   });
 });

@@ -1,9 +1,8 @@
-import packageJson from '../package.json';
 import type { StripeDouble } from './stripe-double';
 import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
 import { runStripeCustomerWorkflow, type RunOptions } from './support/workflowRunner';
 
-// What a user sees when the node runs inside n8n's engine: expressions, pairing, continue-on-fail, retries, errors.
+// What a user sees when the node runs inside n8n's engine: expressions, pairing, continue-on-fail, errors.
 
 let double: StripeDouble;
 beforeAll(async () => {
@@ -32,6 +31,8 @@ function run(options: Partial<RunOptions> & Pick<RunOptions, 'items'>) {
 		...options,
 	});
 }
+
+const continueOnFail = (parameters: Record<string, unknown>) => ({ parameters: parameters as never, onError: 'continueRegularOutput' as const });
 
 /** Everything n8n recorded for the execution, as text: the key must appear nowhere in it. */
 function everythingRecorded(result: Awaited<ReturnType<typeof run>>): string {
@@ -70,25 +71,46 @@ test('the full customer object is added when asked', async () => {
 
 describe('bad input', () => {
 	const withBadBalance = [people[0], { ...people[1], credit: 12.5 }, people[2]];
+	const badBalance = 'Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit; 12.50 is 1250); got "12.5"';
 
-	test('stops the node before any request, naming the item and the field', async () => {
+	test('stops the node before any request, naming the item and the field, and says what happened to the run', async () => {
 		const result = await run({ items: withBadBalance });
 		expect(result.output).toBeUndefined();
-		expect(result.error?.message).toBe(
-			'[item 1] Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit); got "12.5"',
+		expect(result.error?.message).toBe(`[item 1] ${badBalance}`);
+		expect(result.error?.description).toMatch(
+			/^Nothing was sent to Stripe, for any item: the node checks every item before it sends one, and item 1 failed the checks, so the whole run stopped\. .*On Error to "Continue"/,
 		);
 		expect(double.requests).toHaveLength(0);
 	});
 
+	test('every wrong field of an item at once, and the other invalid items too', async () => {
+		const items = [
+			{ mail: 'ada at example', credit: '12.50', country: 'Germany' },
+			people[1],
+			{ mail: 'x@example.com', credit: 'ten', country: 'DE' },
+		];
+		const result = await run({
+			items,
+			node: { parameters: { ...mappedFromInput, address: { details: { country: '={{ $json.country }}' } } } },
+		});
+		expect(result.error?.message).toBe(
+			'[item 0] 3 fields are invalid: Email: "ada at example" is not an email address; Billing Address → Country: "Germany" is not a country code: pick the country from the list, or give its two-letter ISO 3166-1 code such as "US" or "DE"; Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit; 12.50 is 1250); got "12.50"',
+		);
+		expect(result.error?.description).toMatch(/2 items of 3 failed the checks/);
+		expect(result.error?.description).toMatch(/- \[item 2\] Account Balance \(Cents\): .*got "ten"/);
+		expect(double.requests).toHaveLength(0);
+	});
+
 	test('with continue-on-fail, good items are created and the bad one becomes an error item paired to its input', async () => {
-		const result = await run({ items: withBadBalance, node: { parameters: mappedFromInput, onError: 'continueRegularOutput' } });
+		const result = await run({ items: withBadBalance, node: continueOnFail(mappedFromInput) });
 		expect(double.customers.map((c) => c.params.email)).toEqual(['ada@example.com', 'alan@example.com']);
 		expect(result.output).toHaveLength(3);
 		expect(result.output![0]).toEqual({ json: { customerId: double.customers[0].id }, pairedItem: { item: 0 } });
 		expect(result.output![1]).toEqual({
 			json: {
-				error: '[item 1] Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit); got "12.5"',
+				error: `[item 1] ${badBalance}`,
 				field: 'Account Balance (Cents)',
+				fieldErrors: [{ field: 'Account Balance (Cents)', message: badBalance.replace('Account Balance (Cents): ', '') }],
 				itemIndex: 1,
 			},
 			pairedItem: { item: 1 },
@@ -96,22 +118,33 @@ describe('bad input', () => {
 		expect(result.output![2]).toEqual({ json: { customerId: double.customers[1].id }, pairedItem: { item: 2 } });
 	});
 
+	test('an untouched node creates no empty customer: it says which fields would identify one, and sends nothing', async () => {
+		const result = await run({ items: [{}], node: { parameters: {} } });
+		expect(result.error?.message).toMatch(/^\[item 0\] Customer: the item has no customer data, so Stripe would get an empty customer: set at least one of Name, Email, Phone, Description, Billing Address, Shipping, Metadata/);
+		expect(double.requests).toHaveLength(0);
+	});
+
+	test('fields whose expressions resolve to nothing count as not set', async () => {
+		const result = await run({ items: [{ other: 1 }], node: continueOnFail(mappedFromInput) });
+		expect(result.output![0].json).toMatchObject({ itemIndex: 0, field: 'Customer' });
+		expect(double.requests).toHaveLength(0);
+	});
+
 	test('an idempotency key over 255 characters is refused before sending', async () => {
 		const result = await run({
 			items: people.slice(0, 1),
 			node: { parameters: { ...mappedFromInput, options: { idempotencyKey: 'k'.repeat(256) } } },
 		});
-		expect(result.error?.message).toBe(
-			'[item 0] Options → Idempotency Key: Stripe accepts at most 255 characters; got 256',
-		);
+		expect(result.error?.message).toBe('[item 0] Options → Idempotency Key: Stripe accepts at most 255 characters; got 256');
 		expect(double.requests).toHaveLength(0);
 	});
+});
 
-	test('a publishable key is refused with the reason, and nothing is sent', async () => {
-		const result = await run({ items: people.slice(0, 1), credentials: credentialsFor(double, { secretKey: 'pk_test_123' }) });
-		expect(result.error?.message).toMatch(/publishable key \(pk_…\), which cannot create customers/);
-		expect(double.requests).toHaveLength(0);
-	});
+test('"Custom API Call", which n8n adds to every Operation list, stops with a clear error and sends nothing', async () => {
+	const result = await run({ items: people.slice(0, 1), node: { parameters: { operation: '__CUSTOM_API_CALL__' } } });
+	expect(result.error?.message).toBe('The operation "Custom API Call" is not available in this node; nothing was sent to Stripe');
+	expect(result.error?.description).toMatch(/HTTP Request node with this credential/);
+	expect(double.requests).toHaveLength(0);
 });
 
 describe('Stripe errors', () => {
@@ -128,7 +161,7 @@ describe('Stripe errors', () => {
 		double.failNext(1, { status: 402 });
 		const result = await run({
 			items: people,
-			node: { parameters: { ...mappedFromInput, options: { maxRetries: 0, concurrency: 1 } }, onError: 'continueRegularOutput' },
+			node: continueOnFail({ ...mappedFromInput, options: { maxRetries: 0, concurrency: 1 } }),
 		});
 		expect(result.output).toHaveLength(3);
 		expect(result.output![0].json).toMatchObject({ itemIndex: 0, statusCode: 402 });
@@ -138,12 +171,15 @@ describe('Stripe errors', () => {
 		expect(result.output!.slice(1).map((item) => item.json.customerId)).toEqual(double.customers.map((c) => c.id));
 	});
 
-	test('a wrong key fails with a clear message that does not contain the key', async () => {
-		const wrongKey = `${SECRET_KEY}x`;
-		const result = await run({ items: people.slice(0, 1), credentials: credentialsFor(double, { secretKey: wrongKey }) });
-		expect(result.error?.message).toMatch(/^\[item 0\] Stripe: Invalid API Key/);
-		expect(everythingRecorded(result)).not.toContain(wrongKey);
-		expect(everythingRecorded(result)).not.toContain(SECRET_KEY);
+	test('one custom idempotency key given to two different customers: the second is refused, and the error says why', async () => {
+		const result = await run({
+			items: people.slice(0, 2),
+			node: continueOnFail({ ...mappedFromInput, options: { idempotencyKey: 'same-for-all' } }),
+		});
+		expect(double.customers).toHaveLength(1);
+		expect(result.output![0].json.customerId).toBe(double.customers[0].id);
+		expect(result.output![1].json).toMatchObject({ itemIndex: 1, type: 'idempotency_error' });
+		expect(result.output![1].json.error).toMatch(/already used with other values in the last 24 hours: with a custom key, give each customer its own/);
 	});
 });
 
@@ -158,11 +194,11 @@ describe('retries never create a second customer', () => {
 	});
 
 	test("n8n's Retry On Fail re-runs the node in the same execution and gets the same customers back", async () => {
-		// All three are sent at once; the first to arrive fails, the other two are created; the node fails; n8n retries it.
+		// The first request fails; the other two are created; the node fails; n8n runs it again.
 		double.failNext(1, { status: 500 });
-		const firstTry = { parameters: { ...mappedFromInput, options: { maxRetries: 0, concurrency: 3 } } };
+		const firstTry = { parameters: { ...mappedFromInput, options: { maxRetries: 0, concurrency: 1 } } };
 		const result = await run({ items: people, node: { ...firstTry, retryOnFail: true, maxTries: 2 } });
-		// Two tries of three creates each; the second try's first two are Stripe's replays of the first try's.
+		// Two tries of three creates each; on the second try the two created on the first are Stripe's replays.
 		expect(double.requests.filter((r) => r.method === 'POST')).toHaveLength(6);
 		expect(result.error).toBeUndefined();
 		expect(double.customers.map((c) => c.params.email).sort()).toEqual(people.map((p) => p.mail).sort());
@@ -180,25 +216,6 @@ describe('retries never create a second customer', () => {
 		expect(double.customers[0].idempotencyKey).toBe('order-1001');
 		expect(second.output![0].json.customerId).toBe(first.output![0].json.customerId);
 	});
-});
-
-test('one idempotency key given to two different customers: the second is refused, and the error says why', async () => {
-	const result = await run({
-		items: people.slice(0, 2),
-		node: {
-			parameters: { ...mappedFromInput, options: { idempotencyKey: 'same-for-all', concurrency: 1 } },
-			onError: 'continueRegularOutput',
-		},
-	});
-	expect(double.customers).toHaveLength(1);
-	expect(result.output![0].json.customerId).toBe(double.customers[0].id);
-	expect(result.output![1].json).toMatchObject({ itemIndex: 1, type: 'idempotency_error' });
-	expect(result.output![1].json.error).toMatch(/give each customer its own Options → Idempotency Key/);
-});
-
-test('a connected account ID sends Stripe-Account on every request', async () => {
-	await run({ items: people.slice(0, 2), credentials: credentialsFor(double, { stripeAccount: 'acct_123' }) });
-	expect(double.customers.map((c) => c.account)).toEqual(['acct_123', 'acct_123']);
 });
 
 test('the coupon rule: only a customer with a coupon is sent with 2025-02-24.acacia', async () => {
@@ -219,38 +236,20 @@ test('the coupon rule: only a customer with a coupon is sent with 2025-02-24.aca
 	expect(byEmail['b@example.com'].params.coupon).toBeUndefined();
 });
 
-test('requests identify the package to Stripe (appInfo) and pin the API version unless overridden', async () => {
-	await run({ items: people.slice(0, 1) });
-	await run({ items: people.slice(1, 2), node: { parameters: { ...mappedFromInput, options: { apiVersion: '2025-09-30.clover' } } } });
-	const [first, second] = double.requests;
-	expect(first.headers['user-agent']).toContain(`${packageJson.name}/${packageJson.version}`);
-	expect(first.apiVersion).toBe('2026-10-28.endive');
-	expect(second.apiVersion).toBe('2025-09-30.clover');
-});
-
-test("n8n's built-in Stripe credential works too (base URL from the n8n process's environment)", async () => {
-	process.env.STRIPE_CUSTOMER_NODE_BASE_URL = double.url;
-	try {
-		const result = await run({
-			items: people.slice(0, 1),
-			node: { parameters: { ...mappedFromInput, authentication: 'stripeApi' } },
-			credentials: { stripeApi: { secretKey: SECRET_KEY } },
-		});
-		expect(result.error).toBeUndefined();
-		expect(result.output![0].json.customerId).toBe(double.customers[0].id);
-	} finally {
-		delete process.env.STRIPE_CUSTOMER_NODE_BASE_URL;
-	}
+test('Options → API Version overrides the pinned version', async () => {
+	await run({ items: people.slice(0, 1), node: { parameters: { ...mappedFromInput, options: { apiVersion: '2025-09-30.clover' } } } });
+	expect(double.requests[0].apiVersion).toBe('2025-09-30.clover');
 });
 
 test('the secret key appears in no output and no error, whatever happens', async () => {
 	const results = [
 		await run({ items: people }),
-		await run({ items: [{ credit: 1.5 }], node: { parameters: mappedFromInput, onError: 'continueRegularOutput' } }),
-		await run({ items: [{ credit: 1.5 }] }),
+		await run({ items: [{ credit: 1.5 }], node: continueOnFail(mappedFromInput) }),
+		await run({ items: [{ mail: 'x@example.com', credit: 1.5 }] }),
 	];
 	double.failNext(1, { status: 500 });
 	results.push(await run({ items: people.slice(0, 1), node: { parameters: { ...mappedFromInput, options: { maxRetries: 0 } } } }));
+	results.push(await run({ items: people.slice(0, 1), credentials: credentialsFor(double, { secretKey: `${SECRET_KEY}0` }) }));
 	for (const result of results) expect(everythingRecorded(result)).not.toContain(SECRET_KEY);
 	expect(JSON.stringify(double.requests)).not.toContain(SECRET_KEY);
 });

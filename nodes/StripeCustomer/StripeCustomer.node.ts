@@ -6,8 +6,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { createCustomers } from './createCustomers';
-import { authenticationProperty, customerProperties, operationProperty, optionsProperty } from './properties';
+import { customerProperties } from './actions/customer';
+import { router } from './actions/router';
+import { searchCustomers } from './methods/listSearch';
 
 export class StripeCustomer implements INodeType {
 	description: INodeTypeDescription = {
@@ -15,21 +16,32 @@ export class StripeCustomer implements INodeType {
 		name: 'stripeCustomer',
 		icon: { light: 'file:stripe.svg', dark: 'file:stripe.dark.svg' },
 		group: ['output'],
-		version: 1,
-		subtitle: '={{ "Create customer" }}',
-		description: 'Create customers in Stripe: every field, idempotent retries, rate-limited bulk runs',
+		// 1.1 shows the billing and shipping address fields together; version 1 workflows keep their saved values.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Create, find, update and delete Stripe customers: idempotent, rate-limited, with per-item errors',
 		defaults: { name: 'Stripe Customer' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: 'stripeCustomerApi', required: true, displayOptions: { show: { authentication: ['stripeCustomerApi'] } } },
-			{ name: 'stripeApi', required: true, displayOptions: { show: { authentication: ['stripeApi'] } } },
+		credentials: [{ name: 'stripeCustomerApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Customer', value: 'customer' }],
+				default: 'customer',
+			},
+			...customerProperties,
 		],
-		properties: [authenticationProperty, operationProperty, ...customerProperties, optionsProperty],
 	};
 
+	methods = { listSearch: { searchCustomers } };
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [await createCustomers(this)];
+		return await router.call(this);
 	}
 }

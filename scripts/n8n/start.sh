@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# npm start — a real n8n (pinned, Node 24) with this package installed from its tarball, a demo
+# npm start — a real n8n ($N8N_VERSION, default 2.41.1; see lib.sh) with this package installed from its tarball, a demo
 # workflow and a Stripe Customer credential, on http://127.0.0.1:${N8N_PORT:-5678}.
 #   - credential → the local Stripe test double (started here), or real Stripe when STRIPE_SECRET_KEY is set
 #   - first start: owner account set up automatically; URL, email and password are printed
 #   - foreground: Ctrl-C stops n8n and the double
-# Env: N8N_PORT (default 5678, never 5679), N8N_CACHE_DIR, N8N_EDITOR_HOME (default $N8N_CACHE_DIR/editor-home),
+# Env: N8N_VERSION, N8N_PORT (default 5678, never 5679), N8N_CACHE_DIR,
+#      N8N_EDITOR_HOME (default $N8N_CACHE_DIR/editor-home, for other n8n versions editor-home-<version>),
 #      N8N_OWNER_EMAIL / N8N_OWNER_PASSWORD, STRIPE_SECRET_KEY, STRIPE_DOUBLE_PORT (default 12111),
 #      SKIP_BUILD=1, N8N_READY_FILE (written as JSON once everything is up; used by test-browser.sh)
 set -euo pipefail
@@ -13,7 +14,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PORT="${N8N_PORT:-5678}"
 [ "$PORT" != "5679" ] || die "N8N_PORT=5679 is n8n's task broker port; pick another"
-EDITOR_HOME="${N8N_EDITOR_HOME:-$N8N_CACHE_DIR/editor-home}"
+# One editor home per n8n version: a database migrated by a newer n8n does not open in an older one.
+default_home="$N8N_CACHE_DIR/editor-home"
+[ "$N8N_VERSION" = "$N8N_DEFAULT_VERSION" ] || default_home="$N8N_CACHE_DIR/editor-home-$N8N_VERSION"
+EDITOR_HOME="${N8N_EDITOR_HOME:-$default_home}"
 OWNER_EMAIL="${N8N_OWNER_EMAIL:-owner@example.com}"
 OWNER_PASSWORD="${N8N_OWNER_PASSWORD:-StripeDemo1}"
 DOUBLE_KEY="sk_test_local_double_demo"
@@ -62,8 +66,6 @@ else
   TARGET="the local Stripe test double at $DOUBLE_URL (GET $DOUBLE_URL/_double/state shows what it received)"
   SECRET="$DOUBLE_KEY"
   BASE_URL="$DOUBLE_URL"
-  # n8n's built-in Stripe credential has no base URL: the node reads this, so it also goes to the double.
-  export STRIPE_CUSTOMER_NODE_BASE_URL="$DOUBLE_URL"
 fi
 
 n8n_env
@@ -71,7 +73,8 @@ export N8N_USER_FOLDER="$EDITOR_HOME"
 export N8N_PORT="$PORT"
 export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$(free_port)}"
 export N8N_LOG_OUTPUT="console,file"
-export N8N_LOG_FILE_LOCATION="$EDITOR_HOME/logs/n8n.log"
+# relative to $EDITOR_HOME/.n8n, where n8n 1.x puts even an absolute location: the file is $EDITOR_HOME/logs/n8n.log
+export N8N_LOG_FILE_LOCATION="../logs/n8n.log"
 
 # --- credential (re-imported when its content changes) and demo workflow (first start only)
 tmp="$(mktemp -d)"
@@ -97,7 +100,7 @@ fi
 
 # --- n8n
 log "starting n8n $N8N_VERSION on $URL (log: $EDITOR_HOME/logs/n8n.log)"
-PATH="$(dirname "$NODE24_BIN"):$PATH" "$NODE24_BIN" "$N8N_BIN" start &
+PATH="$(dirname "$N8N_NODE_BIN"):$PATH" "$N8N_NODE_BIN" "$N8N_BIN" start &
 N8N_PID=$!
 
 owner="$(node "$REPO_ROOT/scripts/n8n/setup-owner.js" "$URL" "$OWNER_EMAIL" "$OWNER_PASSWORD" 240)" \

@@ -5,13 +5,16 @@
 /**
  * Start the Stripe double standalone:
  *   node test/stripe-double/cli.js [--port 12111] [--key sk_test_...]... [--latency 50] [--rate 100] [--seed 1]
- * Prints one JSON line {"url":"http://127.0.0.1:PORT","port":PORT} and runs until SIGINT/SIGTERM.
+ *     [--https] [--retry-after SECONDS] [--search-lag MS]
+ * Prints one JSON line {"url":"http://127.0.0.1:PORT","port":PORT} (with --https also "caFile" and "controlUrl")
+ * and runs until SIGINT/SIGTERM.
  */
 
 const { startStripeDouble } = require('./index');
 
 const USAGE =
-  'usage: node test/stripe-double/cli.js [--port N] [--key sk_test_...]... [--latency MS] [--rate PER_SECOND] [--seed N]';
+  'usage: node test/stripe-double/cli.js [--port N] [--key sk_test_...]... [--latency MS] [--rate PER_SECOND] [--seed N]\n' +
+  '       [--https] [--retry-after SECONDS] [--search-lag MS]';
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
@@ -54,6 +57,15 @@ function parseArgs(argv) {
       case '--seed':
         opts.seed = num(next());
         break;
+      case '--https':
+        opts.https = true;
+        break;
+      case '--retry-after':
+        opts.retryAfterSeconds = num(next());
+        break;
+      case '--search-lag':
+        opts.searchLagMs = num(next());
+        break;
       case '-h':
       case '--help':
         process.stdout.write(USAGE + '\n');
@@ -75,7 +87,10 @@ async function main() {
     process.exit(2);
   }
   const double = await startStripeDouble(opts);
-  process.stdout.write(JSON.stringify({ url: double.url, port: double.port }) + '\n');
+  const info = double.caFile
+    ? { url: double.url, port: double.port, caFile: double.caFile, controlUrl: double.controlUrl }
+    : { url: double.url, port: double.port };
+  process.stdout.write(JSON.stringify(info) + '\n');
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -2,9 +2,15 @@
 'use strict';
 
 /**
- * Fault injection for the Stripe double: a seeded PRNG, a token bucket and
- * the per-request fault decision (failNext queue → rate-limit burst → 500 →
- * drop-after-create).
+ * Fault injection for the Stripe double: a seeded PRNG, a token bucket, the
+ * sustained rate-limit window and the per-request fault decision (failNext
+ * queue → rate-limit burst → 500 → drop-after-create).
+ */
+
+/**
+ * @typedef {object} RateLimitWindow
+ * @property {number} everyMs  period
+ * @property {number} forMs    the first forMs of each period answer 429
  */
 
 /**
@@ -13,17 +19,21 @@
  * @property {number} [dropAfterCreateRate]
  * @property {number} [rateLimitBurstEvery]
  * @property {number} [rateLimitBurstLength]
+ * @property {RateLimitWindow} [rateLimitWindow]
  */
 
 /**
- * @typedef {{ status: 500 | 429 | 402 | 400 | 401 } | { drop: 'before' | 'after-create' }} FailHow
+ * @typedef {{ status: 500 | 429 | 409 | 403 | 401 | 400 } | { status: 402, decline_code?: string }
+ *   | { drop: 'before' | 'after-create' }} FailHow
  */
 
 /**
  * @typedef {{ kind: 'none' }
- *   | { kind: 'status', status: number, source: 'failNext' | 'burst' | 'random' }
+ *   | { kind: 'status', status: number, declineCode?: string, source: 'failNext' | 'burst' | 'random' }
  *   | { kind: 'drop', when: 'before' | 'after-create', source: 'failNext' | 'random' }} FaultDecision
  */
+
+const FAIL_STATUSES = [500, 429, 409, 403, 402, 401, 400];
 
 /**
  * mulberry32: small, fast, deterministic.
@@ -66,7 +76,10 @@ class TokenBucket {
 /** @param {FailHow} how */
 function checkHow(how) {
   if (how && typeof how === 'object') {
-    if ('status' in how && [500, 429, 402, 400, 401].includes(how.status)) return;
+    if ('status' in how && FAIL_STATUSES.includes(how.status)) {
+      const decline = /** @type {{ decline_code?: unknown }} */ (how).decline_code;
+      if (decline === undefined || (how.status === 402 && typeof decline === 'string' && decline !== '')) return;
+    }
     if ('drop' in how && (how.drop === 'before' || how.drop === 'after-create')) return;
   }
   throw new TypeError(`failNext: invalid "how" ${JSON.stringify(how)}`);
@@ -77,16 +90,19 @@ function normalizeFaults(f) {
   /** @type {FaultOptions} */
   const out = {};
   if (!f) return out;
-  for (const k of /** @type {(keyof FaultOptions)[]} */ ([
-    'error500Rate',
-    'dropAfterCreateRate',
-    'rateLimitBurstEvery',
-    'rateLimitBurstLength',
-  ])) {
+  for (const k of /** @type {const} */ (['error500Rate', 'dropAfterCreateRate', 'rateLimitBurstEvery', 'rateLimitBurstLength'])) {
     const v = f[k];
     if (v === undefined || v === null) continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new TypeError(`faults.${k} must be a number >= 0`);
     out[k] = v;
+  }
+  const w = f.rateLimitWindow;
+  if (w !== undefined && w !== null) {
+    const ok = (/** @type {unknown} */ n) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+    if (typeof w !== 'object' || !ok(w.everyMs) || !ok(w.forMs) || !(w.everyMs > 0) || w.forMs > w.everyMs) {
+      throw new TypeError('faults.rateLimitWindow must be {everyMs > 0, forMs between 0 and everyMs}');
+    }
+    out.rateLimitWindow = { everyMs: w.everyMs, forMs: w.forMs };
   }
   return out;
 }
@@ -102,6 +118,7 @@ class FaultInjector {
     this.queue = [];
     this.counter = 0;
     this.burstRemaining = 0;
+    this.windowStart = performance.now();
   }
 
   /** @param {FaultOptions | undefined} f */
@@ -109,6 +126,17 @@ class FaultInjector {
     this.faults = normalizeFaults(f);
     this.counter = 0;
     this.burstRemaining = 0;
+    this.windowStart = performance.now();
+  }
+
+  /**
+   * True when a request arriving now falls in the closed part of the rate-limit window
+   * (periods count from the moment the faults were set).
+   */
+  inRateLimitWindow() {
+    const w = this.faults.rateLimitWindow;
+    if (!w || w.forMs <= 0) return false;
+    return (performance.now() - this.windowStart) % w.everyMs < w.forMs;
   }
 
   /** @param {number} n @param {FailHow} how */
@@ -140,7 +168,10 @@ class FaultInjector {
     if (head) {
       if (--head.n <= 0) this.queue.shift();
       const how = head.how;
-      if ('status' in how) return { kind: 'status', status: how.status, source: 'failNext' };
+      if ('status' in how) {
+        const declineCode = 'decline_code' in how ? how.decline_code : undefined;
+        return { kind: 'status', status: how.status, declineCode, source: 'failNext' };
+      }
       return { kind: 'drop', when: how.drop, source: 'failNext' };
     }
     if (this.burstRemaining > 0) {
@@ -155,4 +186,4 @@ class FaultInjector {
   }
 }
 
-module.exports = { mulberry32, TokenBucket, FaultInjector, normalizeFaults };
+module.exports = { TokenBucket, FaultInjector };

@@ -141,4 +141,4 @@ function decodeForm(input) {
   return /** @type {FormParams} */ (out);
 }
 
-module.exports = { decodeForm, splitKey };
+module.exports = { decodeForm };

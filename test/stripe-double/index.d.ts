@@ -9,17 +9,31 @@ export interface FormParams {
 }
 
 export interface FaultOptions {
-  /** Fraction (0..1) of POST /v1/customers[/:id] answered 500 before anything is created (not stored for idempotency). */
+  /** Fraction (0..1) of fault-eligible requests (POST /v1/customers[/:id], DELETE /v1/customers/:id) answered 500 before anything changes (not stored for idempotency). */
   error500Rate?: number;
-  /** Fraction (0..1) where the customer is created and the idempotent result stored, then the socket is destroyed. */
+  /** Fraction (0..1) where the change is made and the idempotent result stored, then the socket is destroyed. */
   dropAfterCreateRate?: number;
   /** Every Nth fault-eligible request (N > 0) starts a burst of 429s ... */
   rateLimitBurstEvery?: number;
   /** ... of this many consecutive fault-eligible requests. */
   rateLimitBurstLength?: number;
+  /**
+   * A sustained rate limit (a busy account shared with other integrations): every /v1 request arriving in the
+   * first `forMs` of each `everyMs` period gets a 429 (periods count from the moment the faults were set).
+   */
+  rateLimitWindow?: { everyMs: number; forMs: number };
 }
 
-export type FailHow = { status: 500 | 429 | 402 | 400 | 401 } | { drop: 'before' | 'after-create' };
+/**
+ * 500 api_error (Stripe-Should-Retry: true); 429 rate_limit; 409 lock_timeout (Stripe-Should-Retry: true);
+ * 403 a restricted key without the permission (stripe-node: StripePermissionError); 402 card_declined with a
+ * decline_code (default 'generic_decline'; e.g. 'insufficient_funds'); 401 invalid key; 400 invalid request;
+ * drop: the connection is destroyed before anything happens, or after the change was made and stored.
+ */
+export type FailHow =
+  | { status: 500 | 429 | 409 | 403 | 401 | 400 }
+  | { status: 402; decline_code?: string }
+  | { drop: 'before' | 'after-create' };
 
 export interface StartStripeDoubleOptions {
   /** 0 = a free port (default). */
@@ -28,8 +42,17 @@ export interface StartStripeDoubleOptions {
   secretKeys?: string[];
   /** Delay before every /v1 response, errors included (default 0). */
   latencyMs?: number;
-  /** Token bucket over all /v1 requests: capacity R, refill R/s; over it → 429. Default: none. */
+  /**
+   * Token bucket over all /v1 requests of the whole double (every key, account and client process):
+   * capacity R, refill R/s; over it → 429. Default: none.
+   */
   rateLimitPerSecond?: number;
+  /** Send `Retry-After: N` with every 429. Default: none (Stripe mostly sends none). */
+  retryAfterSeconds?: number;
+  /** Search lags writes by this long (Stripe: up to about a minute); list stays consistent. Default 0. */
+  searchLagMs?: number;
+  /** Serve TLS with a self-signed certificate made by the `openssl` CLI (see caPem / caFile). Default false. */
+  https?: boolean;
   faults?: FaultOptions;
   /** Seeds the fault PRNG (deterministic runs). Default: random. */
   seed?: number;
@@ -112,6 +135,10 @@ export interface StoredCustomer {
   /** The Stripe-Version header of the create request, or null. */
   apiVersion: string | null;
   idempotencyKey: string | null;
+  /** Payment methods attached (create's `payment_method`, POST /v1/payment_methods/:id/attach). */
+  paymentMethods: string[];
+  /** Set once the customer was deleted (it stays in `customers`). */
+  deleted?: true;
 }
 
 export interface RecordedRequest {
@@ -120,8 +147,14 @@ export interface RecordedRequest {
   query: FormParams;
   /** Lower-cased request headers; `authorization` is always 'redacted'. */
   headers: Record<string, string | string[] | undefined>;
-  /** Decoded body (POST) or decoded query (GET). */
+  /** Decoded body (POST) or decoded query (GET, DELETE). */
   params: FormParams;
+  /** The request body exactly as received ('' for GET). */
+  rawBody: string;
+  /** The Content-Type header, or null. */
+  contentType: string | null;
+  /** The connection (TCP, or TLS over TCP) that carried the request: equal ids = one kept-alive connection. */
+  connectionId: number;
   /** HTTP status sent; 0 while still pending or when the connection was dropped. */
   status: number;
   idempotencyKey: string | null;
@@ -134,43 +167,82 @@ export interface RecordedRequest {
   requestId: string;
   /** Set when the connection was destroyed instead of answered. */
   dropped?: 'before' | 'after-create';
-  /** Set when a fault decided the outcome, e.g. 'failNext:500', 'burst:429', 'random:500', 'bucket:429', 'random:drop-after-create'. */
+  /**
+   * Set when a fault decided the outcome, e.g. 'failNext:500', 'burst:429', 'random:500', 'bucket:429', 'window:429',
+   * 'random:drop-after-create'.
+   */
   fault?: string;
 }
 
+export interface SecondCounters {
+  /** Seconds since start or the last reset (0 = the first second). */
+  second: number;
+  /** /v1 requests that arrived in this second. */
+  requests: number;
+  /** POST /v1/customers requests that arrived in this second. */
+  createRequests: number;
+  /** 429s sent to requests that arrived in this second. */
+  status429: number;
+}
+
 export interface StripeDoubleStats {
-  /** Customers created (== customers.length). */
+  /** Customers created (== customers.length, deleted ones included). */
   created: number;
+  /** Customers deleted. */
+  deleted: number;
   /** Responses sent, by HTTP status (dropped connections are not counted here). */
   status: Record<number, number>;
   /** Idempotent replays served. */
   replays: number;
   /** Connections destroyed by drop faults. */
   dropped: number;
+  /** POST /v1/customers requests received: 429s, replays and errors included. */
+  createRequests: number;
+  /** TCP connections accepted on the API port (control requests on that port included). */
+  connections: number;
+  /** Full TLS handshakes (HTTPS only). */
+  tlsHandshakes: number;
+  /** Resumed TLS sessions (HTTPS only). */
+  tlsResumed: number;
+  /** Per-second counters since start / the last reset, one entry per second (dense). */
+  perSecond: SecondCounters[];
 }
 
 export interface StripeDouble {
-  /** 'http://127.0.0.1:PORT' */
+  /** 'http://127.0.0.1:PORT', or 'https://127.0.0.1:PORT' with the https option. */
   url: string;
   port: number;
+  /** Where /_double/* answers over plain HTTP: `url` itself, or a second port for an HTTPS double. */
+  controlUrl: string;
+  /** HTTPS only: the self-signed certificate (PEM), to pass as `ca` to a client. */
+  caPem?: string;
+  /** HTTPS only: the same certificate as a file (e.g. for NODE_EXTRA_CA_CERTS); removed by close(). */
+  caFile?: string;
   /** In creation order. Cleared in place by reset(). */
   customers: StoredCustomer[];
   /** Every /v1 request, in arrival order (control endpoints are not recorded). Cleared in place by reset(). */
   requests: RecordedRequest[];
   stats(): StripeDoubleStats;
-  /** Queue a fault for the next n POST /v1/customers and POST /v1/customers/:id requests (queued before random faults). */
+  /**
+   * Queue a fault for the next n fault-eligible requests: POST /v1/customers, POST /v1/customers/:id and
+   * DELETE /v1/customers/:id (queued before random faults).
+   */
   failNext(n: number, how: FailHow): void;
   /** Replace the random/burst fault configuration ({} turns them off). */
   setFaults(f: FaultOptions): void;
   setLatency(ms: number): void;
   /** undefined turns the token bucket off. */
   setRateLimit(perSecond: number | undefined): void;
+  /** undefined: no Retry-After header on 429s. */
+  setRetryAfter(seconds: number | undefined): void;
+  /** How long search lags writes (0 = immediately consistent). */
+  setSearchLag(ms: number): void;
   /**
    * Forget customers, requests, idempotency store, stats, faults and the failNext queue; re-seed the PRNG;
-   * restore latency and rate limit to the values given to startStripeDouble.
+   * restore latency, rate limit, Retry-After and search lag to the values given to startStripeDouble.
    */
   reset(): void;
-  /** Stop listening and destroy open connections. */
+  /** Stop listening, destroy open connections, remove the certificate folder. */
   close(): Promise<void>;
 }
 
@@ -182,8 +254,6 @@ export const CREATE_PARAMS: readonly string[];
 export const UPDATE_PARAMS: readonly string[];
 /** 'coupon', 'promotion_code': accepted only with a Stripe-Version dated before 2025-03-31 (e.g. 2025-02-24.acacia). */
 export const LEGACY_PARAMS: readonly string[];
-/** 'account_balance', 'business_vat_id', 'default_source': rejected on create with parameter_unknown. */
-export const REMOVED_PARAMS: readonly string[];
 /** The 135 CustomerCreateParams.TaxIdDatum.Type values of stripe@23.1.0. */
 export const TAX_ID_TYPES: readonly string[];
 /** '2026-10-28.endive' */

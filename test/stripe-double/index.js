@@ -2,16 +2,12 @@
 'use strict';
 
 /**
- * A Stripe API test double: a real HTTP server on 127.0.0.1 that the official
- * `stripe` SDK can talk to (`new Stripe(key, {host: '127.0.0.1', port, protocol: 'http'})`).
- *
- * Endpoints: POST/GET /v1/customers, GET/POST /v1/customers/:id,
- * GET/POST /v1/customers/:id/tax_ids, GET /v1/balance, and the unauthenticated
- * control endpoints GET /_double/state, POST /_double/reset, POST /_double/faults.
- * See README.md next to this file.
+ * A Stripe API test double: a real HTTP(S) server on 127.0.0.1 that the official
+ * `stripe` SDK and n8n's HTTP helpers can talk to. See README.md next to this file.
  */
 
 const http = require('node:http');
+const https = require('node:https');
 const crypto = require('node:crypto');
 const { decodeForm } = require('./formDecode');
 const {
@@ -19,14 +15,26 @@ const {
   CREATE_PARAMS,
   UPDATE_PARAMS,
   LEGACY_PARAMS,
-  REMOVED_PARAMS,
+  CUSTOMER_LIST,
+  CUSTOMER_SEARCH,
+  TAX_ID_CREATE,
+  PAYMENT_METHOD_ATTACH,
   isLegacyCouponVersion,
+  validate,
   validateCustomerParams,
-  validateTaxIdParams,
   apiError,
   invalid,
+  noSuch,
+  unrecognizedUrl,
+  faultError,
+  invalidApiKey,
+  NO_API_KEY,
+  PUBLISHABLE_KEY,
+  RATE_LIMITED,
 } = require('./validate');
 const { FaultInjector, TokenBucket } = require('./faults');
+const { parseQuery, matches } = require('./search');
+const { createSelfSignedCertificate } = require('./tlsCert');
 
 /** @typedef {import('./formDecode').FormValue} FormValue */
 /** @typedef {import('./formDecode').FormParams} FormParams */
@@ -45,6 +53,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * @property {string[]} [secretKeys]
  * @property {number} [latencyMs]
  * @property {number} [rateLimitPerSecond]
+ * @property {number} [retryAfterSeconds]
+ * @property {number} [searchLagMs]
+ * @property {boolean} [https]
  * @property {FaultOptions} [faults]
  * @property {number} [seed]
  */
@@ -57,6 +68,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * @property {Record<string, any>} customer
  * @property {string | null} apiVersion
  * @property {string | null} idempotencyKey
+ * @property {string[]} paymentMethods
+ * @property {true} [deleted]
  */
 
 /**
@@ -66,6 +79,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * @property {FormParams} query
  * @property {Record<string, string | string[] | undefined>} headers
  * @property {FormParams} params
+ * @property {string} rawBody
+ * @property {string | null} contentType
+ * @property {number} connectionId
  * @property {number} status         0 while pending, or when the connection was dropped
  * @property {string | null} idempotencyKey
  * @property {string | null} apiVersion
@@ -77,12 +93,20 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * @property {string} [fault]
  */
 
+/** @typedef {{ second: number, requests: number, createRequests: number, status429: number }} SecondCounters */
+
 /**
  * @typedef {object} Stats
  * @property {number} created
+ * @property {number} deleted
  * @property {Record<number, number>} status
  * @property {number} replays
  * @property {number} dropped
+ * @property {number} createRequests
+ * @property {number} connections
+ * @property {number} tlsHandshakes
+ * @property {number} tlsResumed
+ * @property {SecondCounters[]} perSecond
  */
 
 /**
@@ -92,6 +116,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * @property {number} pos      index in its account's list
  * @property {string} acct     account key ('' = platform)
  * @property {Record<string, any>[]} taxIds
+ * @property {boolean} deleted
+ * @property {{ visibleAt: number, customer: Record<string, any> | null }[] | null} searchVersions
+ *   what search sees while searchLagMs hides recent writes (null: search sees the live customer)
  */
 
 /**
@@ -109,31 +136,22 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 let pool = crypto.randomBytes(4096);
 let poolPos = 0;
-/** @param {number} n */
-function randomAlnum(n) {
+/** @param {number} n @param {string} alphabet */
+function randomString(n, alphabet) {
   let s = '';
   for (let i = 0; i < n; i++) {
     if (poolPos >= pool.length) {
       pool = crypto.randomBytes(4096);
       poolPos = 0;
     }
-    s += ALNUM[pool[poolPos++] % 62];
+    s += alphabet[pool[poolPos++] % alphabet.length];
   }
   return s;
 }
-
 /** @param {number} n */
-function randomHexUpper(n) {
-  let s = '';
-  for (let i = 0; i < n; i++) {
-    if (poolPos >= pool.length) {
-      pool = crypto.randomBytes(4096);
-      poolPos = 0;
-    }
-    s += '0123456789ABCDEF'[pool[poolPos++] & 15];
-  }
-  return s;
-}
+const randomAlnum = (n) => randomString(n, ALNUM);
+/** @param {number} n */
+const randomHexUpper = (n) => randomString(n, '0123456789ABCDEF');
 
 /**
  * JSON with object keys sorted, for idempotency fingerprints.
@@ -156,17 +174,9 @@ function stableStringify(v) {
   return JSON.stringify(v);
 }
 
-/**
- * @param {unknown} v
- * @returns {Record<string, any> | null} the value as a hash, or null if it is not one
- */
-function asHash(v) {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? /** @type {Record<string, any>} */ (v) : null;
-}
-
 /** @param {unknown} v @returns {v is Record<string, any>} */
 function isHash(v) {
-  return asHash(v) !== null;
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** '' (unset) and undefined become null. @param {unknown} v */
@@ -205,12 +215,6 @@ function mergeMetadata(m, into = {}) {
   return into;
 }
 
-/** @param {unknown} cf */
-function buildCustomFields(cf) {
-  if (!Array.isArray(cf)) return null;
-  return cf.map((f) => ({ name: String(f.name), value: String(f.value) }));
-}
-
 /** @param {unknown} ro @param {Record<string, any> | null} prev */
 function buildRenderingOptions(ro, prev) {
   if (!isHash(ro)) return null;
@@ -228,7 +232,11 @@ function buildRenderingOptions(ro, prev) {
  */
 function mergeInvoiceSettings(target, p) {
   if (!isHash(p)) return;
-  if (p.custom_fields !== undefined) target.custom_fields = buildCustomFields(p.custom_fields);
+  if (p.custom_fields !== undefined) {
+    target.custom_fields = Array.isArray(p.custom_fields)
+      ? p.custom_fields.map((f) => ({ name: String(f.name), value: String(f.value) }))
+      : null;
+  }
   if (p.default_payment_method !== undefined) target.default_payment_method = strOrNull(p.default_payment_method);
   if (p.footer !== undefined) target.footer = strOrNull(p.footer);
   if (p.rendering_options !== undefined) {
@@ -245,72 +253,24 @@ function buildDiscount(p) {
   return d;
 }
 
-/**
- * Mask an API key the way Stripe does in error messages.
- * @param {string} key
- */
-function maskKey(key) {
-  const m = /^([a-z]{2,4}_(?:test|live)_)/.exec(key);
-  const prefix = m ? m[1] : '';
-  const rest = key.length - prefix.length;
-  const last4 = rest >= 8 ? key.slice(-4) : '';
-  return `${prefix}****${last4}`;
+/** @param {FormValue | undefined} expand  `data.x` entries of a list/search request, as `x` */
+function expandOfData(expand) {
+  return Array.isArray(expand)
+    ? expand.filter((x) => typeof x === 'string' && x.startsWith('data.')).map((x) => String(x).slice(5))
+    : undefined;
 }
 
-/** @param {string} code */
-function docUrl(code) {
-  return 'https://stripe.com/docs/error-codes/' + code.replace(/_/g, '-');
+/** Stripe-Should-Retry as Stripe sends it. @param {number} status */
+function shouldRetry(status) {
+  if (status >= 500 || status === 409) return 'true';
+  if (status === 400 || status === 402 || status === 404) return 'false';
+  return undefined;
 }
 
-/** @returns {ApiError} */
-function rateLimitError() {
-  return apiError(
-    429,
-    'invalid_request_error',
-    'rate_limit',
-    'Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.',
-  );
-}
-
-/**
- * Error injected by a fault (failNext / burst / random 500).
- * @param {number} status
- * @param {string} key    the request's API key (only ever shown masked)
- * @returns {ApiError}
- */
-function faultError(status, key) {
-  switch (status) {
-    case 429:
-      return rateLimitError();
-    case 500:
-      return apiError(
-        500,
-        'api_error',
-        undefined,
-        "Sorry, something went wrong. We've already been notified of the problem (fault injected by the Stripe double).",
-      );
-    case 402:
-      return {
-        status: 402,
-        error: {
-          type: 'card_error',
-          code: 'card_declined',
-          decline_code: 'generic_decline',
-          message: 'Your card was declined.',
-          doc_url: docUrl('card_declined'),
-        },
-      };
-    case 401:
-      return apiError(401, 'invalid_request_error', undefined, `Invalid API Key provided: ${maskKey(key)}`);
-    case 400:
-    default:
-      return apiError(status, 'invalid_request_error', undefined, 'Invalid request (fault injected by the Stripe double).');
-  }
-}
-
-/** @param {string} id */
-function noSuchCustomer(id, param = 'id') {
-  return apiError(404, 'invalid_request_error', 'resource_missing', `No such customer: '${id}'`, param);
+/** @param {unknown} v @param {string} name */
+function checkNonNegative(v, name) {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new TypeError(`${name} must be a number >= 0`);
+  return v;
 }
 
 // ---------------------------------------------------------------------------
@@ -322,9 +282,16 @@ function noSuchCustomer(id, param = 'id') {
  */
 async function startStripeDouble(options = {}) {
   const secretKeys = new Set(options.secretKeys && options.secretKeys.length ? options.secretKeys : DEFAULT_SECRET_KEYS);
-  const initialLatency = options.latencyMs || 0;
-  const initialRate = options.rateLimitPerSecond;
-  let latencyMs = initialLatency;
+  const initial = {
+    latencyMs: checkNonNegative(options.latencyMs ?? 0, 'latencyMs'),
+    rateLimitPerSecond: options.rateLimitPerSecond,
+    retryAfterSeconds: options.retryAfterSeconds,
+    searchLagMs: checkNonNegative(options.searchLagMs ?? 0, 'searchLagMs'),
+  };
+  let latencyMs = initial.latencyMs;
+  let searchLagMs = initial.searchLagMs;
+  /** @type {number | undefined} */
+  let retryAfterSeconds;
   /** @type {TokenBucket | null} */
   let bucket = null;
   /** @param {number | undefined | null} r */
@@ -336,13 +303,12 @@ async function startStripeDouble(options = {}) {
     if (typeof r !== 'number' || !(r > 0)) throw new TypeError('rateLimitPerSecond must be a number > 0 (or undefined)');
     bucket = new TokenBucket(r);
   };
-  applyRate(initialRate);
-  /** @param {number} ms */
-  const applyLatency = (ms) => {
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new TypeError('latencyMs must be a number >= 0');
-    latencyMs = ms;
+  /** @param {number | undefined | null} s */
+  const applyRetryAfter = (s) => {
+    retryAfterSeconds = s === undefined || s === null ? undefined : Math.round(checkNonNegative(s, 'retryAfterSeconds'));
   };
-  applyLatency(initialLatency);
+  applyRate(initial.rateLimitPerSecond);
+  applyRetryAfter(initial.retryAfterSeconds);
 
   const faults = new FaultInjector(options.seed, options.faults);
 
@@ -358,13 +324,33 @@ async function startStripeDouble(options = {}) {
   const byEmail = new Map();
   /** @type {Map<string, IdemEntry>} */
   const idem = new Map();
+  /** account + payment method id → the customer it is attached to */
+  /** @type {Map<string, string>} */
+  const attachedTo = new Map();
   /** @type {Record<number, number>} */
   let statusCounts = {};
   let replays = 0;
   let dropped = 0;
+  let deleted = 0;
+  let createRequests = 0;
+  let connections = 0;
+  let tlsHandshakes = 0;
+  let tlsResumed = 0;
+  /** @type {SecondCounters[]} */
+  let perSecond = [];
+  let resetAt = performance.now();
   let seq = 0;
   let generation = 0;
   let closed = false;
+  /** @type {WeakMap<object, number>} */
+  const connectionIds = new WeakMap();
+  let lastConnectionId = 0;
+
+  /** @param {number} second */
+  function countersFor(second) {
+    while (perSecond.length <= second) perSecond.push({ second: perSecond.length, requests: 0, createRequests: 0, status429: 0 });
+    return perSecond[second];
+  }
 
   /** @type {Set<{ timer: NodeJS.Timeout, resolve: () => void }>} */
   const sleepers = new Set();
@@ -383,7 +369,7 @@ async function startStripeDouble(options = {}) {
     });
   }
 
-  // ---- email index -------------------------------------------------------
+  // ---- email index (list by email) ----------------------------------------
   /** @param {string} acct @param {string} email */
   const emailKey = (acct, email) => acct + '\u0000' + email;
   /** @param {Entry} e */
@@ -419,6 +405,46 @@ async function startStripeDouble(options = {}) {
     if (list.length === 0) byEmail.delete(k);
   }
 
+  // ---- search index (eventually consistent when searchLagMs > 0) -----------
+
+  /**
+   * Call before a write: remembers what search saw, so that it keeps seeing it for searchLagMs.
+   * @param {Entry} e
+   * @param {boolean} isNew
+   */
+  function beforeSearchChange(e, isNew) {
+    if (searchLagMs <= 0) {
+      e.searchVersions = null;
+      return;
+    }
+    if (!e.searchVersions) {
+      e.searchVersions = [{ visibleAt: -Infinity, customer: isNew || e.deleted ? null : structuredClone(e.stored.customer) }];
+    }
+  }
+  /** Call after a write. @param {Entry} e */
+  function afterSearchChange(e) {
+    if (!e.searchVersions) return;
+    e.searchVersions.push({
+      visibleAt: performance.now() + searchLagMs,
+      customer: e.deleted ? null : structuredClone(e.stored.customer),
+    });
+  }
+  /** What search sees of a customer now (null: nothing). @param {Entry} e */
+  function searchView(e) {
+    const versions = e.searchVersions;
+    if (versions) {
+      const now = performance.now();
+      let i = versions.length - 1;
+      while (i > 0 && versions[i].visibleAt > now) i--;
+      if (i < versions.length - 1) {
+        if (i > 0) versions.splice(0, i);
+        return versions[0].customer;
+      }
+      e.searchVersions = null;
+    }
+    return e.deleted ? null : e.stored.customer;
+  }
+
   // ---- responses ---------------------------------------------------------
 
   /**
@@ -434,6 +460,7 @@ async function startStripeDouble(options = {}) {
    * @property {string | null} idempotencyKey
    * @property {string} requestId
    * @property {RecordedRequest} record
+   * @property {SecondCounters} counters
    * @property {boolean} delayed
    * @property {string} apiKey
    */
@@ -456,6 +483,7 @@ async function startStripeDouble(options = {}) {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     ctx.record.status = status;
     statusCounts[status] = (statusCounts[status] || 0) + 1;
+    if (status === 429) ctx.counters.status429++;
     const res = ctx.res;
     if (res.destroyed || res.writableEnded) return;
     /** @type {Record<string, string | number>} */
@@ -468,14 +496,17 @@ async function startStripeDouble(options = {}) {
     };
     if (ctx.idempotencyKey && ctx.method === 'POST') headers['Idempotency-Key'] = ctx.idempotencyKey;
     if (ctx.account) headers['Stripe-Account'] = ctx.account;
+    const retry = shouldRetry(status);
+    if (retry) headers['Stripe-Should-Retry'] = retry;
+    if (status === 429 && retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
     if (extra) Object.assign(headers, extra);
     res.writeHead(status, headers);
     res.end(text);
   }
 
-  /** @param {Ctx} ctx @param {ApiError} e @param {Record<string, string>} [extra] */
-  function sendError(ctx, e, extra) {
-    return send(ctx, e.status, { error: e.error }, extra);
+  /** @param {Ctx} ctx @param {ApiError} e */
+  function sendError(ctx, e) {
+    return send(ctx, e.status, { error: e.error });
   }
 
   /** @param {Ctx} ctx @param {'before' | 'after-create'} when */
@@ -490,15 +521,14 @@ async function startStripeDouble(options = {}) {
   // ---- customers ---------------------------------------------------------
 
   /** @param {Entry} e @param {FormValue | undefined} expand */
-  function present(e, expand) {
-    const c = e.stored.customer;
+  function present(e, expand, customer = e.stored.customer) {
     if (Array.isArray(expand) && expand.includes('tax_ids')) {
       return {
-        ...c,
-        tax_ids: { object: 'list', data: e.taxIds, has_more: false, url: `/v1/customers/${c.id}/tax_ids` },
+        ...customer,
+        tax_ids: { object: 'list', data: e.taxIds, has_more: false, url: `/v1/customers/${customer.id}/tax_ids` },
       };
     }
-    return c;
+    return customer;
   }
 
   /** @param {string} customerId @param {string} type @param {string} value */
@@ -515,13 +545,19 @@ async function startStripeDouble(options = {}) {
     };
   }
 
+  /** @param {Ctx} ctx @param {string} id  a live (not deleted) customer of the request's account, or null */
+  function findCustomer(ctx, id) {
+    const e = byId.get(id);
+    if (!e || e.deleted || e.acct !== (ctx.account || '')) return null;
+    return e;
+  }
+
   /** @param {Ctx} ctx */
   function createCustomer(ctx) {
     const p = ctx.params;
     let id;
     do id = 'cus_' + randomAlnum(14);
     while (byId.has(id));
-    const created = Math.floor(Date.now() / 1000);
     /** @type {Record<string, any>} */
     const c = {
       id,
@@ -529,7 +565,7 @@ async function startStripeDouble(options = {}) {
       address: buildAddress(p.address),
       balance: typeof p.balance === 'string' && p.balance !== '' ? Number(p.balance) : 0,
       business_name: strOrNull(p.business_name),
-      created,
+      created: Math.floor(Date.now() / 1000),
       currency: null,
       customer_account: null,
       default_source: strOrNull(p.source),
@@ -566,19 +602,23 @@ async function startStripeDouble(options = {}) {
       customer: c,
       apiVersion: ctx.apiVersion,
       idempotencyKey: ctx.idempotencyKey,
+      paymentMethods: [],
     };
     /** @type {Entry} */
-    const e = { stored, seq: seq++, pos: list.length, acct, taxIds: [] };
+    const e = { stored, seq: seq++, pos: list.length, acct, taxIds: [], deleted: false, searchVersions: null };
     if (Array.isArray(p.tax_id_data)) {
       for (const t of p.tax_id_data) {
-        const h = asHash(t);
-        if (h) e.taxIds.push(makeTaxId(id, String(h.type), String(h.value)));
+        const datum = /** @type {Record<string, FormValue>} */ (t); // validated: {type, value}
+        e.taxIds.push(makeTaxId(id, String(datum.type), String(datum.value)));
       }
     }
+    if (typeof p.payment_method === 'string' && p.payment_method !== '') attach(e, p.payment_method);
+    beforeSearchChange(e, true);
     list.push(e);
     byId.set(id, e);
     customers.push(stored);
     indexEmail(e);
+    afterSearchChange(e);
     return { status: 200, body: present(e, p.expand) };
   }
 
@@ -586,6 +626,7 @@ async function startStripeDouble(options = {}) {
   function updateCustomer(ctx, e) {
     const p = ctx.params;
     const c = e.stored.customer;
+    beforeSearchChange(e, false);
     const emailChanging = p.email !== undefined && strOrNull(p.email) !== c.email;
     if (emailChanging) unindexEmail(e);
     for (const k of Object.keys(p)) {
@@ -633,79 +674,81 @@ async function startStripeDouble(options = {}) {
     const discount = buildDiscount(p);
     if (discount) c.discount = discount;
     if (emailChanging) indexEmail(e);
+    afterSearchChange(e);
     return { status: 200, body: present(e, p.expand) };
   }
 
-  /** @param {Ctx} ctx @param {string} id */
-  function findCustomer(ctx, id) {
-    const e = byId.get(id);
-    if (!e || e.acct !== (ctx.account || '')) return null;
-    return e;
+  /** @param {Entry} e */
+  function deleteCustomer(e) {
+    beforeSearchChange(e, false);
+    unindexEmail(e);
+    e.deleted = true;
+    e.stored.deleted = true;
+    deleted++;
+    afterSearchChange(e);
+    return { status: 200, body: { id: e.stored.id, object: 'customer', deleted: true } };
   }
 
-  // ---- list --------------------------------------------------------------
+  /** @param {Entry} e @param {string} pm */
+  function attach(e, pm) {
+    attachedTo.set(e.acct + '\u0000' + pm, e.stored.id);
+    if (!e.stored.paymentMethods.includes(pm)) e.stored.paymentMethods.push(pm);
+  }
 
-  const LIST_PARAMS = new Set(['email', 'limit', 'starting_after', 'ending_before', 'expand', 'created', 'test_clock']);
+  /** @param {string} pm @param {string} customerId */
+  function paymentMethod(pm, customerId) {
+    return {
+      id: pm,
+      object: 'payment_method',
+      allow_redisplay: 'unspecified',
+      billing_details: {
+        address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
+        email: null,
+        name: null,
+        phone: null,
+      },
+      card: { brand: 'visa', country: 'US', exp_month: 12, exp_year: new Date().getFullYear() + 3, funding: 'credit', last4: '4242' },
+      created: Math.floor(Date.now() / 1000),
+      customer: customerId,
+      livemode: false,
+      metadata: {},
+      type: 'card',
+    };
+  }
 
-  /** @param {Ctx} ctx */
+  // ---- list and search ---------------------------------------------------
+
+  /** @param {Ctx} ctx @returns {{ error: ApiError } | { body: unknown }} */
   function listCustomers(ctx) {
     const q = ctx.query;
-    for (const k of Object.keys(q)) if (!LIST_PARAMS.has(k)) return { error: invalidUnknown(k) };
-    let limit = 10;
-    if (q.limit !== undefined) {
-      if (typeof q.limit !== 'string' || !/^-?\d+$/.test(q.limit)) {
-        return { error: invalid(`Invalid integer: ${q.limit}`, 'limit', 'parameter_invalid_integer') };
-      }
-      limit = Number(q.limit);
-      if (limit < 1 || limit > 100) {
-        return { error: invalid('This value must be greater than or equal to 1 and less than or equal to 100.', 'limit') };
-      }
-    }
-    if (q.email !== undefined && typeof q.email !== 'string') return { error: invalid('Invalid string', 'email') };
-    if (q.starting_after !== undefined && q.ending_before !== undefined) {
-      return { error: invalid('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before', 'parameters_exclusive') };
-    }
-    /** @type {(c: Record<string, any>) => boolean} */
-    let filter = () => true;
+    const err = validate(CUSTOMER_LIST, q);
+    if (err) return { error: err };
+    const limit = q.limit === undefined ? 10 : Number(q.limit);
     /** @type {((c: Record<string, any>) => boolean)[]} */
     const filters = [];
-    if (q.created !== undefined) {
-      const cr = q.created;
-      if (typeof cr === 'string') {
-        if (!/^\d+$/.test(cr)) return { error: invalid(`Invalid integer: ${cr}`, 'created', 'parameter_invalid_integer') };
-        const n = Number(cr);
-        filters.push((c) => c.created === n);
-      } else if (asHash(cr)) {
-        const crh = /** @type {Record<string, any>} */ (asHash(cr));
-        for (const op of Object.keys(crh)) {
-          const val = crh[op];
-          if (!['gt', 'gte', 'lt', 'lte'].includes(op)) return { error: invalidUnknown(`created[${op}]`) };
-          if (typeof val !== 'string' || !/^\d+$/.test(val)) {
-            return { error: invalid(`Invalid integer: ${val}`, `created[${op}]`, 'parameter_invalid_integer') };
-          }
-          const n = Number(val);
-          if (op === 'gt') filters.push((c) => c.created > n);
-          if (op === 'gte') filters.push((c) => c.created >= n);
-          if (op === 'lt') filters.push((c) => c.created < n);
-          if (op === 'lte') filters.push((c) => c.created <= n);
-        }
-      } else return { error: invalid('Invalid created', 'created') };
+    const cr = q.created;
+    if (typeof cr === 'string') filters.push((c) => c.created === Number(cr));
+    else if (isHash(cr)) {
+      for (const [op, val] of Object.entries(cr)) {
+        const n = Number(val);
+        if (op === 'gt') filters.push((c) => c.created > n);
+        if (op === 'gte') filters.push((c) => c.created >= n);
+        if (op === 'lt') filters.push((c) => c.created < n);
+        if (op === 'lte') filters.push((c) => c.created <= n);
+      }
     }
-    if (q.test_clock !== undefined) {
-      const tc = q.test_clock;
-      filters.push((c) => c.test_clock === tc);
-    }
-    if (filters.length) filter = (c) => filters.every((f) => f(c));
+    if (q.test_clock !== undefined) filters.push((c) => c.test_clock === q.test_clock);
+    /** @param {Entry} e */
+    const keep = (e) => !e.deleted && filters.every((f) => f(e.stored.customer));
 
     const acct = ctx.account || '';
-    const source =
-      typeof q.email === 'string' ? byEmail.get(emailKey(acct, q.email)) || [] : byAccount.get(acct) || [];
-    const useEmailIndex = typeof q.email === 'string';
+    const byEmailOnly = typeof q.email === 'string';
+    const source = byEmailOnly ? byEmail.get(emailKey(acct, /** @type {string} */ (q.email))) || [] : byAccount.get(acct) || [];
     /** @param {string} id */
     const positionOf = (id) => {
       const e = byId.get(id);
       if (!e || e.acct !== acct) return -1;
-      return useEmailIndex ? source.indexOf(e) : e.pos;
+      return byEmailOnly ? source.indexOf(e) : e.pos;
     };
 
     /** @type {Entry[]} */
@@ -713,10 +756,10 @@ async function startStripeDouble(options = {}) {
     let hasMore = false;
     if (typeof q.ending_before === 'string') {
       const pos = positionOf(q.ending_before);
-      if (pos < 0) return { error: noSuchCustomer(q.ending_before, 'ending_before') };
+      if (pos < 0) return { error: noSuch('customer', q.ending_before, 'ending_before') };
       // the `limit` entries just newer than the cursor, returned newest first
       for (let i = pos + 1; i < source.length; i++) {
-        if (!filter(source[i].stored.customer)) continue;
+        if (!keep(source[i])) continue;
         if (data.length === limit) {
           hasMore = true;
           break;
@@ -728,11 +771,11 @@ async function startStripeDouble(options = {}) {
       let start = source.length - 1;
       if (typeof q.starting_after === 'string') {
         const pos = positionOf(q.starting_after);
-        if (pos < 0) return { error: noSuchCustomer(q.starting_after, 'starting_after') };
+        if (pos < 0) return { error: noSuch('customer', q.starting_after, 'starting_after') };
         start = pos - 1;
       }
       for (let i = start; i >= 0; i--) {
-        if (!filter(source[i].stored.customer)) continue;
+        if (!keep(source[i])) continue;
         if (data.length === limit) {
           hasMore = true;
           break;
@@ -740,35 +783,64 @@ async function startStripeDouble(options = {}) {
         data.push(source[i]);
       }
     }
-    const expand = Array.isArray(q.expand)
-      ? q.expand.filter((x) => typeof x === 'string' && x.startsWith('data.')).map((x) => String(x).slice(5))
-      : undefined;
-    return {
-      body: {
-        object: 'list',
-        data: data.map((e) => present(e, expand)),
-        has_more: hasMore,
-        url: '/v1/customers',
-      },
+    const expand = expandOfData(q.expand);
+    return { body: { object: 'list', data: data.map((e) => present(e, expand)), has_more: hasMore, url: '/v1/customers' } };
+  }
+
+  /** @param {string} query */
+  const queryTag = (query) => crypto.createHash('sha256').update(query).digest('base64url').slice(0, 10);
+
+  /** @param {Ctx} ctx @returns {{ error: ApiError } | { body: unknown }} */
+  function searchCustomers(ctx) {
+    const q = ctx.query;
+    const err = validate(CUSTOMER_SEARCH, q);
+    if (err) return { error: err };
+    const query = /** @type {string} */ (q.query);
+    const parsed = parseQuery(query);
+    if ('status' in parsed) return { error: parsed };
+    const limit = q.limit === undefined ? 10 : Number(q.limit);
+    let offset = 0;
+    if (typeof q.page === 'string' && q.page !== '') {
+      const m = /^page_([A-Za-z0-9_-]{10})(\d+)$/.exec(q.page);
+      if (!m || m[1] !== queryTag(query)) {
+        return { error: invalid(`Invalid page: '${q.page}' is not a next_page value returned for this query.`, 'page') };
+      }
+      offset = Number(m[2]);
+    }
+    /** @type {unknown[]} */
+    const hits = [];
+    const list = byAccount.get(ctx.account || '') || [];
+    const expand = expandOfData(q.expand);
+    for (let i = list.length - 1; i >= 0; i--) {
+      const seen = searchView(list[i]);
+      if (seen && matches(parsed, seen)) hits.push(present(list[i], expand, seen));
+    }
+    const data = hits.slice(offset, offset + limit);
+    const hasMore = offset + limit < hits.length;
+    /** @type {Record<string, unknown>} */
+    const body = {
+      object: 'search_result',
+      url: '/v1/customers/search',
+      data,
+      has_more: hasMore,
+      next_page: hasMore ? `page_${queryTag(query)}${offset + limit}` : null,
     };
+    if (Array.isArray(q.expand) && q.expand.includes('total_count')) body.total_count = hits.length;
+    return { body };
   }
 
-  /** @param {string} k */
-  function invalidUnknown(k) {
-    return invalid(`Received unknown parameter: ${k}`, k, 'parameter_unknown');
-  }
-
-  // ---- idempotent mutations ----------------------------------------------
+  // ---- mutations: faults, idempotency, validation, execution --------------
 
   /**
    * @param {Ctx} ctx
    * @param {object} op
    * @param {boolean} op.faultEligible
+   * @param {boolean} [op.idempotent]   false for DELETE (Stripe ignores Idempotency-Key there)
    * @param {() => ApiError | null} op.validate
-   * @param {() => { status: number, body: unknown }} op.execute
+   * @param {() => { status: number, body: unknown }} op.execute   runs after the latency: checks again what may have changed
    */
   async function mutate(ctx, op) {
-    const key = ctx.idempotencyKey;
+    const key = op.idempotent === false ? null : ctx.idempotencyKey;
     if (key !== null && key.length > 255) {
       return sendError(
         ctx,
@@ -779,8 +851,7 @@ async function startStripeDouble(options = {}) {
     const fault = op.faultEligible ? faults.decide() : { kind: 'none' };
     if (fault.kind === 'status') {
       ctx.record.fault = `${fault.source}:${fault.status}`;
-      const e = faultError(fault.status, ctx.apiKey);
-      return sendError(ctx, e, fault.status >= 500 ? { 'Stripe-Should-Retry': 'true' } : undefined);
+      return sendError(ctx, faultError(fault.status, { key: ctx.apiKey, account: ctx.account, declineCode: fault.declineCode }));
     }
     if (fault.kind === 'drop') ctx.record.fault = `${fault.source}:drop-${fault.when}`;
     if (fault.kind === 'drop' && fault.when === 'before') return drop(ctx, 'before');
@@ -867,33 +938,24 @@ async function startStripeDouble(options = {}) {
       if (bearer) key = bearer[1].trim();
       else if (basic) key = Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0];
     }
-    if (!key) {
-      return apiError(
-        401,
-        'invalid_request_error',
-        undefined,
-        "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
-      );
-    }
-    if (key.startsWith('pk_')) {
-      return apiError(
-        401,
-        'invalid_request_error',
-        'secret_key_required',
-        'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.',
-      );
-    }
-    if (!secretKeys.has(key)) {
-      return apiError(401, 'invalid_request_error', undefined, `Invalid API Key provided: ${maskKey(key)}`);
-    }
+    if (!key) return NO_API_KEY;
+    if (key.startsWith('pk_')) return PUBLISHABLE_KEY;
+    if (!secretKeys.has(key)) return invalidApiKey(key);
     return { key };
   }
 
+  /** @param {Ctx} ctx @param {{ error: ApiError } | { body: unknown }} r */
+  const reply = (ctx, r) => ('error' in r ? sendError(ctx, r.error) : send(ctx, 200, r.body));
+
   /** @param {Ctx} ctx */
   async function api(ctx) {
+    if (faults.inRateLimitWindow()) {
+      ctx.record.fault = 'window:429';
+      return sendError(ctx, RATE_LIMITED);
+    }
     if (bucket && !bucket.take()) {
       ctx.record.fault = 'bucket:429';
-      return sendError(ctx, rateLimitError());
+      return sendError(ctx, RATE_LIMITED);
     }
     const auth = authenticate(ctx.req.headers);
     if ('status' in auth) return sendError(ctx, auth);
@@ -904,10 +966,7 @@ async function startStripeDouble(options = {}) {
       return send(ctx, 200, { object: 'balance', available: [], pending: [], livemode: false });
     }
     if (path === '/v1/customers') {
-      if (method === 'GET') {
-        const r = listCustomers(ctx);
-        return r.error ? sendError(ctx, r.error) : send(ctx, 200, r.body);
-      }
+      if (method === 'GET') return reply(ctx, listCustomers(ctx));
       if (method === 'POST') {
         return mutate(ctx, {
           faultEligible: true,
@@ -916,60 +975,83 @@ async function startStripeDouble(options = {}) {
         });
       }
     }
-    const m = /^\/v1\/customers\/([^/]+)(\/tax_ids)?$/.exec(path);
-    if (m) {
-      const id = decodeURIComponent(m[1]);
-      if (!m[2]) {
+    if (path === '/v1/customers/search' && method === 'GET') return reply(ctx, searchCustomers(ctx));
+
+    const cm = /^\/v1\/customers\/([^/]+)(\/tax_ids)?$/.exec(path);
+    if (cm) {
+      const id = decodeURIComponent(cm[1]);
+      const missing = noSuch('customer', id);
+      /** @param {(e: Entry) => { status: number, body: unknown }} run */
+      const onCustomer = (run) => () => {
+        const e = findCustomer(ctx, id);
+        return e ? run(e) : { status: missing.status, body: { error: missing.error } };
+      };
+      if (!cm[2]) {
         if (method === 'GET') {
-          const e = findCustomer(ctx, id);
-          return e ? send(ctx, 200, present(e, ctx.query.expand)) : sendError(ctx, noSuchCustomer(id));
+          const e = byId.get(id);
+          if (!e || e.acct !== (ctx.account || '')) return sendError(ctx, missing);
+          return send(ctx, 200, e.deleted ? { id, object: 'customer', deleted: true } : present(e, ctx.query.expand));
         }
         if (method === 'POST') {
-          /** @type {Entry | null} */
-          let entry = null;
           return mutate(ctx, {
             faultEligible: true,
-            validate: () => {
-              entry = findCustomer(ctx, id);
-              if (!entry) return noSuchCustomer(id);
-              return validateCustomerParams(ctx.params, 'update', ctx.apiVersion);
-            },
-            execute: () => {
-              const e = findCustomer(ctx, id) || entry;
-              return e ? updateCustomer(ctx, e) : { status: 404, body: { error: noSuchCustomer(id).error } };
-            },
+            validate: () => (findCustomer(ctx, id) ? validateCustomerParams(ctx.params, 'update', ctx.apiVersion) : missing),
+            execute: onCustomer((e) => updateCustomer(ctx, e)),
+          });
+        }
+        if (method === 'DELETE') {
+          return mutate(ctx, {
+            faultEligible: true,
+            idempotent: false,
+            validate: () => (findCustomer(ctx, id) ? null : missing),
+            execute: onCustomer(deleteCustomer),
           });
         }
       } else {
         if (method === 'GET') {
           const e = findCustomer(ctx, id);
-          if (!e) return sendError(ctx, noSuchCustomer(id));
+          if (!e) return sendError(ctx, missing);
           return send(ctx, 200, { object: 'list', data: e.taxIds, has_more: false, url: `/v1/customers/${id}/tax_ids` });
         }
         if (method === 'POST') {
           return mutate(ctx, {
             faultEligible: false,
-            validate: () => (findCustomer(ctx, id) ? validateTaxIdParams(ctx.params) : noSuchCustomer(id)),
-            execute: () => {
-              const e = findCustomer(ctx, id);
-              if (!e) return { status: 404, body: { error: noSuchCustomer(id).error } };
+            validate: () => (findCustomer(ctx, id) ? validate(TAX_ID_CREATE, ctx.params) : missing),
+            execute: onCustomer((e) => {
               const t = makeTaxId(id, String(ctx.params.type), String(ctx.params.value));
               e.taxIds.push(t);
               return { status: 200, body: t };
-            },
+            }),
           });
         }
       }
     }
-    return sendError(
-      ctx,
-      apiError(
-        404,
-        'invalid_request_error',
-        undefined,
-        `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
-      ),
-    );
+
+    const pm = /^\/v1\/payment_methods\/([^/]+)\/attach$/.exec(path);
+    if (pm && method === 'POST') {
+      const pmId = decodeURIComponent(pm[1]);
+      const customerId = () => String(ctx.params.customer);
+      const check = () => {
+        if (!pmId.startsWith('pm_')) return noSuch('PaymentMethod', pmId, 'payment_method');
+        if (!findCustomer(ctx, customerId())) return noSuch('customer', customerId(), 'customer');
+        const owner = attachedTo.get((ctx.account || '') + '\u0000' + pmId);
+        if (owner && owner !== customerId()) {
+          return invalid('The payment method you provided has already been attached to a customer.', 'payment_method');
+        }
+        return null;
+      };
+      return mutate(ctx, {
+        faultEligible: false,
+        validate: () => validate(PAYMENT_METHOD_ATTACH, ctx.params) || check(),
+        execute: () => {
+          const e = check();
+          if (e) return { status: e.status, body: { error: e.error } };
+          attach(/** @type {Entry} */ (findCustomer(ctx, customerId())), pmId);
+          return { status: 200, body: paymentMethod(pmId, customerId()) };
+        },
+      });
+    }
+    return sendError(ctx, unrecognizedUrl(method, path));
   }
 
   // ---- control endpoints -------------------------------------------------
@@ -1001,6 +1083,8 @@ async function startStripeDouble(options = {}) {
         if (b.faults !== undefined) double.setFaults(b.faults);
         if (b.latencyMs !== undefined) double.setLatency(b.latencyMs);
         if (b.rateLimitPerSecond !== undefined) double.setRateLimit(b.rateLimitPerSecond ?? undefined);
+        if (b.retryAfterSeconds !== undefined) double.setRetryAfter(b.retryAfterSeconds ?? undefined);
+        if (b.searchLagMs !== undefined) double.setSearchLag(b.searchLagMs);
         if (b.failNext !== undefined) {
           if (!isHash(b.failNext)) throw new TypeError('failNext must be {n, how}');
           double.failNext(b.failNext.n, b.failNext.how);
@@ -1010,6 +1094,8 @@ async function startStripeDouble(options = {}) {
           faults: faults.faults,
           latencyMs,
           rateLimitPerSecond: bucket ? bucket.rate : null,
+          retryAfterSeconds: retryAfterSeconds ?? null,
+          searchLagMs,
           failNextQueue: faults.queue,
         });
       }
@@ -1021,8 +1107,12 @@ async function startStripeDouble(options = {}) {
 
   // ---- server ------------------------------------------------------------
 
-  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
-  function onRequest(req, res) {
+  /**
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   * @param {(body: string) => Promise<void> | void} then
+   */
+  function readBody(req, res, then) {
     /** @type {Buffer[]} */
     const chunks = [];
     let size = 0;
@@ -1041,13 +1131,30 @@ async function startStripeDouble(options = {}) {
         return;
       }
       const body = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      handle(req, res, body).catch((err) => {
-        if (!res.headersSent && !res.destroyed) {
-          sendControl(res, 500, { error: { type: 'api_error', message: `Stripe double internal error: ${err && err.message}` } });
-        }
-      });
+      Promise.resolve()
+        .then(() => then(body))
+        .catch((err) => {
+          if (!res.headersSent && !res.destroyed) {
+            sendControl(res, 500, { error: { type: 'api_error', message: `Stripe double internal error: ${err && err.message}` } });
+          }
+        });
     });
     req.on('error', () => {});
+  }
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  function onRequest(req, res) {
+    readBody(req, res, (body) => handle(req, res, body));
+  }
+
+  /** The plain-HTTP control listener of an HTTPS double. @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  function onControlRequest(req, res) {
+    readBody(req, res, (body) => {
+      const path = (req.url || '/').split('?')[0];
+      const method = (req.method || 'GET').toUpperCase();
+      if (path.startsWith('/_double/')) return control(res, method, path, body);
+      return sendControl(res, 404, { error: { message: `This port serves only /_double/* (the API is at ${double.url}).` } });
+    });
   }
 
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string} body */
@@ -1070,6 +1177,8 @@ async function startStripeDouble(options = {}) {
     /** @type {Record<string, string | string[] | undefined>} */
     const headers = { ...h };
     if (headers.authorization !== undefined) headers.authorization = 'redacted';
+    let connectionId = connectionIds.get(req.socket);
+    if (connectionId === undefined) connectionIds.set(req.socket, (connectionId = ++lastConnectionId));
     const requestId = 'req_' + randomAlnum(14);
     /** @type {RecordedRequest} */
     const record = {
@@ -1078,6 +1187,9 @@ async function startStripeDouble(options = {}) {
       query,
       headers,
       params,
+      rawBody: body,
+      contentType: header('content-type'),
+      connectionId,
       status: 0,
       idempotencyKey: header('idempotency-key'),
       apiVersion: header('stripe-version'),
@@ -1086,6 +1198,7 @@ async function startStripeDouble(options = {}) {
       at: Date.now(),
       requestId,
     };
+    const counters = countersFor(Math.floor((performance.now() - resetAt) / 1000));
     /** @type {Ctx} */
     const ctx = {
       req,
@@ -1099,24 +1212,36 @@ async function startStripeDouble(options = {}) {
       idempotencyKey: method === 'POST' ? record.idempotencyKey : null,
       requestId,
       record,
+      counters,
       delayed: false,
       apiKey: '',
     };
     if (path === '/v1' || path.startsWith('/v1/')) {
       requests.push(record);
+      counters.requests++;
+      if (method === 'POST' && path === '/v1/customers') {
+        createRequests++;
+        counters.createRequests++;
+      }
       return api(ctx);
     }
-    return send(ctx, 404, {
-      error: {
-        type: 'invalid_request_error',
-        message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
-      },
-    });
+    return sendError(ctx, unrecognizedUrl(method, path));
   }
 
   /** @returns {Stats} */
   function stats() {
-    return { created: customers.length, status: { ...statusCounts }, replays, dropped };
+    return {
+      created: customers.length,
+      deleted,
+      status: { ...statusCounts },
+      replays,
+      dropped,
+      createRequests,
+      connections,
+      tlsHandshakes,
+      tlsResumed,
+      perSecond: perSecond.map((s) => ({ ...s })),
+    };
   }
 
   function reset() {
@@ -1127,36 +1252,80 @@ async function startStripeDouble(options = {}) {
     byAccount.clear();
     byEmail.clear();
     idem.clear();
+    attachedTo.clear();
     statusCounts = {};
     replays = 0;
     dropped = 0;
+    deleted = 0;
+    createRequests = 0;
+    connections = 0;
+    tlsHandshakes = 0;
+    tlsResumed = 0;
+    perSecond = [];
+    resetAt = performance.now();
     faults.reset();
-    latencyMs = initialLatency;
-    applyRate(initialRate);
+    latencyMs = initial.latencyMs;
+    searchLagMs = initial.searchLagMs;
+    applyRate(initial.rateLimitPerSecond);
+    applyRetryAfter(initial.retryAfterSeconds);
   }
 
-  const server = http.createServer(onRequest);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 0;
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
-
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: options.port || 0, host: '127.0.0.1', backlog: 2048 }, () => {
-      server.off('error', reject);
-      resolve(undefined);
+  const tls = options.https ? await createSelfSignedCertificate() : null;
+  /** @type {http.Server} */
+  let server;
+  /** @type {http.Server | null} */
+  let controlServer = null;
+  let port = 0;
+  let controlPort = 0;
+  try {
+    if (tls) {
+      const tlsServer = https.createServer({ key: tls.keyPem, cert: tls.certPem }, onRequest);
+      tlsServer.on('secureConnection', (socket) => {
+        if (socket.isSessionReused()) tlsResumed++;
+        else tlsHandshakes++;
+      });
+      server = tlsServer;
+    } else {
+      server = http.createServer(onRequest);
+    }
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+    server.requestTimeout = 0;
+    server.on('connection', () => connections++);
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
     });
-  });
-  const addr = server.address();
-  const port = addr && typeof addr === 'object' ? addr.port : 0;
+    /** @param {http.Server} s */
+    const listen = (s, port = 0) =>
+      new Promise((resolve, reject) => {
+        s.once('error', reject);
+        s.listen({ port, host: '127.0.0.1', backlog: 2048 }, () => {
+          s.off('error', reject);
+          const addr = s.address();
+          resolve(addr && typeof addr === 'object' ? addr.port : 0);
+        });
+      });
+    port = /** @type {number} */ (await listen(server, options.port || 0));
+    if (tls) {
+      controlServer = http.createServer(onControlRequest);
+      controlPort = /** @type {number} */ (await listen(controlServer));
+    }
+  } catch (err) {
+    if (tls) tls.remove();
+    throw err;
+  }
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   const double = {
-    url: `http://127.0.0.1:${port}`,
+    url,
     port,
+    /** Where the /_double/* endpoints answer over plain HTTP (the API's own url when it is HTTP). */
+    controlUrl: controlServer ? `http://127.0.0.1:${controlPort}` : url,
+    /** PEM of the self-signed certificate (HTTPS only): trust it with `ca`. */
+    caPem: tls ? tls.certPem : undefined,
+    /** The same certificate as a file, e.g. for NODE_EXTRA_CA_CERTS (HTTPS only; removed by close()). */
+    caFile: tls ? tls.certFile : undefined,
     customers,
     requests,
     stats,
@@ -1170,11 +1339,23 @@ async function startStripeDouble(options = {}) {
     },
     /** @param {number} ms */
     setLatency(ms) {
-      applyLatency(ms);
+      latencyMs = checkNonNegative(ms, 'latencyMs');
     },
     /** @param {number | undefined} perSecond */
     setRateLimit(perSecond) {
       applyRate(perSecond);
+    },
+    /** @param {number | undefined} seconds */
+    setRetryAfter(seconds) {
+      applyRetryAfter(seconds);
+    },
+    /** A shorter lag applies to writes already waiting, too (0: search catches up now). @param {number} ms */
+    setSearchLag(ms) {
+      searchLagMs = checkNonNegative(ms, 'searchLagMs');
+      const latest = performance.now() + searchLagMs;
+      for (const e of byId.values()) {
+        for (const v of e.searchVersions || []) v.visibleAt = Math.min(v.visibleAt, latest);
+      }
     },
     reset,
     /** @returns {Promise<void>} */
@@ -1186,9 +1367,16 @@ async function startStripeDouble(options = {}) {
         s.resolve();
       }
       sleepers.clear();
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+      /** @param {http.Server | null} s @returns {Promise<void>} */
+      const stop = (s) =>
+        s
+          ? new Promise((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            })
+          : Promise.resolve();
+      return Promise.all([stop(server), stop(controlServer)]).then(() => {
+        if (tls) tls.remove();
       });
     },
   };
@@ -1200,7 +1388,6 @@ module.exports = {
   CREATE_PARAMS,
   UPDATE_PARAMS,
   LEGACY_PARAMS,
-  REMOVED_PARAMS,
   TAX_ID_TYPES,
   DEFAULT_API_VERSION,
   DEFAULT_SECRET_KEYS,

@@ -1,4 +1,6 @@
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { Container } from '@n8n/di';
+import { mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { ExecutionLifecycleHooks, InstanceSettings, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
@@ -9,6 +11,7 @@ import {
 	type IExecuteFunctions,
 	type INode,
 	type INodeExecutionData,
+	type INodeListSearchResult,
 	type INodeType,
 	type INodeTypes,
 	type IRun,
@@ -16,13 +19,58 @@ import {
 	type IWorkflowExecuteAdditionalData,
 	type NodeParameterValueType,
 } from 'n8n-workflow';
-import { randomUUID } from 'crypto';
+import { createHash, randomBytes, randomUUID } from 'crypto';
+import { tmpdir } from 'os';
+import path from 'path';
 
 import { StripeCustomer } from '../../nodes/StripeCustomer/StripeCustomer.node';
 import { StripeCustomerApi } from '../../credentials/StripeCustomerApi.credentials';
 
 // Runs a real workflow through n8n-core's WorkflowExecute, as n8n does, without the n8n server:
 // Manual Trigger -> Input (emits the given items) -> Stripe Customer -> After (evaluates expressions per item).
+
+/**
+ * n8n-core keeps an instance key in <user folder>/.n8n/config and writes one there when it finds none. Tests, the
+ * demo and the benchmark give it a temporary user folder, never the user's home: jest's global setup makes one for
+ * the whole run; a script that loads this file without one gets its own, removed when the process ends.
+ * Each user folder is one n8n instance, with its own instance ID.
+ */
+function ownTemporaryUserFolder(): string {
+	const folder = mkdtempSync(path.join(tmpdir(), 'n8n-stripe-customer-'));
+	process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+	return folder;
+}
+const defaultUserFolder = process.env.N8N_USER_FOLDER ?? ownTemporaryUserFolder();
+process.env.N8N_USER_FOLDER = defaultUserFolder;
+
+/**
+ * An instance's key, given as n8n's N8N_ENCRYPTION_KEY (n8n derives the instance ID from it, and stays quiet about
+ * making one). Stable for the whole run, since every test file of a jest run shares the user folder.
+ */
+const mainEncryptionKey = process.env.N8N_ENCRYPTION_KEY ?? randomBytes(24).toString('base64');
+function encryptionKeyOf(name: string): string {
+	return name === 'main' ? mainEncryptionKey : createHash('sha256').update(`${mainEncryptionKey}:${name}`).digest('base64');
+}
+process.env.N8N_ENCRYPTION_KEY = mainEncryptionKey;
+let currentInstance = 'main';
+
+/** Makes n8n-core's next executions run as another n8n instance (another user folder, so another instance ID). */
+function useInstance(name: string): void {
+	if (name === currentInstance) return;
+	const folder = name === 'main' ? defaultUserFolder : path.join(defaultUserFolder, 'other-instances', name);
+	mkdirSync(folder, { recursive: true });
+	process.env.N8N_USER_FOLDER = folder;
+	process.env.N8N_ENCRYPTION_KEY = encryptionKeyOf(name);
+	// n8n-core's settings are singletons of its DI container: dropping them makes n8n build them again from the folder.
+	Container.reset();
+	currentInstance = name;
+}
+
+/** The instance ID n8n-core gives nodes in the named instance. */
+export function instanceIdOf(name = 'main'): string {
+	useInstance(name);
+	return Container.get(InstanceSettings).instanceId;
+}
 
 /** Starts the workflow, like n8n's Manual Trigger: passes the item it is started with. */
 class ManualTrigger implements INodeType {
@@ -110,6 +158,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	getParentTypes() {
 		return [];
 	}
+	// n8n's CredentialsHelper calls a credential type's `authenticate` function the same way.
 	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, request: never) {
 		const type = credentialTypes[typeName as keyof typeof credentialTypes];
 		return type ? type.authenticate(credentials, request) : request;
@@ -143,6 +192,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 
 export interface StripeNodeSettings {
 	parameters: Record<string, NodeParameterValueType>;
+	/** The node's typeVersion: 1 (saved workflows of the first release) or 1.1 (new nodes); default 1.1. */
+	typeVersion?: number;
 	/** n8n's node settings: continue-on-fail and Retry On Fail. */
 	onError?: INode['onError'];
 	retryOnFail?: boolean;
@@ -157,6 +208,9 @@ export interface RunOptions {
 	/** Expressions evaluated per item by a node after Stripe Customer, e.g. `={{ $('Input').item.json.email }}`. */
 	after?: Record<string, string>;
 	executionId?: string;
+	workflowId?: string;
+	/** Run as another n8n instance (another database): its own instance ID, execution IDs of its own. */
+	instance?: string;
 }
 
 export interface RunResult {
@@ -169,9 +223,68 @@ export interface RunResult {
 }
 
 export const STRIPE_NODE_NAME = 'Stripe Customer';
+const STRIPE_NODE_TYPE = 'n8n-nodes-stripe-customer.stripeCustomer';
+const STRIPE_CREDENTIALS = { stripeCustomerApi: { id: '1', name: 'Stripe Customer account' } };
+
+/** What n8n gives an execution besides the workflow; what n8n-core needs of it here. */
+function additionalDataFor(
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	executionId: string,
+	hooks?: ExecutionLifecycleHooks,
+): IWorkflowExecuteAdditionalData {
+	return {
+		hooks,
+		executionId,
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		userId: 'test-user',
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('not used');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/**
+ * What the editor's customer picker ("From List") shows: the node's list-search method, called through n8n-core's
+ * LoadOptionsContext as n8n's server calls it when the user opens or types into the list.
+ */
+export async function searchCustomersInEditor(
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	useInstance('main');
+	const node: INode = {
+		id: 'stripe-customer-node',
+		name: STRIPE_NODE_NAME,
+		type: STRIPE_NODE_TYPE,
+		typeVersion: 1.1,
+		position: [0, 0],
+		parameters: { operation: 'get' },
+		credentials: STRIPE_CREDENTIALS,
+	};
+	const workflow = new Workflow({ id: 'test-workflow', nodes: [node], connections: {}, active: false, nodeTypes, settings: {} });
+	const context = new LoadOptionsContext(workflow, node, additionalDataFor(credentials, randomUUID()), 'parameters.customerId');
+	const stripeCustomer = nodeTypesByName[STRIPE_NODE_TYPE] as StripeCustomer;
+	return await stripeCustomer.methods.listSearch.searchCustomers.call(context, filter, paginationToken);
+}
 
 export async function runStripeCustomerWorkflow(options: RunOptions): Promise<RunResult> {
+	useInstance(options.instance ?? 'main');
 	const executionId = options.executionId ?? randomUUID();
+	const workflowId = options.workflowId ?? 'test-workflow';
 	const nodes: INode[] = [
 		{ id: 'trigger', name: 'Manual Trigger', type: 'test.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 		{
@@ -185,14 +298,11 @@ export async function runStripeCustomerWorkflow(options: RunOptions): Promise<Ru
 		{
 			id: 'stripe-customer-node',
 			name: STRIPE_NODE_NAME,
-			type: 'n8n-nodes-stripe-customer.stripeCustomer',
-			typeVersion: 1,
+			type: STRIPE_NODE_TYPE,
+			typeVersion: options.node.typeVersion ?? 1.1,
 			position: [400, 0],
 			parameters: options.node.parameters as INode['parameters'],
-			credentials: {
-				stripeCustomerApi: { id: '1', name: 'Stripe Customer account' },
-				stripeApi: { id: '2', name: 'Stripe account' },
-			},
+			credentials: STRIPE_CREDENTIALS,
 			onError: options.node.onError,
 			retryOnFail: options.node.retryOnFail,
 			maxTries: options.node.maxTries,
@@ -215,9 +325,9 @@ export async function runStripeCustomerWorkflow(options: RunOptions): Promise<Ru
 		connections[STRIPE_NODE_NAME] = { main: [[{ node: 'After', type: 'main', index: 0 }]] };
 	}
 
-	const workflow = new Workflow({ id: 'test-workflow', nodes, connections, active: false, nodeTypes, settings: {} });
+	const workflow = new Workflow({ id: workflowId, nodes, connections, active: false, nodeTypes, settings: {} });
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
-		id: 'test-workflow',
+		id: workflowId,
 		name: 'Stripe Customer test',
 		active: false,
 		activeVersionId: null,
@@ -231,28 +341,7 @@ export async function runStripeCustomerWorkflow(options: RunOptions): Promise<Ru
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
 
-	const additionalData = {
-		hooks,
-		executionId,
-		credentialsHelper: new TestCredentialsHelper(options.credentials),
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678/',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		userId: 'test-user',
-		executeWorkflow: async () => {
-			throw new Error('not used');
-		},
-		getRunExecutionData: async () => undefined,
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('not used');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = additionalDataFor(options.credentials, executionId, hooks);
 
 	const runData = createRunExecutionData({
 		executionData: {

@@ -1,0 +1,34 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { runBatch } from '../../helpers/batch';
+import { connect, upsertOptions } from './common';
+import { RERUN_NOTE } from './create.operation';
+import { createOutput, EmailMatcher, emailGroup, prepareCreateItem, type CreateItem } from './emailRule';
+import { customerFieldProperties } from './fields';
+
+export const option = {
+	name: 'Create or Update',
+	value: 'upsert',
+	action: 'Create or update a customer',
+	description: 'Create a new record, or update the current one if it already exists (upsert)',
+};
+
+export const description: INodeProperties[] = [...customerFieldProperties({ emailRequired: true }), upsertOptions];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const { stripe, options } = await connect(this);
+	const matcher = new EmailMatcher(stripe, 'update', this.getNode());
+	return await runBatch<CreateItem>(this, {
+		concurrency: options.concurrency ?? 10,
+		rerunNote: `${RERUN_NOTE[options.idempotency ?? (options.idempotencyKey ? 'custom' : 'perInput')]} Updated customers are looked up by email again and updated again.`,
+		prepare: (itemIndex) => prepareCreateItem(this, itemIndex, true),
+		groupOf: (item) => emailGroup(item, 'update'),
+		run: async (item, itemIndex) => {
+			const outcome = await matcher.createOrMatch(item, itemIndex);
+			return {
+				json: [createOutput(outcome, true, item.returnFullCustomer)],
+				change: `${outcome.customer.id} (${outcome.action})`,
+			};
+		},
+	});
+}

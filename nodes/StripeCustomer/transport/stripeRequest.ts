@@ -1,0 +1,317 @@
+import { createHash } from 'crypto';
+import {
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type INode,
+} from 'n8n-workflow';
+
+import {
+	failureError,
+	type ConnectionCause,
+	type StripeFailure,
+} from '../helpers/errors';
+import { encodeStripeForm } from './formEncoding';
+import { accountRateLimiter, type AccountRateLimiter } from './rateLimiter';
+
+// The only code that speaks HTTP: every Stripe request goes through n8n's httpRequestWithAuthentication with the
+// package's credential (whose `authenticate` attaches the key), through the account's rate limiter, with Stripe's
+// form encoding and headers, and with the retries Stripe documents, always under the same idempotency key.
+
+export const CREDENTIAL_TYPE = 'stripeCustomerApi';
+export const DEFAULT_BASE_URL = 'https://api.stripe.com';
+/** The Stripe API version the node is written and tested against (the one stripe@23.1.0 pins). */
+export const DEFAULT_API_VERSION = '2026-10-28.endive';
+/** Stripe's limit on an Idempotency-Key. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+export const PACKAGE_INFO = {
+	name: 'n8n-nodes-stripe-customer',
+	version: '0.2.0',
+	url: 'https://github.com/n8n-nodes-stripe-customer/n8n-nodes-stripe-customer',
+};
+// Stripe asks plugins to name themselves in the User-Agent (what its client calls appInfo).
+const USER_AGENT = `${PACKAGE_INFO.name}/${PACKAGE_INFO.version} (${PACKAGE_INFO.url})`;
+
+const REQUEST_TIMEOUT_MS = 80_000;
+const BACKOFF_START_MS = 500;
+const BACKOFF_CAP_MS = 5_000;
+
+export type StripeMethod = 'GET' | 'POST' | 'DELETE';
+
+export interface StripeRequest {
+	method: StripeMethod;
+	/** e.g. `/v1/customers/cus_123` */
+	path: string;
+	/** Form body of a POST, query of a GET or DELETE. */
+	params?: object;
+	/** POST only; reused by every retry of this request. */
+	idempotencyKey?: string;
+	/** A Stripe-Version other than the run's, for this request only (the coupon rule). */
+	apiVersion?: string;
+}
+
+export interface TransportSettings {
+	/** Stripe-Version of the run's requests; empty = DEFAULT_API_VERSION. */
+	apiVersion?: string;
+	/** Retries of a request after a connection error, 409 or 5xx. */
+	maxRetries: number;
+	/** How long 429s are retried while no request of the account succeeds. */
+	rateLimitWaitMs: number;
+	requestsPerSecond: number;
+	adaptiveRateLimit: boolean;
+}
+
+type StripeCallContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+interface HttpResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+function header(headers: Record<string, unknown>, name: string): string | undefined {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
+	return value === undefined || value === null ? undefined : String(value);
+}
+
+function backoffMs(attempt: number): number {
+	const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** attempt);
+	return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/** The Retry-After header in milliseconds (seconds or an HTTP date), if any. */
+function retryAfterMs(headers: Record<string, unknown>): number | undefined {
+	const value = header(headers, 'retry-after');
+	if (value === undefined) return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Where requests go, said the way a user recognises it. */
+function describeTarget(baseUrl: string): { hostPort: string; whose: string } {
+	const url = new URL(baseUrl);
+	const port = url.port || (url.protocol === 'http:' ? '80' : '443');
+	const whose = baseUrl === DEFAULT_BASE_URL ? "Stripe's API" : "the credential's API Base URL";
+	return { hostPort: `${url.hostname}:${port}`, whose };
+}
+
+const CONNECTION_CAUSES: Array<{ codes: string[]; cause: ConnectionCause; retryable: boolean }> = [
+	{ codes: ['ECONNREFUSED'], cause: 'refused', retryable: true },
+	{ codes: ['ENOTFOUND'], cause: 'dns', retryable: false },
+	{ codes: ['EAI_AGAIN'], cause: 'dns', retryable: true },
+	{ codes: ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT'], cause: 'timeout', retryable: true },
+	{ codes: ['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET'], cause: 'closed', retryable: true },
+	{ codes: ['EHOSTUNREACH', 'ENETUNREACH'], cause: 'unreachable', retryable: true },
+	{ codes: ['ERR_CANCELED'], cause: 'cancelled', retryable: false },
+];
+
+/** n8n's helper wraps the HTTP client's error; the socket-level code sits on it or on one of its causes. */
+function connectionCauseOf(error: unknown): { cause: ConnectionCause; retryable: boolean; detail: string } {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		const { code, name, message } = current as { code?: unknown; name?: unknown; message?: unknown };
+		if (typeof name === 'string' && name.startsWith('SsrfBlocked')) {
+			return { cause: 'ssrf', retryable: false, detail: String(message ?? '') };
+		}
+		if (typeof code === 'string') {
+			const known = CONNECTION_CAUSES.find((entry) => entry.codes.includes(code));
+			if (known) return { ...known, detail: code };
+			if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return { cause: 'tls', retryable: false, detail: code };
+		}
+		current = (current as { cause?: unknown }).cause;
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	if (/timeout/i.test(message)) return { cause: 'timeout', retryable: true, detail: message };
+	return { cause: 'other', retryable: true, detail: message };
+}
+
+function stripeFailureOf(response: HttpResponse): StripeFailure {
+	const requestId = header(response.headers, 'request-id');
+	const body = response.body as { error?: Record<string, unknown> } | string | undefined;
+	const error = typeof body === 'object' && body?.error ? body.error : undefined;
+	const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+	const status = response.statusCode;
+	const kind = status === 401 ? 'credential' : status === 403 ? 'permission' : status === 429 ? 'rateLimit' : 'stripe';
+	return {
+		kind,
+		message: text(error?.message) ?? `Stripe answered HTTP ${status} without an error message`,
+		statusCode: status,
+		type: text(error?.type),
+		code: text(error?.code),
+		param: text(error?.param),
+		declineCode: text(error?.decline_code),
+		docUrl: text(error?.doc_url),
+		requestId,
+	};
+}
+
+/** Stripe's retry advice first (Stripe-Should-Retry), then its documented rule: 409 and 5xx are safe to retry. */
+function isRetryableStatus(response: HttpResponse): boolean {
+	const advice = header(response.headers, 'stripe-should-retry');
+	if (advice === 'true') return true;
+	if (advice === 'false') return false;
+	return response.statusCode === 409 || response.statusCode >= 500;
+}
+
+function keyFingerprint(secretKey: string): string {
+	return createHash('sha256').update(secretKey).digest('hex').slice(0, 16);
+}
+
+export class StripeClient {
+	private readonly limiter: AccountRateLimiter;
+
+	private constructor(
+		private readonly context: StripeCallContext,
+		private readonly baseUrl: string,
+		accountKey: string,
+		private readonly settings: TransportSettings,
+	) {
+		this.limiter = accountRateLimiter(accountKey, {
+			requestsPerSecond: settings.requestsPerSecond,
+			adaptive: settings.adaptiveRateLimit,
+		});
+	}
+
+	/** Reads the credential once and checks what can be checked before any request. */
+	static async connect(context: StripeCallContext, settings: TransportSettings): Promise<StripeClient> {
+		const node = context.getNode();
+		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+		const secretKey = String(credentials.secretKey ?? '').trim();
+		const credentialName = node.credentials?.[CREDENTIAL_TYPE]?.name ?? 'Stripe Customer API';
+		if (!secretKey || secretKey.startsWith('pk_')) {
+			throw failureError(node, {
+				kind: 'credential',
+				message: secretKey
+					? `The credential "${credentialName}" holds a publishable key (pk_…), which cannot read or write customers`
+					: `The credential "${credentialName}" has no secret key`,
+				credentialName,
+			});
+		}
+		const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '') || DEFAULT_BASE_URL;
+		if (!/^https?:\/\/[^/]+/.test(baseUrl)) {
+			throw failureError(node, {
+				kind: 'credential',
+				message: `The API Base URL "${baseUrl}" of the credential "${credentialName}" is not an http(s) URL`,
+				credentialName,
+			});
+		}
+		const account = String(credentials.stripeAccount ?? '').trim();
+		const accountKey = `${baseUrl}|${keyFingerprint(secretKey)}|${account}`;
+		return new StripeClient(context, baseUrl, accountKey, settings);
+	}
+
+	private get node(): INode {
+		return this.context.getNode();
+	}
+
+	private get credentialName(): string {
+		return this.node.credentials?.[CREDENTIAL_TYPE]?.name ?? 'Stripe Customer API';
+	}
+
+	/** Sends one Stripe request, retrying as Stripe documents; resolves with the parsed JSON body or throws a NodeApiError. */
+	async request<T = IDataObject>(request: StripeRequest): Promise<T> {
+		let rateLimitedSince: number | undefined;
+		for (let attempt = 0; ; attempt++) {
+			const sentAt = await this.limiter.acquire();
+			let response: HttpResponse;
+			try {
+				response = await this.send(request);
+			} catch (error) {
+				const connection = connectionCauseOf(error);
+				if (connection.retryable && attempt < this.settings.maxRetries) {
+					await sleep(backoffMs(attempt));
+					continue;
+				}
+				const { hostPort, whose } = describeTarget(this.baseUrl);
+				throw failureError(this.node, {
+					kind: connection.cause === 'cancelled' ? 'cancelled' : 'connection',
+					message: '',
+					connection: { cause: connection.cause, detail: connection.detail, hostPort, whose, attempts: attempt + 1 },
+				});
+			}
+			if (response.statusCode < 300) {
+				this.limiter.recordSuccess();
+				return response.body as T;
+			}
+			const failure = stripeFailureOf(response);
+			if (response.statusCode === 429) {
+				const retryAfter = retryAfterMs(response.headers);
+				this.limiter.recordRateLimited(sentAt, retryAfter);
+				rateLimitedSince ??= performance.now();
+				const waitedMs = Math.min(performance.now() - rateLimitedSince, this.limiter.msSinceLastSuccess());
+				if (waitedMs < this.settings.rateLimitWaitMs) {
+					await sleep(Math.max(retryAfter ?? 0, backoffMs(Math.min(attempt, 4))));
+					attempt--; // 429s are bounded by time, not by Max Retries
+					continue;
+				}
+				failure.waitedSeconds = Math.round(this.settings.rateLimitWaitMs / 1000);
+			} else if (isRetryableStatus(response) && attempt < this.settings.maxRetries) {
+				await sleep(backoffMs(attempt));
+				continue;
+			}
+			if (failure.kind === 'credential' || failure.kind === 'permission') failure.credentialName = this.credentialName;
+			throw failureError(this.node, failure);
+		}
+	}
+
+	/** GET a list endpoint page by page (`starting_after` or search's `page`) until `limit` objects or the end. */
+	async *pages<T extends { id: string }>(request: StripeRequest, limit: number | undefined): AsyncGenerator<T[]> {
+		let fetched = 0;
+		let cursor: { starting_after?: string; page?: string } = {};
+		for (;;) {
+			const pageSize = Math.min(100, limit === undefined ? 100 : limit - fetched);
+			if (pageSize <= 0) return;
+			const page = await this.request<{ data: T[]; has_more: boolean; next_page?: string | null }>({
+				...request,
+				params: { ...request.params, ...cursor, limit: pageSize },
+			});
+			fetched += page.data.length;
+			yield page.data;
+			if (!page.has_more || page.data.length === 0) return;
+			cursor = page.next_page ? { page: page.next_page } : { starting_after: page.data[page.data.length - 1].id };
+		}
+	}
+
+	private async send(request: StripeRequest): Promise<HttpResponse> {
+		const encoded = request.params ? encodeStripeForm(request.params) : '';
+		const isPost = request.method === 'POST';
+		const headers: IDataObject = {
+			Accept: 'application/json',
+			'User-Agent': USER_AGENT,
+			'Stripe-Version': request.apiVersion || this.settings.apiVersion || DEFAULT_API_VERSION,
+		};
+		if (isPost) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+		if (isPost && request.idempotencyKey) headers['Idempotency-Key'] = request.idempotencyKey;
+		const options: IHttpRequestOptions = {
+			method: request.method as IHttpRequestMethods,
+			url: `${this.baseUrl}${request.path}${!isPost && encoded ? `?${encoded}` : ''}`,
+			headers,
+			body: isPost ? encoded : undefined,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: REQUEST_TIMEOUT_MS,
+		};
+		const response = (await this.context.helpers.httpRequestWithAuthentication.call(
+			this.context,
+			CREDENTIAL_TYPE,
+			options,
+		)) as HttpResponse;
+		// A body that is not JSON (a proxy's HTML error page, say) arrives as text.
+		if (typeof response.body === 'string' && response.body.trim().startsWith('{')) {
+			try {
+				response.body = JSON.parse(response.body);
+			} catch {
+				// not JSON after all; the status code says what happened
+			}
+		}
+		return response;
+	}
+}

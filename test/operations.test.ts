@@ -1,0 +1,256 @@
+import Stripe from 'stripe';
+
+import type { StripeDouble } from './stripe-double';
+import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
+import { runStripeCustomerWorkflow, searchCustomersInEditor, type RunResult } from './support/workflowRunner';
+
+// The Customer resource: every operation through n8n's engine, read back from the Stripe double after each step,
+// with the official client as the reference for what Stripe holds.
+
+let double: StripeDouble;
+let stripe: Stripe;
+beforeAll(async () => {
+	double = await startDouble();
+	stripe = new Stripe(SECRET_KEY, { host: '127.0.0.1', port: double.port, protocol: 'http', maxNetworkRetries: 0 });
+});
+afterAll(() => double.close());
+beforeEach(() => double.reset());
+
+function run(parameters: Record<string, unknown>, items: object[] = [{}], continueOnFail = false): Promise<RunResult> {
+	return runStripeCustomerWorkflow({
+		items: items as never,
+		node: { parameters: parameters as never, onError: continueOnFail ? 'continueRegularOutput' : undefined },
+		credentials: credentialsFor(double),
+	});
+}
+
+const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
+const pairingOf = (result: RunResult) => result.output?.map((item) => item.pairedItem);
+
+test('a customer from create to delete: Create → Get → Update → Get Many → Search → Delete → Get', async () => {
+	const created = await run(
+		{ operation: 'create', name: '={{ $json.name }}', email: '={{ $json.email }}', additionalFields: { metadata: { entry: [{ key: 'plan', value: 'free' }] } } },
+		[{ name: 'Ada Lovelace', email: 'ada@example.com' }],
+	);
+	const customerId = created.output![0].json.customerId as string;
+	expect((await stripe.customers.retrieve(customerId)) as Stripe.Customer).toMatchObject({ name: 'Ada Lovelace', metadata: { plan: 'free' } });
+
+	const got = await run({ operation: 'get', customerId: '={{ $json.id }}' }, [{ id: customerId }]);
+	expect(jsonOf(got)).toEqual([{ customerId, customer: expect.objectContaining({ id: customerId, email: 'ada@example.com' }) }]);
+
+	const updated = await run(
+		{
+			operation: 'update',
+			customerId: byId(customerId),
+			phone: '+44 20 7946 0000',
+			additionalFields: { metadata: { entry: [{ key: 'plan', value: 'pro' }] }, taxIds: { taxId: [{ type: 'gb_vat', value: 'GB123456789' }] } },
+			options: { returnFullCustomer: true },
+		},
+	);
+	expect(updated.error).toBeUndefined();
+	const afterUpdate = (await stripe.customers.retrieve(customerId, { expand: ['tax_ids'] })) as Stripe.Customer;
+	expect(afterUpdate).toMatchObject({ name: 'Ada Lovelace', phone: '+44 20 7946 0000', metadata: { plan: 'pro' } });
+	expect(afterUpdate.tax_ids?.data.map((taxId) => [taxId.type, taxId.value])).toEqual([['gb_vat', 'GB123456789']]);
+	expect(jsonOf(updated)).toEqual([{ customerId, customer: expect.objectContaining({ phone: '+44 20 7946 0000' }) }]);
+
+	const listed = await run({ operation: 'getMany', filters: { email: 'ada@example.com' } });
+	expect(jsonOf(listed)?.map((json) => json.customerId)).toEqual([customerId]);
+
+	const found = await run({ operation: 'search', query: "metadata['plan']:'pro' AND name~'Lovelace'" });
+	expect(jsonOf(found)?.map((json) => json.customerId)).toEqual([customerId]);
+
+	const deleted = await run({ operation: 'delete', customerId: byId(customerId) });
+	expect(jsonOf(deleted)).toEqual([{ customerId, deleted: true }]);
+	expect(await stripe.customers.retrieve(customerId)).toMatchObject({ id: customerId, deleted: true });
+
+	// Stripe still answers for a deleted customer: a clear result, not a crash.
+	const gone = await run({ operation: 'get', customerId: byId(customerId) });
+	expect(jsonOf(gone)).toEqual([{ customerId, deleted: true }]);
+});
+
+describe('the customer picker (resource locator)', () => {
+	test('By URL takes the ID out of a Stripe Dashboard address; By ID and an expression work too', async () => {
+		const customer = await stripe.customers.create({ email: 'grace@example.com' });
+		for (const customerId of [
+			{ __rl: true, mode: 'url', value: `https://dashboard.stripe.com/test/customers/${customer.id}` },
+			{ __rl: true, mode: 'url', value: `https://dashboard.stripe.com/acct_1Connect/customers/${customer.id}?tab=payments` },
+			byId(customer.id),
+			{ __rl: true, mode: 'id', value: '={{ $json.id }}' },
+		]) {
+			const result = await run({ operation: 'get', customerId }, [{ id: customer.id }]);
+			expect(jsonOf(result)?.[0].customerId).toBe(customer.id);
+		}
+	});
+
+	test('a value that is not a customer ID is refused before any request: typed (by n8n) or from an expression (by the node)', async () => {
+		await expect(run({ operation: 'delete', customerId: byId('ada@example.com') })).rejects.toThrow(/A Stripe customer ID starts with cus_/);
+		const result = await run({ operation: 'delete', customerId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } }, [{ id: 'ada@example.com' }]);
+		expect(result.error?.message).toBe('[item 0] Customer: "ada@example.com" is not a Stripe customer ID (cus_…)');
+		expect(double.requests).toHaveLength(0);
+	});
+
+	test('From List: the newest customers first, page by page; typing searches names and emails', async () => {
+		const names = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing'];
+		for (const name of names) await stripe.customers.create({ name, email: `${name.split(' ')[0].toLowerCase()}@example.com` });
+		const credentials = credentialsFor(double);
+
+		const all = await searchCustomersInEditor(credentials);
+		expect(all.results.map((result) => result.name)).toEqual([
+			'Alan Turing <alan@example.com>',
+			'Grace Hopper <grace@example.com>',
+			'Ada Lovelace <ada@example.com>',
+		]);
+		expect(all.results[0].url).toBe(`https://dashboard.stripe.com/test/customers/${all.results[0].value}`);
+
+		const typed = await searchCustomersInEditor(credentials, 'hopp');
+		expect(typed.results.map((result) => result.name)).toEqual(['Grace Hopper <grace@example.com>']);
+		const byEmail = await searchCustomersInEditor(credentials, 'alan@example');
+		expect(byEmail.results.map((result) => result.name)).toEqual(['Alan Turing <alan@example.com>']);
+
+		for (let index = 0; index < 60; index++) await stripe.customers.create({ email: `bulk-${index}@example.com` });
+		const firstPage = await searchCustomersInEditor(credentials);
+		const secondPage = await searchCustomersInEditor(credentials, undefined, firstPage.paginationToken);
+		expect(firstPage.results).toHaveLength(50);
+		expect(secondPage.results).toHaveLength(13);
+		expect(secondPage.paginationToken).toBeUndefined();
+		expect(new Set([...firstPage.results, ...secondPage.results].map((result) => result.value)).size).toBe(63);
+	});
+});
+
+describe('Create or Update (upsert, by email)', () => {
+	const upsert = { operation: 'upsert', name: '={{ $json.name }}', email: '={{ $json.email }}' };
+
+	test('updates the customer with the email, creates the missing one; items sharing an email make one customer', async () => {
+		const existing = await stripe.customers.create({ email: 'ada@example.com', name: 'Old name' });
+		const result = await run(upsert, [
+			{ name: 'Ada Lovelace', email: 'ada@example.com' },
+			{ name: 'Grace Hopper', email: 'grace@example.com' },
+			{ name: 'Grace B. Hopper', email: 'GRACE@example.com' },
+		]);
+		expect(result.error).toBeUndefined();
+		const grace = double.customers.find((customer) => customer.params.email === 'grace@example.com')!;
+		expect(jsonOf(result)).toEqual([
+			{ customerId: existing.id, action: 'updated' },
+			{ customerId: grace.id, action: 'created' },
+			{ customerId: grace.id, action: 'updated' },
+		]);
+		expect(pairingOf(result)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(((await stripe.customers.retrieve(existing.id)) as Stripe.Customer).name).toBe('Ada Lovelace');
+		expect(((await stripe.customers.retrieve(grace.id)) as Stripe.Customer).name).toBe('Grace B. Hopper');
+		expect(double.customers).toHaveLength(2);
+	});
+
+	test('an item without an email is refused before any request', async () => {
+		const result = await run(upsert, [{ name: 'No email' }], true);
+		expect(jsonOf(result)?.[0]).toMatchObject({ itemIndex: 0, field: 'Email' });
+		expect(double.requests).toHaveLength(0);
+	});
+
+	test('a later update with earlier values applies again (updates are never replayed from an older run)', async () => {
+		await run(upsert, [{ name: 'A', email: 'ada@example.com' }]);
+		await run(upsert, [{ name: 'B', email: 'ada@example.com' }]);
+		await run(upsert, [{ name: 'A', email: 'ada@example.com' }]);
+		expect(double.customers).toHaveLength(1);
+		expect(((await stripe.customers.retrieve(double.customers[0].id)) as Stripe.Customer).name).toBe('A');
+	});
+});
+
+describe('Update', () => {
+	test('a payment method is attached and a default source set; a test clock is refused before sending', async () => {
+		const customer = await stripe.customers.create({ email: 'ada@example.com' });
+		const result = await run(
+			{ operation: 'update', customerId: '={{ $json.id }}', additionalFields: { defaultSource: '={{ $json.pm }}', testClock: '={{ $json.clock }}' } },
+			[
+				{ id: customer.id, pm: 'pm_card_visa', clock: '' },
+				{ id: customer.id, pm: '', clock: 'clock_1' },
+			],
+			true,
+		);
+		expect(jsonOf(result)?.[0]).toEqual({ customerId: customer.id });
+		expect(jsonOf(result)?.[1]).toMatchObject({ itemIndex: 1, field: 'Test Clock' });
+		const after = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
+		expect(after.invoice_settings.default_payment_method).toBe('pm_card_visa');
+		expect(double.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+			'POST /v1/customers',
+			'POST /v1/payment_methods/pm_card_visa/attach',
+			`POST /v1/customers/${customer.id}`,
+			`GET /v1/customers/${customer.id}`,
+		]);
+	});
+
+	test('an unknown customer is an error for that item only, in Stripe\'s words', async () => {
+		const customer = await stripe.customers.create({ email: 'ada@example.com' });
+		const result = await run({ operation: 'update', customerId: '={{ $json.id }}', name: 'New' }, [{ id: 'cus_doesNotExist' }, { id: customer.id }], true);
+		expect(jsonOf(result)?.[0]).toMatchObject({ itemIndex: 0, statusCode: 404, code: 'resource_missing', param: 'id' });
+		expect(jsonOf(result)?.[0].error).toMatch(/^\[item 0\] Stripe: No such customer: 'cus_doesNotExist'/);
+		expect(jsonOf(result)?.[1]).toEqual({ customerId: customer.id });
+	});
+});
+
+describe('Get Many and Search', () => {
+	beforeEach(async () => {
+		for (let index = 0; index < 130; index++) {
+			await stripe.customers.create({ email: `c${index}@example.com`, name: index % 2 ? 'Odd' : 'Even', metadata: { index: String(index) } });
+		}
+	});
+
+	test('Return All pages through every customer, newest first; Limit stops there', async () => {
+		const all = await run({ operation: 'getMany', returnAll: true });
+		expect(jsonOf(all)).toHaveLength(130);
+		expect(jsonOf(all)?.[0].customer).toMatchObject({ email: 'c129@example.com' });
+		expect(double.requests.filter((request) => request.method === 'GET').map((request) => request.query.limit)).toEqual(['100', '100']);
+
+		double.requests.length = 0;
+		const some = await run({ operation: 'getMany', limit: 5 });
+		expect(jsonOf(some)?.map((json) => (json.customer as { email: string }).email)).toEqual(
+			['c129', 'c128', 'c127', 'c126', 'c125'].map((local) => `${local}@example.com`),
+		);
+		expect(double.requests.map((request) => request.query.limit)).toEqual(['5']);
+	});
+
+	test('each input item gets its own results, paired to it', async () => {
+		const result = await run({ operation: 'getMany', filters: { email: '={{ $json.email }}' } }, [
+			{ email: 'c1@example.com' },
+			{ email: 'nobody@example.com' },
+			{ email: 'c2@example.com' },
+		]);
+		expect(result.output?.map((item) => [item.pairedItem, item.json.customerId])).toEqual([
+			[{ item: 0 }, double.customers[1].id],
+			[{ item: 2 }, double.customers[2].id],
+		]);
+	});
+
+	test('Search pages through its results with Stripe\'s page token', async () => {
+		const result = await run({ operation: 'search', query: "name:'Odd'", returnAll: true });
+		expect(jsonOf(result)).toHaveLength(65);
+		const searches = double.requests.filter((request) => request.path === '/v1/customers/search');
+		expect(searches).toHaveLength(1);
+		const limited = await run({ operation: 'search', query: "name:'Even'", limit: 3 });
+		expect(jsonOf(limited)).toHaveLength(3);
+	});
+
+	test('a query Stripe cannot parse is an error item with Stripe\'s message and param', async () => {
+		const result = await run({ operation: 'search', query: 'email ada' }, [{}], true);
+		expect(jsonOf(result)?.[0]).toMatchObject({ itemIndex: 0, statusCode: 400, param: 'query' });
+	});
+
+	test('Search lags behind writes at Stripe: a customer created a moment ago is found by Get Many, not yet by Search', async () => {
+		double.setSearchLag(60_000);
+		const customer = await stripe.customers.create({ email: 'fresh@example.com' });
+		const searched = await run({ operation: 'search', query: "email:'fresh@example.com'" });
+		const listed = await run({ operation: 'getMany', filters: { email: 'fresh@example.com' } });
+		expect(jsonOf(searched)).toEqual([]);
+		expect(jsonOf(listed)?.map((json) => json.customerId)).toEqual([customer.id]);
+	});
+});
+
+describe('Delete', () => {
+	test('outputs {customerId, deleted: true}; one customer given twice is deleted once and the second item says so', async () => {
+		const customer = await stripe.customers.create({ email: 'ada@example.com' });
+		const result = await run({ operation: 'delete', customerId: '={{ $json.id }}' }, [{ id: customer.id }, { id: customer.id }], true);
+		expect(jsonOf(result)?.[0]).toEqual({ customerId: customer.id, deleted: true });
+		expect(jsonOf(result)?.[1]).toMatchObject({ itemIndex: 1, statusCode: 404 });
+		expect(double.requests.filter((request) => request.method === 'DELETE')).toHaveLength(2);
+	});
+});

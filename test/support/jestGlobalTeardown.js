@@ -1,0 +1,1 @@
+module.exports = require('./n8nUserFolder').teardown;
