@@ -60,13 +60,22 @@ describe('On Error "Stop": a Stripe error on one item', () => {
 		const idOf = (email: string) => double.customers.find((customer) => customer.params.email === email)!.id;
 		expect(result.error?.description).toContain(
 			[
-				'Before it stopped, this run changed 4 customers in Stripe:',
+				'Done before the run stopped (4 items):',
 				`- item 0 → ${idOf('person-0@example.com')} (created)`,
 				`- item 1 → ${idOf('person-1@example.com')} (created)`,
 				`- item 3 → ${idOf('person-3@example.com')} (created)`,
 				`- item 4 → ${idOf('person-4@example.com')} (created)`,
 				'Running the node again with the same items (Retry On Fail, a re-run, a redelivered event, within 24 hours) returns these customers instead of creating them again (Options → Idempotency: Per Input).',
 			].join('\n'),
+		);
+	});
+
+	test('running it again unchanged: the error says those customers were created earlier and returned, not created again', async () => {
+		await run({ items: withBadEmail });
+		const again = await run({ items: withBadEmail });
+		expect(double.customers).toHaveLength(4);
+		expect(again.error?.description).toMatch(
+			/Done before the run stopped \(4 items\):\n(- item \d → cus_\w+ \(created earlier; Stripe returned it for the same idempotency key\)\n){4}/,
 		);
 	});
 

@@ -76,7 +76,7 @@ export N8N_LOG_OUTPUT="console,file"
 # relative to $EDITOR_HOME/.n8n, where n8n 1.x puts even an absolute location: the file is $EDITOR_HOME/logs/n8n.log
 export N8N_LOG_FILE_LOCATION="../logs/n8n.log"
 
-# --- credential (re-imported when its content changes) and demo workflow (first start only)
+# --- credential and demo workflow (each re-imported when its content changes)
 tmp="$(mktemp -d)"
 chmod 700 "$tmp"
 node -e '
@@ -91,11 +91,13 @@ if [ "$(cat "$EDITOR_HOME/.credential.sha256" 2>/dev/null || true)" != "$cred_su
   echo "$cred_sum" > "$EDITOR_HOME/.credential.sha256"
 fi
 rm -rf "$tmp"
-if [ ! -f "$EDITOR_HOME/.demo-workflow-imported" ]; then
-  log "importing the demo workflow"
+demo_sum="$(sha256sum "$REPO_ROOT/scripts/n8n/demo-workflow.json" | cut -d' ' -f1)"
+if [ "$(cat "$EDITOR_HOME/.demo-workflow.sha256" 2>/dev/null || true)" != "$demo_sum" ]; then
+  log "importing the demo workflow (first start, or the shipped demo changed; replaces the editor's copy)"
   n8n_cli import:workflow --input="$REPO_ROOT/scripts/n8n/demo-workflow.json" >>"$EDITOR_HOME/logs/import.log" 2>&1 \
     || { cat "$EDITOR_HOME/logs/import.log" >&2; die "workflow import failed"; }
-  touch "$EDITOR_HOME/.demo-workflow-imported"
+  echo "$demo_sum" > "$EDITOR_HOME/.demo-workflow.sha256"
+  rm -f "$EDITOR_HOME/.demo-workflow-imported" # the marker older versions of this script wrote
 fi
 
 # --- n8n

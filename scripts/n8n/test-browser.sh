@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# npm run test:browser — the real n8n editor in headless Debian Chromium (playwright-core):
-# sign in, build Manual Trigger → Stripe Customer by dragging from the nodes panel, fill it, run it,
-# read the customerId, check the Stripe double received it. Screenshots: test-results/browser/ (SCREENSHOT_DIR overrides; docs/images/ holds the README's copies).
+# npm run test:browser — the real n8n editor in headless Debian Chromium (playwright-core), test/browser/editor.test.js:
+# find the node by typing "create customer", drag it onto the canvas and connect it, run it untouched and with a
+# balance of 12.5 (the node's errors, nothing sent), paste a balance, pick countries and a tax ID type by name, fill
+# the grouped Shipping address, run it, pick a customer "From List" for Get, run a pasted 0.1.0 workflow set to
+# "Custom API Call", run the demo workflow, and check the credential test in the credential modal; every run is
+# checked against what the Stripe double received.
+# Screenshots: test-results/browser/; SCREENSHOT_DIR=docs/images puts the README's three pictures there instead.
 # Uses start.sh (same setup as `npm start`) on a free port with a fresh temporary user folder and the
 # Stripe double (STRIPE_SECRET_KEY is ignored here: the test never talks to real Stripe).
-# Env: N8N_CACHE_DIR, SKIP_BUILD=1, KEEP_BROWSER_HOME=1
+# Env: N8N_CACHE_DIR, SKIP_BUILD=1, KEEP_BROWSER_HOME=1, SCREENSHOT_DIR, CHROMIUM_PATH
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -3,16 +3,24 @@
 'use strict';
 
 /**
- * Browser test: a user builds "Manual Trigger → Stripe Customer" in the real n8n editor and runs it,
- * then checks the package's credential test in n8n's credential modal (the demo credential, a wrong key,
- * a base URL with a trailing slash) and what those test requests looked like at the Stripe double.
+ * Browser test: a user works with the Stripe Customer node (version 1.1) in the real n8n editor, in Chromium.
+ *  - finds the node by typing "create customer" in the nodes panel, drags "Create a customer" onto the canvas and
+ *    connects it to a Manual Trigger;
+ *  - runs it untouched, then with Account Balance "12.5": the node's own errors show, nothing reaches Stripe;
+ *  - pastes a balance, picks the billing country by name, fills the grouped Shipping address (one click), picks a
+ *    tax ID type by its name, runs the workflow, and checks what the Stripe double received;
+ *  - switches to Get and picks a customer "From List" (the double's customers, filtered by typing);
+ *  - pastes a workflow saved by 0.1.0 whose node is set to "Custom API Call" and runs it;
+ *  - runs the demo workflow `npm start` imports (Create, then Get Many);
+ *  - checks the credential test in n8n's credential modal (the demo credential, a wrong key, a trailing slash).
+ * Every run's effect is checked at the double (`GET <double>/_double/state`).
  * Started by scripts/n8n/test-browser.sh, which starts n8n + the Stripe double (scripts/n8n/start.sh)
- * and passes N8N_READY_FILE (JSON: url, email, password, doubleUrl, credentialName).
+ * and passes N8N_READY_FILE (JSON: url, email, password, doubleUrl, credentialName, workflowId).
  *
  * Drives Debian's Chromium (/usr/bin/chromium) with playwright-core; never downloads a browser.
- * Screenshots: test-results/browser/node-panel.png, output.png and credential-error.png (SCREENSHOT_DIR overrides);
- * on failure, failure-*.png in
- * $BROWSER_ARTIFACTS (default: a temp folder, printed).
+ * Screenshots: test-results/browser/*.png; the README's pictures (node-panel.png, output.png, customer-picker.png)
+ * go to SCREENSHOT_DIR instead when it is set (SCREENSHOT_DIR=docs/images refreshes them).
+ * On failure: failure-*.png and .html in $BROWSER_ARTIFACTS (default: a temp folder, printed).
  * Last line: "N passed, N failed"; exit code 1 on any failure.
  */
 
@@ -28,14 +36,34 @@ if (!READY_FILE || !fs.existsSync(READY_FILE)) {
 }
 /** @type {{url: string, email: string, password: string, doubleUrl: string, credentialName: string, workflowId: string}} */
 const env = JSON.parse(fs.readFileSync(READY_FILE, 'utf8'));
-// Screenshots go to a git-ignored folder; docs/images/ holds the copies the README shows (SCREENSHOT_DIR=docs/images to refresh them).
-const SHOTS = path.resolve(process.env.SCREENSHOT_DIR || path.join(__dirname, '..', '..', 'test-results', 'browser'));
+// All screenshots go to a git-ignored folder; SCREENSHOT_DIR moves the README's pictures (docs/images/ holds its copies).
+const SHOTS = path.resolve(path.join(__dirname, '..', '..', 'test-results', 'browser'));
+const README_SHOTS = path.resolve(process.env.SCREENSHOT_DIR || SHOTS);
+const README_PICTURES = ['node-panel.png', 'output.png', 'customer-picker.png'];
 const ARTIFACTS = process.env.BROWSER_ARTIFACTS || fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-browser-'));
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const STEP_TIMEOUT = 30_000;
+const RUN_TIMEOUT = 60_000;
 
 const CUSTOMER = { name: 'Browser Test Customer', email: 'ada.browser@example.com' };
-const SHIPPING = { line1: '1 Canvas Way', city: 'Berlin', country: 'DE' };
+const BILLING = { line1: '1 Canvas Way', city: 'Berlin', postalCode: '10115', country: 'Germany', code: 'DE' };
+const SHIPPING = { line1: '2 Pixel Street', city: 'Vienna', postalCode: '1010', country: 'Austria', code: 'AT' };
+const TAX_ID = { typed: 'Steuernummer', option: 'Germany: Steuernummer (de_stn)', type: 'de_stn', value: '1234567890' };
+const PASTED_BALANCE = '-1250';
+// Customers put into the double before the "From List" step (oldest first), so the list has something to show.
+const PICKER_CUSTOMERS = [
+  { name: 'Ada Lovelace', email: 'ada.picker@example.com' },
+  { name: 'Grace Hopper', email: 'grace.picker@example.com' },
+  { name: 'Katherine Johnson', email: 'katherine.picker@example.com' },
+];
+const PICKER_FILTER = { typed: 'Hopp', pick: 'Grace Hopper' };
+
+const MESSAGES = {
+  empty: '[item 0] Customer: the item has no customer data',
+  balance: '[item 0] Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit; 12.50 is 1250); got "12.5"',
+  customApiCall: 'The operation "Custom API Call" is not available in this node; nothing was sent to Stripe',
+  shippingHint: "Empty: the customer's Name is used",
+};
 // The only key the double accepts: the one start.sh gives it and puts in the demo credential.
 const DOUBLE_KEY = 'sk_test_local_double_demo';
 const WRONG_KEY = 'sk_test_wrong';
@@ -47,6 +75,10 @@ const CREDENTIAL_TEST = (() => {
 })();
 const RULE_401 = CREDENTIAL_TEST.rules.find((r) => r.type === 'responseCode' && r.properties.value === 401)?.properties.message || '(no 401 rule)';
 
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {import('playwright-core').Locator} Locator */
+/** @typedef {{method: string, path: string, query: Record<string, string>, params: any, rawBody: string, account: string | null, status: number}} DoubleRequest */
+
 /** @type {{name: string, ok: boolean, detail?: string}[]} */
 const results = [];
 /** @param {string} name @param {boolean} ok @param {unknown} [detail] */
@@ -55,16 +87,26 @@ function check(name, ok, detail) {
   results.push({ name, ok, detail: d });
   console.log(`${ok ? '  ✔' : '  ✘'} ${name}${d ? `\n      ${d.slice(0, 1500)}` : ''}`);
 }
+const T0 = Date.now();
 /** @param {string} msg */
-const step = (msg) => console.log(`- ${msg}`);
+const step = (msg) => console.log(`- [${((Date.now() - T0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
 /** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `probe` until it returns a truthy value or `ms` pass; returns the last value. @template T @param {() => Promise<T>} probe */
+async function until(probe, ms = 10_000) {
+  const end = Date.now() + ms;
+  let value = await probe();
+  while (!value && Date.now() < end) {
+    await sleep(200);
+    value = await probe();
+  }
+  return value;
+}
+
 /**
  * A real mouse drag in small steps, the way a person moves the pointer.
- * @param {import('playwright-core').Page} page
- * @param {{x: number, y: number}} from
- * @param {{x: number, y: number}} to
+ * @param {Page} page @param {{x: number, y: number}} from @param {{x: number, y: number}} to
  */
 async function mouseDrag(page, from, to, steps = 25) {
   await page.mouse.move(from.x, from.y);
@@ -76,221 +118,127 @@ async function mouseDrag(page, from, to, steps = 25) {
   await page.mouse.up();
 }
 
-/** @param {import('playwright-core').Locator} locator */
+/** @param {Locator} locator */
 async function center(locator) {
   const box = await locator.boundingBox();
   if (!box) throw new Error(`no bounding box for ${locator}`);
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
-/** @returns {Promise<any>} */
+/** @param {Page} page @param {string} file */
+async function screenshot(page, file) {
+  const dir = README_PICTURES.includes(file) ? README_SHOTS : SHOTS;
+  await page.mouse.move(5, 5); // no hover tooltips in the picture
+  await sleep(300);
+  await page.screenshot({ path: path.join(dir, file) });
+  step(`screenshot ${path.relative(process.cwd(), path.join(dir, file))}`);
+}
+
+/** Closes n8n's notifications ("Problem in node …", "Workflow executed successfully"). @param {Page} page */
+async function closeToasts(page) {
+  const close = page.locator('.el-notification__closeBtn:visible');
+  for (let i = (await close.count()) - 1; i >= 0; i--) await close.nth(i).click().catch(() => {});
+  await close.first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => {});
+}
+
+/** @returns {Promise<{customers: any[], requests: DoubleRequest[]}>} */
 async function doubleState() {
   return (await fetch(`${env.doubleUrl}/_double/state`)).json();
 }
+/** @param {number} from @returns {Promise<DoubleRequest[]>} */
+async function requestsSince(from) {
+  return (await doubleState()).requests.slice(from);
+}
+/** @param {DoubleRequest[]} reqs */
+const showRequests = (reqs) => reqs.map((r) => `${r.method} ${r.path}?${new URLSearchParams(r.query)} account=${r.account} → ${r.status}`);
+/** A form body as the list of its decoded `key=value` pairs. @param {string} body */
+const formPairs = (body) => (body ? body.split('&').map((pair) => decodeURIComponent(pair.replace(/\+/g, ' '))) : []);
+
+/** The open dropdown's options (Element Plus selects render them at the end of the page). @param {Page} page */
+const dropdownOptions = (page) => page.locator('.el-select-dropdown__item:visible');
+/** An option's headline: its first line (n8n shows the description under it). @param {Page} page */
+const optionHeadlines = async (page) => (await dropdownOptions(page).allInnerTexts()).map((t) => t.split('\n')[0].trim()).filter(Boolean);
 
 /**
- * The credential-test requests the double received since `from` (an index into its request log).
- * @param {number} from
- * @returns {Promise<{method: string, path: string, query: Record<string, string>, account: string | null, status: number}[]>}
+ * Opens a select, optionally types into its filter, and clicks the option with this headline.
+ * Returns the headlines the list showed just before the click.
+ * @param {Page} page @param {Locator} select @param {string} option @param {string} [typed]
  */
-async function testRequestsSince(from) {
-  const { requests } = await doubleState();
-  return requests.slice(from).filter((/** @type {any} */ r) => r.method === 'GET');
+async function choose(page, select, option, typed) {
+  await select.click();
+  await dropdownOptions(page).first().waitFor();
+  if (typed) {
+    await page.keyboard.type(typed, { delay: 20 });
+    // the list filters as one types: wait until it shrank to the matches
+    await until(async () => (await optionHeadlines(page)).every((t) => t.toLowerCase().includes(typed.toLowerCase().split(' ')[0]) || t.includes(option)), 5000);
+  }
+  const shown = await optionHeadlines(page);
+  await dropdownOptions(page).filter({ has: page.getByText(option, { exact: true }) }).first().click();
+  await dropdownOptions(page).first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  return shown;
 }
 
-/** @param {{method: string, path: string, query: Record<string, string>, account: string | null, status: number}[]} reqs */
-const showRequests = (reqs) => reqs.map((r) => `${r.method} ${r.path}?${new URLSearchParams(r.query)} account=${r.account} → ${r.status}`);
+/** The text input of a parameter. @param {Locator} scope @param {string} name */
+const field = (scope, name) => scope.getByTestId(`parameter-input-${name}`).locator('input, textarea').first();
+
+/** Clicks into a text field and types, as a person does. @param {Locator} input @param {string} value */
+async function typeInto(input, value) {
+  await input.click();
+  await input.pressSequentially(value, { delay: 10 });
+  // n8n stores a typed value a moment after the last key: "Execute step" clicked at once would run with "1" of "12.5".
+  await sleep(400);
+}
+
+/**
+ * Runs the open node with "Execute step" and waits until the output panel shows `expected` (text or pattern).
+ * Returns the output panel's error message and text, whatever it shows.
+ * @param {Page} page @param {string | RegExp} expected
+ */
+async function executeStep(page, expected) {
+  const ndv = page.getByTestId('ndv');
+  const output = ndv.getByTestId('output-panel');
+  await ndv.getByTestId('node-execute-button').click();
+  await output.getByText(expected).first().waitFor().catch(() => {});
+  const error = output.getByTestId('node-error-message');
+  return { error: (await error.count()) ? (await error.first().innerText()).trim() : '', text: await output.innerText() };
+}
+
+/** The cus_… IDs an output panel shows, in order, without repeats. @param {string} text */
+const customerIds = (text) => [...new Set(text.match(/cus_[A-Za-z0-9]+/g) || [])];
 
 async function main() {
   const t0 = Date.now();
   selectors.setTestIdAttribute('data-test-id'); // n8n's attribute for test IDs
   fs.mkdirSync(SHOTS, { recursive: true });
+  fs.mkdirSync(README_SHOTS, { recursive: true });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // Pasting with Ctrl+V reads the page's clipboard; the test puts there what a user would have copied.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.url });
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
-  let how = { add: '', connect: '' };
-  try {
-    // ------------------------------------------------------------------ sign in
-    step(`sign in at ${env.url} as ${env.email}`);
-    await page.goto(`${env.url}/signin`);
-    await page.locator('input[name=emailOrLdapLoginId]').fill(env.email);
-    await page.locator('input[name=password]').fill(env.password);
-    await page.getByTestId('form-submit-button').click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
-    check('signed in', true);
-
-    // ------------------------------------------------------------------ new workflow + Manual Trigger
-    step('new workflow, add a Manual Trigger');
-    await page.goto(`${env.url}/workflow/new`);
-    await page.getByTestId('canvas-plus-button').click();
-    await page.getByTestId('node-creator-search-bar').fill('Manual Trigger');
-    await page.getByTestId('node-creator-item-name').getByText('Manual Trigger', { exact: true }).click();
-    const trigger = page.getByTestId('canvas-node').first();
-    await trigger.waitFor();
-    const triggerName = /** @type {string} */ (await trigger.getAttribute('data-node-name'));
-    check(`Manual Trigger on the canvas ("${triggerName}")`, !!triggerName);
-    // Deselect it: with a node selected, n8n connects a dropped node to it by itself; the user connects it here.
-    await page.keyboard.press('Escape');
-    const pane = page.getByTestId('canvas-wrapper');
-    const paneBox = await pane.boundingBox();
-    if (!paneBox) throw new Error('no canvas');
-    await page.mouse.click(paneBox.x + 40, paneBox.y + paneBox.height - 140);
-
-    // ------------------------------------------------------------------ nodes panel: search + drag
-    step('open the nodes panel, search "Stripe Customer"');
-    await page.getByTestId('node-creator-plus-button').click();
-    await page.getByTestId('node-creator-search-bar').fill('Stripe Customer');
-    const item = page.getByTestId('node-creator-item-name').getByText('Stripe Customer', { exact: true });
-    await item.waitFor();
-    check('the community node is listed in the nodes panel', true);
-    // A node with actions opens its actions list; n8n 2.x makes the action rows draggable.
-    await item.click();
-    const action = page.getByTestId('node-creator').locator('[draggable]').filter({ hasText: 'Create a customer' }).first();
-    await action.waitFor();
-    await sleep(600); // let the actions list finish sliding in
-    const tBox = await trigger.boundingBox();
-    const panelBox = await page.getByTestId('node-creator').boundingBox();
-    if (!tBox || !panelBox) throw new Error('trigger or nodes panel has no box');
-    // to the right of the trigger, on the visible part of the canvas (the panel covers the right side)
-    const dropAt = { x: Math.min(tBox.x + tBox.width + 220, panelBox.x - 80), y: tBox.y + tBox.height / 2 + 120 };
-    step('drag "Create a customer" from the panel onto the canvas (mouse down, move, up)');
-    await mouseDrag(page, await center(action), dropAt);
-    const stripeNode = page.locator('[data-test-id="canvas-node"][data-node-name="Stripe Customer"]');
+  const how = { add: '', connect: '' };
+  /** @param {string} name @param {string} file @param {() => Promise<void>} body */
+  const section = async (name, file, body) => {
+    const started = Date.now();
     try {
-      await stripeNode.waitFor({ timeout: 5000 });
-      how.add = 'mouse drag from the nodes panel';
-    } catch {
-      step('the drag added nothing: falling back to clicking the action');
-      if (!(await page.getByTestId('node-creator').isVisible())) {
-        await page.getByTestId('node-creator-plus-button').click();
-        await page.getByTestId('node-creator-search-bar').fill('Stripe Customer');
-        await page.getByTestId('node-creator-item-name').getByText('Stripe Customer', { exact: true }).click();
-      }
-      await action.click();
-      await stripeNode.waitFor();
-      how.add = 'click in the nodes panel (drag fallback)';
+      await body();
+    } catch (err) {
+      await failure(page, name, file, err);
     }
-    check(`Stripe Customer node added by ${how.add}`, true);
-    // n8n opens the new node's panel: close it to reach the canvas.
-    if (await page.getByTestId('ndv').isVisible()) await page.getByTestId('ndv-close-button').click();
-    await page.getByTestId('ndv').waitFor({ state: 'hidden' });
-
-    // ------------------------------------------------------------------ connect
-    const edge = page.locator(`[data-test-id="edge"][data-source-node-name="${triggerName}"][data-target-node-name="Stripe Customer"]`);
-    if ((await edge.count()) === 0) {
-      step('connect: drag from the trigger\'s output handle to the Stripe Customer\'s input handle');
-      const out = page.locator(`[data-test-id="canvas-node-output-handle"][data-node-name="${triggerName}"]`).first();
-      const inp = page.locator('[data-test-id="canvas-node-input-handle"][data-node-name="Stripe Customer"]').first();
-      await mouseDrag(page, await center(out.locator('.vue-flow__handle').first().or(out).first()), await center(inp.locator('.vue-flow__handle').first().or(inp).first()));
-      how.connect = 'mouse drag between the handles';
-    } else {
-      how.connect = 'n8n connected it on drop';
-    }
-    await edge.waitFor({ timeout: 5000 }).catch(() => {});
-    check(`Manual Trigger → Stripe Customer connected (${how.connect})`, (await edge.count()) === 1);
-
-    // ------------------------------------------------------------------ node panel
-    step('open the node, pick the credential, fill Name and Email, add Shipping fields');
-    await stripeNode.dblclick();
-    const ndv = page.getByTestId('ndv');
-    await ndv.waitFor();
-    const credSelect = ndv.getByTestId('node-credentials-select');
-    await credSelect.waitFor();
-    const credInput = credSelect.locator('input').first();
-    let credValue = (await credInput.inputValue().catch(() => '')) || (await credSelect.innerText());
-    if (!credValue.includes(env.credentialName)) {
-      await credSelect.click();
-      await page.getByRole('option', { name: env.credentialName }).first().click();
-      // let the credential list close, or its options would be read as the Shipping options below
-      await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
-      credValue = (await credInput.inputValue().catch(() => '')) || (await credSelect.innerText());
-    }
-    check(`credential "${env.credentialName}" selected`, credValue.includes(env.credentialName), credValue);
-
-    await ndv.getByTestId('parameter-input-name').locator('input, textarea').first().fill(CUSTOMER.name);
-    await ndv.getByTestId('parameter-input-email').locator('input, textarea').first().fill(CUSTOMER.email);
-    await ndv.getByTestId('parameter-input-email').locator('input, textarea').first().evaluate((el) => /** @type {HTMLElement} */ (el).blur());
-
-    const shippingAdd = ndv.getByTestId('collection-parameter-add').filter({ has: page.locator('input[placeholder="Add Shipping Field"]') });
-    /** @type {string[]} */
-    const shippingOptions = [];
-    for (const [label, name, value] of [['Address Line 1', 'line1', SHIPPING.line1], ['City', 'city', SHIPPING.city], ['Country', 'country', SHIPPING.country]]) {
-      await shippingAdd.click();
-      const options = page.locator('.el-select-dropdown__item:visible');
-      await options.first().waitFor();
-      if (!shippingOptions.length) shippingOptions.push(...(await options.allInnerTexts()).map((t) => t.trim()).filter(Boolean));
-      await options.filter({ hasText: new RegExp(`^${label}$`) }).first().click();
-      const input = ndv.getByTestId(`parameter-input-${name}`).locator('input, textarea').first();
-      await input.fill(value);
-      await input.evaluate((el) => /** @type {HTMLElement} */ (el).blur()); // its "Tip" popup would cover the next button
-    }
-    const expected = ['Recipient Name', 'Recipient Phone', 'Address Line 1', 'Address Line 2', 'City', 'State', 'ZIP / Postal Code', 'Country'];
-    check('Shipping offers its address fields', expected.every((f) => shippingOptions.includes(f)), shippingOptions);
-    const shippingText = await ndv.getByTestId('node-parameters').innerText();
-    check('the added Shipping fields show in the panel', ['Address Line 1', 'City', 'Country'].every((f) => shippingText.includes(f)), shippingText.slice(0, 600));
-    await page.mouse.move(5, 5);
-    await sleep(300);
-    await page.screenshot({ path: path.join(SHOTS, 'node-panel.png') });
-    step(`screenshot ${path.relative(process.cwd(), path.join(SHOTS, 'node-panel.png'))}`);
-    await ndv.getByTestId('ndv-close-button').click();
-    await ndv.waitFor({ state: 'hidden' });
-
-    // ------------------------------------------------------------------ run
-    step('run the workflow from the editor ("Execute workflow")');
-    await page.getByTestId('execute-workflow-button').click();
-    const success = page.locator('[data-test-id="canvas-node"][data-node-name="Stripe Customer"] [data-test-id="canvas-node-status-success"]');
-    await success.waitFor({ timeout: 60_000 });
-    check('the Stripe Customer node ran successfully', true);
-
-    step('open the node and read the output panel');
-    await stripeNode.dblclick();
-    await ndv.waitFor();
-    const output = ndv.getByTestId('output-panel');
-    await output.getByText(/cus_\w+/).first().waitFor();
-    const outText = await output.innerText();
-    const customerId = (outText.match(/cus_\w+/) || [])[0];
-    check(`output panel shows a customerId (${customerId})`, !!customerId, outText.slice(0, 600));
-    await page.mouse.move(5, 5);
-    await sleep(300);
-    await page.screenshot({ path: path.join(SHOTS, 'output.png') });
-    step(`screenshot ${path.relative(process.cwd(), path.join(SHOTS, 'output.png'))}`);
-
-    // ------------------------------------------------------------------ what the double received
-    const state = await (await fetch(`${env.doubleUrl}/_double/state`)).json();
-    /** @type {any} */
-    const created = state.customers.find((/** @type {any} */ c) => c.id === customerId);
-    check('the double holds that customer', !!created, state.customers.map((/** @type {any} */ c) => c.id));
-    if (created) {
-      check('…with the Name and Email typed in the editor', created.params.name === CUSTOMER.name && created.params.email === CUSTOMER.email, created.params);
-      const ship = created.params.shipping;
-      check(
-        '…and the Shipping fields (recipient name defaults to the Name)',
-        ship?.name === CUSTOMER.name && ship?.address?.line1 === SHIPPING.line1 && ship?.address?.city === SHIPPING.city && ship?.address?.country === SHIPPING.country,
-        ship,
-      );
-    }
-
-    // ------------------------------------------------------------------ the demo workflow `npm start` ships
-    step('open the demo workflow and run it');
-    await page.goto(`${env.url}/workflow/${env.workflowId}`);
-    const demoNode = page.locator('[data-test-id="canvas-node"][data-node-name="Stripe Customer"]');
-    await demoNode.waitFor();
-    await page.getByTestId('execute-workflow-button').click();
-    await demoNode.locator('[data-test-id="canvas-node-status-success"]').waitFor({ timeout: 60_000 });
-    const after = await (await fetch(`${env.doubleUrl}/_double/state`)).json();
-    const emails = after.customers.map((/** @type {any} */ c) => c.params.email);
-    check('the demo workflow runs: its two sample customers reached the double', ['ada@example.com', 'grace@example.com'].every((e) => emails.includes(e)), emails);
-  } catch (err) {
-    await failure(page, 'browser flow', 'failure', err);
-  }
+    console.log(`  (${name}: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  };
   try {
-    await credentialTests(page);
-  } catch (err) {
-    await failure(page, 'credential test in the editor', 'failure-credentials', err);
+    // start from an empty double: every check below reads what this run sent
+    await fetch(`${env.doubleUrl}/_double/reset`, { method: 'POST' });
+    await section('sign in', 'failure-signin', () => signIn(page));
+    await section('the node in a new workflow', 'failure-node', () => nodeFlow(page, how));
+    await section('a workflow saved with "Custom API Call"', 'failure-custom-api-call', () => customApiCall(page));
+    await section('the demo workflow', 'failure-demo', () => demoWorkflow(page));
+    await section('credential test in the editor', 'failure-credentials', () => credentialTests(page));
   } finally {
     await browser.close();
     const passed = results.filter((r) => r.ok).length;
@@ -301,9 +249,447 @@ async function main() {
   }
 }
 
+/** @param {Page} page */
+async function signIn(page) {
+  step(`sign in at ${env.url} as ${env.email}`);
+  await page.goto(`${env.url}/signin`);
+  await page.locator('input[name=emailOrLdapLoginId]').fill(env.email);
+  await page.locator('input[name=password]').fill(env.password);
+  await page.getByTestId('form-submit-button').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
+  check('signed in', true);
+}
+
+/**
+ * Build Manual Trigger → Stripe Customer, then everything a user does with the node.
+ * @param {Page} page @param {{add: string, connect: string}} how
+ */
+async function nodeFlow(page, how) {
+  // ------------------------------------------------------------------ new workflow + Manual Trigger
+  step('new workflow, add a Manual Trigger');
+  await page.goto(`${env.url}/workflow/new`);
+  await page.getByTestId('canvas-plus-button').click();
+  await page.getByTestId('node-creator-search-bar').fill('Manual Trigger');
+  await page.getByTestId('node-creator-item-name').getByText('Manual Trigger', { exact: true }).click();
+  const trigger = page.getByTestId('canvas-node').first();
+  await trigger.waitFor();
+  const triggerName = /** @type {string} */ (await trigger.getAttribute('data-node-name'));
+  check(`Manual Trigger on the canvas ("${triggerName}")`, !!triggerName);
+  // Deselect it: with a node selected, n8n connects a dropped node to it by itself; the user connects it here.
+  await page.keyboard.press('Escape');
+  const paneBox = await page.getByTestId('canvas-wrapper').boundingBox();
+  if (!paneBox) throw new Error('no canvas');
+  await page.mouse.click(paneBox.x + 40, paneBox.y + paneBox.height - 140);
+
+  // ------------------------------------------------------------------ nodes panel: search by what it does
+  step('open the nodes panel and type what the node does: "create customer" (also "customer", "Stripe customer", "billing")');
+  await page.getByTestId('node-creator-plus-button').click();
+  const search = page.getByTestId('node-creator-search-bar');
+  const listed = page.getByTestId('node-creator-item-name');
+  /** @type {Record<string, string[]>} */
+  const found = {};
+  for (const words of ['customer', 'Stripe customer', 'billing', 'create customer']) {
+    await search.fill('');
+    await search.pressSequentially(words, { delay: 10 });
+    found[words] = await until(async () => {
+      const names = await listed.allInnerTexts();
+      return names.includes('Stripe Customer') ? names : undefined;
+    }, 5000) || (await listed.allInnerTexts());
+  }
+  check('"create customer" finds the node, as the first result', found['create customer'][0] === 'Stripe Customer', found['create customer']);
+  const missed = Object.entries(found).filter(([, names]) => !names.includes('Stripe Customer')).map(([words]) => words);
+  check('"customer", "Stripe customer" and "billing" list it too', missed.length === 0, found);
+  await screenshot(page, 'nodes-panel-search.png');
+
+  // ------------------------------------------------------------------ drag the action onto the canvas
+  await listed.getByText('Stripe Customer', { exact: true }).click();
+  const actions = page.getByTestId('node-creator').locator('[draggable]');
+  const action = actions.filter({ hasText: 'Create a customer' }).first();
+  await action.waitFor();
+  await sleep(600); // let the actions list finish sliding in
+  const actionNames = (await actions.allInnerTexts()).map((t) => t.trim());
+  const expectedActions = ['Create a customer', 'Create or update a customer', 'Delete a customer', 'Get a customer', 'Get many customers', 'Search customers', 'Update a customer'];
+  check('its actions list the seven Customer operations', expectedActions.every((a) => actionNames.some((n) => n.startsWith(a))), actionNames);
+  const tBox = await trigger.boundingBox();
+  const panelBox = await page.getByTestId('node-creator').boundingBox();
+  if (!tBox || !panelBox) throw new Error('trigger or nodes panel has no box');
+  // to the right of the trigger, on the visible part of the canvas (the panel covers the right side)
+  const dropAt = { x: Math.min(tBox.x + tBox.width + 220, panelBox.x - 80), y: tBox.y + tBox.height / 2 + 120 };
+  step('drag "Create a customer" from the panel onto the canvas (mouse down, move, up)');
+  await mouseDrag(page, await center(action), dropAt);
+  const newNode = page.locator(`[data-test-id="canvas-node"]:not([data-node-name="${triggerName}"])`).first();
+  try {
+    await newNode.waitFor({ timeout: 5000 });
+    how.add = 'mouse drag from the nodes panel';
+  } catch {
+    step('the drag added nothing: falling back to clicking the action');
+    if (!(await page.getByTestId('node-creator').isVisible())) {
+      await page.getByTestId('node-creator-plus-button').click();
+      await search.fill('create customer');
+      await listed.getByText('Stripe Customer', { exact: true }).click();
+    }
+    await action.click();
+    await newNode.waitFor();
+    how.add = 'click in the nodes panel (drag fallback)';
+  }
+  // n8n names a node added from an action after the action ("Create a customer") and renames it when the operation changes.
+  const nodeName = /** @type {string} */ (await newNode.getAttribute('data-node-name'));
+  check(`Stripe Customer node added by ${how.add}, named "${nodeName}"`, nodeName === 'Create a customer', nodeName);
+  const canvasNode = () => page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`);
+  // n8n opens the new node's panel: close it to reach the canvas.
+  if (await page.getByTestId('ndv').isVisible()) await page.getByTestId('ndv-close-button').click();
+  await page.getByTestId('ndv').waitFor({ state: 'hidden' });
+
+  // ------------------------------------------------------------------ connect
+  const edge = page.locator(`[data-test-id="edge"][data-source-node-name="${triggerName}"][data-target-node-name="${nodeName}"]`);
+  if ((await edge.count()) === 0) {
+    step("connect: drag from the trigger's output handle to the node's input handle");
+    const out = page.locator(`[data-test-id="canvas-node-output-handle"][data-node-name="${triggerName}"]`).first();
+    const inp = page.locator(`[data-test-id="canvas-node-input-handle"][data-node-name="${nodeName}"]`).first();
+    await mouseDrag(page, await center(out.locator('.vue-flow__handle').first().or(out).first()), await center(inp.locator('.vue-flow__handle').first().or(inp).first()));
+    how.connect = 'mouse drag between the handles';
+  } else {
+    how.connect = 'n8n connected it on drop';
+  }
+  await edge.waitFor({ timeout: 5000 }).catch(() => {});
+  check(`Manual Trigger → ${nodeName} connected (${how.connect})`, (await edge.count()) === 1);
+
+  // ------------------------------------------------------------------ open it: credential, version
+  step('open the node');
+  await canvasNode().dblclick();
+  const ndv = page.getByTestId('ndv');
+  await ndv.waitFor();
+  const credSelect = ndv.getByTestId('node-credentials-select');
+  await credSelect.waitFor();
+  const credInput = credSelect.locator('input').first();
+  let credValue = (await credInput.inputValue().catch(() => '')) || (await credSelect.innerText());
+  if (!credValue.includes(env.credentialName)) {
+    await credSelect.click();
+    await page.getByRole('option', { name: env.credentialName }).first().click();
+    await dropdownOptions(page).first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+    credValue = (await credInput.inputValue().catch(() => '')) || (await credSelect.innerText());
+  }
+  check(`credential "${env.credentialName}" selected`, credValue.includes(env.credentialName), credValue);
+  const version = ((await ndv.getByTestId('node-version').textContent()) || '').replace(/\s+/g, ' ').trim();
+  check(`a new node is version 1.1 ("${version}")`, /version 1\.1\b/.test(version), version);
+
+  // ------------------------------------------------------------------ untouched node
+  step('run the untouched node ("Execute step")');
+  let from = (await doubleState()).requests.length;
+  let run = await executeStep(page, MESSAGES.empty);
+  check(`the editor shows the node's error "${MESSAGES.empty}…"`, run.error.startsWith(MESSAGES.empty), run.text.slice(0, 600));
+  let reqs = await requestsSince(from);
+  check('…and nothing reached the double', reqs.length === 0, showRequests(reqs));
+  await screenshot(page, 'error-empty-customer.png');
+
+  // ------------------------------------------------------------------ Account Balance "12.5"
+  step('Additional Fields → Add Field → Account Balance (Cents); type 12.5; run');
+  const addField = ndv.getByTestId('collection-parameter-add').filter({ has: page.locator('input[placeholder="Add Field"]') });
+  await choose(page, addField, 'Account Balance (Cents)');
+  const balance = field(ndv, 'balance');
+  await typeInto(balance, '12.5');
+  await balance.blur();
+  check('the field keeps "12.5" as typed', (await balance.inputValue()) === '12.5', await balance.inputValue());
+  from = (await doubleState()).requests.length;
+  run = await executeStep(page, MESSAGES.balance);
+  check(`the editor shows "${MESSAGES.balance}"`, run.error === MESSAGES.balance, run.text.slice(0, 600));
+  reqs = await requestsSince(from);
+  check('…and nothing reached the double (no 125, no 12)', reqs.length === 0, showRequests(reqs));
+  await screenshot(page, 'error-balance.png');
+
+  step(`paste ${PASTED_BALANCE} over it (select all, Ctrl+V)`);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), PASTED_BALANCE);
+  await balance.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+V');
+  await balance.blur();
+  check(`the field shows the pasted "${PASTED_BALANCE}"`, (await balance.inputValue()) === PASTED_BALANCE, await balance.inputValue());
+
+  // ------------------------------------------------------------------ Name, Email
+  step('type Name and Email');
+  await typeInto(field(ndv, 'name'), CUSTOMER.name);
+  await typeInto(field(ndv, 'email'), CUSTOMER.email);
+  await field(ndv, 'email').blur();
+
+  // ------------------------------------------------------------------ Billing Address: one click, country by name
+  step('Billing Address → "Add Billing Address" (one click)');
+  const billing = ndv.getByTestId('fixed-collection-address');
+  await billing.getByTestId('fixed-collection-add').click();
+  const addressFields = ['line1', 'line2', 'city', 'state', 'postalCode', 'country'];
+  const billingShown = await until(async () => {
+    const shown = await Promise.all(addressFields.map((f) => billing.getByTestId(`parameter-input-${f}`).isVisible()));
+    return shown.every(Boolean) ? shown : undefined;
+  }, 5000);
+  check('one click shows Address Line 1, Line 2, City, State, ZIP, Country together', !!billingShown, await billing.innerText());
+  await typeInto(field(billing, 'line1'), BILLING.line1);
+  await typeInto(field(billing, 'city'), BILLING.city);
+  await typeInto(field(billing, 'postalCode'), BILLING.postalCode);
+  step(`Country: open the list, type "${BILLING.country}", pick it`);
+  const billingCountry = billing.getByTestId('parameter-input-country');
+  await billingCountry.click();
+  await page.keyboard.type(BILLING.country, { delay: 20 });
+  const countryOptions = await until(async () => {
+    const shown = await optionHeadlines(page);
+    return shown.length && shown.length < 5 ? shown : undefined;
+  }, 5000);
+  check(`typing "${BILLING.country}" narrows the list to it`, !!countryOptions && countryOptions.includes(BILLING.country), countryOptions || (await optionHeadlines(page)).slice(0, 10));
+  await screenshot(page, 'billing-country.png');
+  await dropdownOptions(page).filter({ has: page.getByText(BILLING.country, { exact: true }) }).first().click();
+  await dropdownOptions(page).first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  const billingCountryShown = await billingCountry.locator('input').first().inputValue();
+  check(`the Country field shows "${BILLING.country}"`, billingCountryShown === BILLING.country, billingCountryShown);
+
+  // ------------------------------------------------------------------ Shipping: one click, hint visible
+  step('Shipping → "Add Shipping Address" (one click)');
+  const shipping = ndv.getByTestId('fixed-collection-shipping');
+  check('Shipping offers no per-field "Add Shipping Field" list any more', (await shipping.locator('input[placeholder="Add Shipping Field"]').count()) === 0);
+  await shipping.getByTestId('fixed-collection-add').click();
+  const shippingFields = ['recipientName', 'recipientPhone', ...addressFields];
+  const shippingShown = await until(async () => {
+    const shown = await Promise.all(shippingFields.map((f) => shipping.getByTestId(`parameter-input-${f}`).isVisible()));
+    return shown.every(Boolean) ? shown : undefined;
+  }, 5000);
+  check('one click shows Recipient Name, Recipient Phone and all address fields together', !!shippingShown, await shipping.innerText());
+  await page.mouse.move(5, 5);
+  const hint = shipping.getByText(MESSAGES.shippingHint);
+  await hint.scrollIntoViewIfNeeded().catch(() => {});
+  check(`the hint "${MESSAGES.shippingHint}…" is visible without hovering`, await hint.isVisible());
+  step('fill Shipping: Address Line 1, City, ZIP, Country (no click per field to add it)');
+  await typeInto(field(shipping, 'line1'), SHIPPING.line1);
+  await typeInto(field(shipping, 'city'), SHIPPING.city);
+  await typeInto(field(shipping, 'postalCode'), SHIPPING.postalCode);
+  await choose(page, shipping.getByTestId('parameter-input-country'), SHIPPING.country, SHIPPING.country);
+  const shippingCountryShown = await shipping.getByTestId('parameter-input-country').locator('input').first().inputValue();
+  check(`the Shipping Country field shows "${SHIPPING.country}"`, shippingCountryShown === SHIPPING.country, shippingCountryShown);
+
+  // ------------------------------------------------------------------ Tax ID type by name
+  step('Additional Fields → Business VAT IDs / Tax IDs → Add Tax ID');
+  await choose(page, addField, 'Business VAT IDs / Tax IDs');
+  const taxIds = ndv.getByTestId('fixed-collection-taxIds');
+  await taxIds.getByTestId('fixed-collection-add').click();
+  const taxType = taxIds.getByTestId('parameter-input-type');
+  await taxType.waitFor();
+  const defaultType = await taxType.locator('input').first().inputValue();
+  check(`Type starts as "EU: VAT Number (eu_vat)"`, defaultType === 'EU: VAT Number (eu_vat)', defaultType);
+  step(`Type: open the list, type "${TAX_ID.typed}", pick "${TAX_ID.option}"`);
+  await taxType.click();
+  await page.keyboard.type(TAX_ID.typed, { delay: 20 });
+  const typeOptions = await until(async () => {
+    const shown = await optionHeadlines(page);
+    return shown.length && shown.length < 5 ? shown : undefined;
+  }, 5000);
+  check(`typing "${TAX_ID.typed}" narrows the list to "${TAX_ID.option}"`, !!typeOptions && typeOptions.includes(TAX_ID.option), typeOptions || (await optionHeadlines(page)).slice(0, 10));
+  await screenshot(page, 'tax-id-type.png');
+  await dropdownOptions(page).filter({ has: page.getByText(TAX_ID.option, { exact: true }) }).first().click();
+  await dropdownOptions(page).first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  check(`the Type field shows "${TAX_ID.option}"`, (await taxType.locator('input').first().inputValue()) === TAX_ID.option, await taxType.locator('input').first().inputValue());
+  await typeInto(field(taxIds, 'value'), TAX_ID.value);
+  await field(taxIds, 'value').blur();
+
+  await ndv.getByTestId('ndv-close-button').click();
+  await ndv.waitFor({ state: 'hidden' });
+
+  // ------------------------------------------------------------------ run the workflow
+  step('run the workflow from the canvas ("Execute workflow")');
+  from = (await doubleState()).requests.length;
+  await page.getByTestId('execute-workflow-button').click();
+  await canvasNode().locator('[data-test-id="canvas-node-status-success"]').waitFor({ timeout: RUN_TIMEOUT });
+  check('the node ran successfully (green check on the canvas)', true);
+  await canvasNode().dblclick();
+  await ndv.waitFor();
+  const output = ndv.getByTestId('output-panel');
+  await output.getByText(/cus_\w+/).first().waitFor();
+  const customerId = customerIds(await output.innerText())[0];
+  check(`the output panel shows the new customer's ID (${customerId})`, !!customerId, await output.innerText());
+  // the README's picture: the filled node (billing country, then the whole Shipping group) next to its output
+  await closeToasts(page);
+  await billingCountry.evaluate((el) => el.closest('[data-test-id="parameter-item"]')?.scrollIntoView({ block: 'start' }));
+  await screenshot(page, 'node-panel.png');
+
+  const state = await doubleState();
+  const creates = state.requests.slice(from).filter((r) => r.method === 'POST' && r.path === '/v1/customers');
+  check('the double received one create request, answered 200', creates.length === 1 && creates[0].status === 200, showRequests(creates));
+  const created = state.customers.find((c) => c.id === customerId);
+  check('the double holds that customer', !!created, state.customers.map((c) => c.id));
+  const sent = formPairs(creates[0]?.rawBody || '');
+  const p = created?.params || {};
+  check('…with the Name and Email typed', p.name === CUSTOMER.name && p.email === CUSTOMER.email, p);
+  check(`…balance=${PASTED_BALANCE}, as pasted`, sent.includes(`balance=${PASTED_BALANCE}`) && p.balance === PASTED_BALANCE, sent);
+  check(
+    `…address[country]=${BILLING.code} (picked by name) and the billing address typed`,
+    sent.includes(`address[country]=${BILLING.code}`) &&
+      p.address?.line1 === BILLING.line1 && p.address?.city === BILLING.city && p.address?.postal_code === BILLING.postalCode,
+    p.address,
+  );
+  check(
+    `…shipping with name = the customer's Name and the address typed, country ${SHIPPING.code}`,
+    sent.includes(`shipping[name]=${CUSTOMER.name}`) && sent.includes(`shipping[address][country]=${SHIPPING.code}`) &&
+      p.shipping?.address?.line1 === SHIPPING.line1 && p.shipping?.address?.city === SHIPPING.city && p.shipping?.address?.postal_code === SHIPPING.postalCode,
+    p.shipping,
+  );
+  check(`…tax_id_data[0][type]=${TAX_ID.type} with its value`, sent.includes(`tax_id_data[0][type]=${TAX_ID.type}`) && sent.includes(`tax_id_data[0][value]=${TAX_ID.value}`), sent);
+
+  // ------------------------------------------------------------------ Get: customer From List
+  step(`put ${PICKER_CUSTOMERS.length} customers into the double (${PICKER_CUSTOMERS.map((c) => c.name).join(', ')})`);
+  for (const customer of PICKER_CUSTOMERS) {
+    const res = await fetch(`${env.doubleUrl}/v1/customers`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${DOUBLE_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(customer),
+    });
+    if (!res.ok) throw new Error(`seeding the double: HTTP ${res.status}`);
+  }
+  step('Operation → Get; Customer → From List: open the list');
+  await choose(page, ndv.getByTestId('parameter-input-operation'), 'Get');
+  const locator = ndv.getByTestId('resource-locator-customerId');
+  await locator.waitFor();
+  const mode = await locator.getByTestId('rlc-mode-selector').locator('input').first().inputValue();
+  check(`Customer starts in mode "${mode}"`, /^from list$/i.test(mode), mode);
+  await closeToasts(page);
+  from = (await doubleState()).requests.length;
+  await locator.getByTestId('rlc-input').click();
+  const items = page.getByTestId('rlc-item');
+  await items.first().waitFor();
+  const live = (await doubleState()).customers.filter((c) => !c.deleted && !c.account);
+  const expectedList = live.slice().reverse().slice(0, 50).map((c) => [c.params.name, c.params.email && `<${c.params.email}>`].filter(Boolean).join(' ') || c.id);
+  const shownList = await until(async () => {
+    const shown = (await items.allInnerTexts()).map((t) => t.trim());
+    return shown.length === expectedList.length ? shown : undefined;
+  }, 5000) || (await items.allInnerTexts());
+  check('the list shows the double\'s customers, newest first, as "Name <email>"', JSON.stringify(shownList) === JSON.stringify(expectedList), { shown: shownList, expected: expectedList });
+  await screenshot(page, 'customer-picker.png');
+  step(`type "${PICKER_FILTER.typed}" to filter`);
+  await page.locator('input[data-test-id="rlc-search"], [data-test-id="rlc-search"] input').first().pressSequentially(PICKER_FILTER.typed, { delay: 30 });
+  const pickEmail = PICKER_CUSTOMERS.find((c) => c.name === PICKER_FILTER.pick)?.email;
+  const filtered = await until(async () => {
+    const shown = (await items.allInnerTexts()).map((t) => t.trim());
+    return shown.length === 1 ? shown : undefined;
+  }, 10_000) || (await items.allInnerTexts());
+  check(`…only "${PICKER_FILTER.pick} <${pickEmail}>" is left`, filtered.length === 1 && filtered[0] === `${PICKER_FILTER.pick} <${pickEmail}>`, filtered);
+  reqs = await requestsSince(from);
+  const searched = reqs.filter((r) => r.path === '/v1/customers/search');
+  check(`…found by Stripe's search at the double (name~'${PICKER_FILTER.typed}')`, searched.some((r) => String(r.query.query).includes(`name~'${PICKER_FILTER.typed}'`)), showRequests(reqs));
+  await screenshot(page, 'customer-picker-filtered.png');
+  await items.filter({ hasText: PICKER_FILTER.pick }).first().click();
+  const picked = (await doubleState()).customers.find((c) => c.params.name === PICKER_FILTER.pick && c.params.email === pickEmail);
+  const pickedLabel = await locator.getByTestId('rlc-input').inputValue().catch(() => '');
+  check(`the Customer field shows "${PICKER_FILTER.pick} <${pickEmail}>"`, pickedLabel.includes(PICKER_FILTER.pick), pickedLabel);
+  step('run it ("Execute step")');
+  from = (await doubleState()).requests.length;
+  run = await executeStep(page, picked?.id || /cus_\w+/);
+  const gotIds = customerIds(run.text);
+  check(`the output shows ${PICKER_FILTER.pick}'s customer ID (${picked?.id})`, !!picked && gotIds[0] === picked.id && !run.error, run.text.slice(0, 600));
+  reqs = await requestsSince(from);
+  check(`…read at the double with GET /v1/customers/${picked?.id}`, reqs.some((r) => r.method === 'GET' && r.path === `/v1/customers/${picked?.id}` && r.status === 200), showRequests(reqs));
+  await screenshot(page, 'get-output.png');
+  await ndv.getByTestId('ndv-close-button').click();
+  await ndv.waitFor({ state: 'hidden' });
+}
+
+/**
+ * n8n 2.41.1 adds "Custom API Call" to the Operation list only for nodes whose default version is their only
+ * version, so version 1.1 never shows it; workflows saved with 0.1.0 (version 1 only) may still hold it.
+ * @param {Page} page
+ */
+async function customApiCall(page) {
+  const saved = {
+    nodes: [
+      { id: 'b0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+      {
+        id: 'b0000000-0000-4000-8000-000000000002',
+        name: 'Stripe Customer (saved with 0.1.0)',
+        type: 'n8n-nodes-stripe-customer.stripeCustomer',
+        typeVersion: 1,
+        position: [260, 0],
+        parameters: { authentication: 'stripeCustomerApi', operation: '__CUSTOM_API_CALL__' },
+        credentials: { stripeCustomerApi: { id: 'demoStripeCustCred', name: env.credentialName } },
+      },
+    ],
+    connections: { Start: { main: [[{ node: 'Stripe Customer (saved with 0.1.0)', type: 'main', index: 0 }]] } },
+  };
+  step('new workflow; paste (Ctrl+V) a workflow saved with 0.1.0 whose node is set to "Custom API Call"');
+  await page.goto(`${env.url}/workflow/new`);
+  const canvas = page.getByTestId('canvas-wrapper');
+  await canvas.waitFor();
+  await page.evaluate((text) => navigator.clipboard.writeText(text), JSON.stringify(saved));
+  await canvas.click({ position: { x: 300, y: 300 } });
+  await page.keyboard.press('Control+V');
+  const node = page.locator('[data-test-id="canvas-node"][data-node-name="Stripe Customer (saved with 0.1.0)"]');
+  await node.waitFor();
+  check('the pasted workflow is on the canvas', true);
+  await node.dblclick();
+  const ndv = page.getByTestId('ndv');
+  await ndv.waitFor();
+  const operation = ndv.getByTestId('parameter-input-operation');
+  await operation.click();
+  await dropdownOptions(page).first().waitFor();
+  const offered = await optionHeadlines(page);
+  await page.keyboard.press('Escape');
+  check('the Operation list of version 1 offers the seven operations and no "Custom API Call"', offered.length === 7 && !offered.includes('Custom API Call'), offered);
+  const from = (await doubleState()).requests.length;
+  step('run it ("Execute step")');
+  const run = await executeStep(page, MESSAGES.customApiCall);
+  check(`the editor shows "${MESSAGES.customApiCall}"`, run.error === MESSAGES.customApiCall, run.text.slice(0, 600));
+  const reqs = await requestsSince(from);
+  check('…and nothing reached the double', reqs.length === 0, showRequests(reqs));
+  await screenshot(page, 'error-custom-api-call.png');
+  await ndv.getByTestId('ndv-close-button').click();
+}
+
+/** @param {Page} page */
+async function demoWorkflow(page) {
+  step('open the demo workflow `npm start` imports and run it');
+  await page.goto(`${env.url}/workflow/${env.workflowId}`);
+  const create = page.locator('[data-test-id="canvas-node"][data-node-name="Create customers"]');
+  const getMany = page.locator('[data-test-id="canvas-node"][data-node-name="Get many customers"]');
+  await create.waitFor();
+  await page.getByTestId('execute-workflow-button').click();
+  await getMany.locator('[data-test-id="canvas-node-status-success"]').waitFor({ timeout: RUN_TIMEOUT });
+  check('the demo workflow ran: Create customers → Get many customers', await create.locator('[data-test-id="canvas-node-status-success"]').isVisible());
+
+  const ndv = page.getByTestId('ndv');
+  const output = ndv.getByTestId('output-panel');
+  await create.dblclick();
+  await ndv.waitFor();
+  await output.getByText(/cus_\w+/).first().waitFor();
+  await output.getByTestId('radio-button-table').click().catch(() => {});
+  const createdIds = customerIds(await output.innerText());
+  const state = await doubleState();
+  const made = state.customers.filter((c) => createdIds.includes(c.id));
+  const emails = made.map((c) => c.params.email).sort();
+  check(
+    `"Create customers" shows two customer IDs, the double's customers for its two samples (${createdIds.join(', ')})`,
+    createdIds.length === 2 && made.length === 2 && JSON.stringify(emails) === JSON.stringify(['ada@example.com', 'grace@example.com']),
+    { createdIds, emails },
+  );
+  check(
+    '…each sent with billing and shipping address from the grouped fields (shipping name = the Name)',
+    made.length === 2 && made.every((c) => c.params.address?.country && c.params.shipping?.name === c.params.name && c.params.shipping?.address?.line1),
+    made.map((c) => ({ address: c.params.address, shipping: c.params.shipping })),
+  );
+  await closeToasts(page);
+  await screenshot(page, 'output.png');
+  await ndv.getByTestId('ndv-close-button').click();
+  await ndv.waitFor({ state: 'hidden' });
+
+  await getMany.dblclick();
+  await ndv.waitFor();
+  await output.getByText(/cus_\w+/).first().waitFor();
+  const listed = customerIds(await output.innerText());
+  const live = state.customers.filter((c) => !c.deleted && !c.account);
+  const newest = live.slice().reverse().slice(0, 10).map((c) => c.id);
+  check(
+    `"Get many customers" lists the double's newest ${newest.length} customers, the two just created among them`,
+    JSON.stringify(listed) === JSON.stringify(newest) && createdIds.every((id) => listed.includes(id)),
+    { listed, newest },
+  );
+  await screenshot(page, 'demo-get-many.png');
+  await ndv.getByTestId('ndv-close-button').click();
+}
+
 /**
  * Records a failed section and keeps a screenshot and the page's HTML.
- * @param {import('playwright-core').Page} page @param {string} name @param {string} file @param {unknown} err
+ * @param {Page} page @param {string} name @param {string} file @param {unknown} err
  */
 async function failure(page, name, file, err) {
   check(name, false, err instanceof Error ? err.message : String(err));
@@ -317,7 +703,7 @@ async function failure(page, name, file, err) {
  * The credential's connection test, as a user meets it in the credential modal. n8n 2.41 tests a credential
  * when it is opened and after every save; the modal then shows the banner "Connection tested successfully",
  * or "Couldn’t connect with these settings" with a "More details" link that reveals the test's message.
- * @param {import('playwright-core').Page} page
+ * @param {Page} page
  */
 async function credentialTests(page) {
   const dialog = page.getByTestId('credential-edit-dialog');
@@ -332,6 +718,8 @@ async function credentialTests(page) {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
   };
+  /** The credential-test requests since `from`. @param {number} from */
+  const testRequestsSince = async (from) => (await requestsSince(from)).filter((r) => r.method === 'GET');
 
   // ------------------------------------------------------------------ the demo credential
   step(`open the credential "${env.credentialName}" (Overview → Credentials)`);
@@ -386,9 +774,7 @@ async function credentialTests(page) {
   await details.waitFor().catch(() => {});
   const wrongText = await dialog.innerText();
   check('"More details" shows the credential\'s 401 rule: "Stripe refused the key…"', RULE_401.startsWith('Stripe refused the key') && (await details.isVisible()), wrongText.slice(0, 600));
-  await page.mouse.move(5, 5);
-  await page.screenshot({ path: path.join(SHOTS, 'credential-error.png') });
-  step(`screenshot ${path.relative(process.cwd(), path.join(SHOTS, 'credential-error.png'))}`);
+  await screenshot(page, 'credential-error.png');
   reqs = await testRequestsSince(from);
   check(
     // n8n sends a request that got a 401 once more (its generic "refresh the credential and retry" path)

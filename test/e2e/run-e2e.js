@@ -7,9 +7,11 @@
  * n8n, packs this package and installs the tarball into $N8N_USER_FOLDER/.n8n/nodes first).
  *
  * Starts the Stripe test double, imports a stripeCustomerApi credential and the workflows in
- * test/e2e/workflows/, runs each with `n8n execute --id … --rawOutput`, then checks n8n's output and what
- * the double received. Runs against n8n 1.x (from 1.85) and 2.x; where n8n 1.x cannot show what a check
- * looks for, the check says what it looks at instead. Last line: "N passed, N failed"; exit code 1 on any failure.
+ * test/e2e/workflows/ (one import for all), runs each with `n8n execute --id … --rawOutput`, then checks n8n's
+ * output, what the double received and what n8n stored. The node version 1 workflows stay as that version saved
+ * them; the 1.1 ones read the double's state after each step through HTTP Request nodes. Runs against n8n 1.x
+ * (from 1.85) and 2.x; where n8n 1.x cannot show what a check looks for, the check says what it looks at instead.
+ * Last line: "N passed, N failed"; exit code 1 on any failure.
  *
  * Env: N8N_NODE_BIN (the Node that runs n8n), N8N_BIN, N8N_USER_FOLDER (required); E2E_VERBOSE=1 prints n8n's output.
  */
@@ -168,21 +170,59 @@ function outputOf(run, node) {
 }
 
 /**
- * The executions in n8n's SQLite database, read with n8n's own sqlite3 module (built for n8n's Node, so run there).
- * @returns {{id: number, workflowId: string, status: string, finished: number}[]}
+ * The executions in n8n's SQLite database, read with n8n's own sqlite3 module (built for n8n's Node, so run there),
+ * each with the error n8n stored for it (what the editor shows when the execution is opened): execution_data holds
+ * the run in n8n's `flatted` format, which n8n's own copy of flatted parses.
+ * @returns {{id: number, workflowId: string, status: string, finished: number, error: {message?: string, description?: string} | null}[]}
  */
 function storedExecutions() {
   const script = `
-    const sqlite3 = require(require.resolve('sqlite3', { paths: [require.resolve('n8n/package.json', { paths: [process.argv[1]] })] }));
+    const n8nDir = require('path').dirname(require.resolve('n8n/package.json', { paths: [process.argv[1]] }));
+    const sqlite3 = require(require.resolve('sqlite3', { paths: [n8nDir] }));
+    const { parse } = require(require.resolve('flatted', { paths: [n8nDir] }));
     const db = new sqlite3.Database(process.argv[2], sqlite3.OPEN_READONLY);
-    db.all('SELECT id, workflowId, status, finished FROM execution_entity ORDER BY id', (err, rows) => {
+    const sql = 'SELECT e.id, e.workflowId, e.status, e.finished, d.data FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id ORDER BY e.id';
+    db.all(sql, (err, rows) => {
       if (err) { console.error(err.message); process.exit(1); }
-      console.log(JSON.stringify(rows));
+      console.log(JSON.stringify(rows.map(({ data, ...row }) => {
+        const error = data ? parse(data).resultData?.error : undefined;
+        return { ...row, error: error ? { message: error.message, description: error.description } : null };
+      })));
       db.close();
     });`;
   const res = spawnSync(N8N_NODE_BIN, ['-e', script, N8N_BIN, path.join(USER_FOLDER, '.n8n', 'database.sqlite')], { encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`reading execution_entity failed: ${res.stderr}`);
+  if (res.status !== 0) throw new Error(`reading execution_entity / execution_data failed: ${res.stderr}`);
   return JSON.parse(res.stdout);
+}
+
+/**
+ * Both workflow files as one import (one n8n start instead of two). The HTTP Request nodes of the 1.1 workflows
+ * read the double's state; its port is only known now.
+ * @param {string} doubleUrl
+ */
+function workflowsForImport(doubleUrl) {
+  const read = (/** @type {string} */ file) => fs.readFileSync(path.join(__dirname, 'workflows', file), 'utf8');
+  const all = [...JSON.parse(read('e2e-workflows.json')), ...JSON.parse(read('e2e-workflows-v1.1.json').replaceAll('__STRIPE_DOUBLE_URL__', doubleUrl))];
+  const file = path.join(ARTIFACTS, 'workflows.json');
+  fs.writeFileSync(file, JSON.stringify(all, null, 2));
+  return file;
+}
+
+/**
+ * `n8n execute` of one workflow; n8n prints the run as JSON also when the execution fails.
+ * @param {string} workflowId
+ * @param {string} label
+ */
+async function execute(workflowId, label) {
+  const ex = await n8n(['execute', '--id', workflowId, '--rawOutput'], { label });
+  /** @type {any} */
+  let run;
+  try {
+    run = parseRun(ex.stdout);
+  } catch (err) {
+    check(`n8n printed the run as JSON (${label})`, false, String(err));
+  }
+  return { ...ex, run };
 }
 
 /** @returns {Promise<{url: string, port: number, child: import('child_process').ChildProcess}>} */
@@ -251,7 +291,7 @@ async function main() {
     const imp1 = await n8n(['import:credentials', `--input=${credsFile}`], { label: 'import-credentials' });
     fs.rmSync(credsFile); // holds the secret in clear text; the scan below must not find it anywhere else
     check('credentials imported', imp1.code === 0, imp1.stderr + imp1.stdout);
-    const imp2 = await n8n(['import:workflow', `--input=${path.join(__dirname, 'workflows/e2e-workflows.json')}`], { label: 'import-workflows' });
+    const imp2 = await n8n(['import:workflow', `--input=${workflowsForImport(double.url)}`], { label: 'import-workflows' });
     check('workflows imported', imp2.code === 0, imp2.stderr + imp2.stdout);
     if (imp1.code !== 0 || imp2.code !== 0) return;
 
@@ -299,6 +339,45 @@ async function main() {
     fs.writeFileSync(path.join(ARTIFACTS, 'double-state-stop.json'), JSON.stringify(state2, null, 2));
     checkEqual('nothing reached Stripe (the good item is not created either)', state2.requests.length, 0);
 
+    // ------------------------------------------------------------ workflow 3 (node version 1.1)
+    await control(double.url, '/_double/reset', {});
+    // Stripe creates the first three customers it is sent, then drops the connection before answering. These are
+    // the top branch's, which runs first.
+    await control(double.url, '/_double/faults', { failNext: { n: 3, how: { drop: 'after-create' } } });
+    heading('workflow "node version 1.1 — Retry On Fail, and the Customer chain"');
+    const ex3 = await execute('e2eV11ChainRetry', 'execute-v1.1-chain-retry');
+    check('n8n execute exits 0', ex3.code === 0, ex3.stderr.slice(-3000) + ex3.stdout.slice(-3000));
+    if (ex3.run) checkRunSucceeded(ex3.run);
+    const state3 = await control(double.url, '/_double/state');
+    fs.writeFileSync(path.join(ARTIFACTS, 'double-state-v1.1-chain-retry.json'), JSON.stringify(state3, null, 2));
+    if (ex3.run) {
+      checkRetryOnFail(ex3.run, state3);
+      checkChain(ex3.run, state3);
+    }
+
+    // ------------------------------------------------------------ workflow 4 (node version 1.1), run twice
+    await control(double.url, '/_double/reset', {});
+    heading('workflow "node version 1.1 — a Stripe error on item 2 of 5 stops the run" (On Error: Stop)');
+    const ex4 = await execute('e2eV11StripeErrorStops', 'execute-v1.1-stripe-error');
+    const state4 = await control(double.url, '/_double/state');
+    fs.writeFileSync(path.join(ARTIFACTS, 'double-state-v1.1-stripe-error.json'), JSON.stringify(state4, null, 2));
+    const firstRun = checkStoppedOnStripeError(ex4, state4, []);
+
+    heading('the same workflow run again: a new execution, Idempotency "Per Input" (the default)');
+    const ex5 = await execute('e2eV11StripeErrorStops', 'execute-v1.1-stripe-error-again');
+    const state5 = await control(double.url, '/_double/state');
+    fs.writeFileSync(path.join(ARTIFACTS, 'double-state-v1.1-stripe-error-again.json'), JSON.stringify(state5, null, 2));
+    const secondRun = checkStoppedOnStripeError(ex5, state5, state4.requests, true);
+    checkEqual('no new customers: the double still holds the 4 of the first run', state5.customers.map((/** @type {any} */ c) => c.id), state4.customers.map((/** @type {any} */ c) => c.id));
+    check('the error lists the same item → customer IDs as the first run', firstRun.length === 4 && JSON.stringify(secondRun) === JSON.stringify(firstRun), { firstRun, secondRun });
+    /** @type {any[]} */
+    const againCreates = state5.requests.slice(state4.requests.length).filter((/** @type {any} */ r) => r.method === 'POST');
+    checkEqual(
+      "Stripe answered the 4 good items from its idempotency store (Idempotent-Replayed), the bad one with 400 again",
+      againCreates.map((r) => [r.params.email, r.status, r.replayed]).sort(),
+      [['bad@localhost', 400, false], ...[0, 1, 3, 4].map((i) => [`stop${i}@example.com`, 200, true])].sort(),
+    );
+
     // ------------------------------------------------------------ executions list
     heading("executions as n8n stored them (the editor's Executions list)");
     guard('stored executions', () => {
@@ -306,6 +385,16 @@ async function main() {
       const last = (/** @type {string} */ id) => stored.filter((e) => e.workflowId === id).pop();
       checkEqual('"three branches": stored as success, finished', [last('e2eMainWorkflow')?.status, !!last('e2eMainWorkflow')?.finished], ['success', true]);
       checkEqual('"stops on a bad item": stored as error, not finished', [last('e2eStopOnError')?.status, !!last('e2eStopOnError')?.finished], ['error', false]);
+      checkEqual('"Retry On Fail, and the Customer chain": stored as success, finished', [last('e2eV11ChainRetry')?.status, !!last('e2eV11ChainRetry')?.finished], ['success', true]);
+      const stopRuns = stored.filter((e) => e.workflowId === 'e2eV11StripeErrorStops');
+      checkEqual('"a Stripe error on item 2 of 5": both runs stored as error', stopRuns.map((e) => e.status), ['error', 'error']);
+      const printed = ex4.run?.data?.resultData?.error;
+      const kept = stopRuns[0]?.error;
+      check(
+        "the first run's stored error (what the editor shows) has the message and the list of created customers n8n printed",
+        !!printed && kept?.message === printed.message && kept?.description === printed.description && /- item 0 → cus_\w+ \(created\)/.test(kept?.description ?? ''),
+        { printed: { message: printed?.message, description: printed?.description }, stored: kept },
+      );
     });
 
     // ------------------------------------------------------------ secrets
@@ -320,7 +409,7 @@ async function main() {
     const places = {
       "n8n's stdout/stderr": n8nOutputs.join('\n'),
       "n8n's log file": logText,
-      'the double-state dumps': JSON.stringify([state1, state2]),
+      'the double-state dumps': JSON.stringify([state1, state2, state3, state4, state5]),
       "n8n's database (credentials encrypted, execution data)": dbFiles.filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f).toString('latin1')).join('\n'),
     };
     for (const [where, text] of Object.entries(places)) {
@@ -460,6 +549,209 @@ function checkMainWorkflow(run, state) {
     ['Start', 'Customers In', 'Stripe Customer', 'Paired', 'Bad Items In', 'Stripe Customer (continue)', 'Dedupe Items In',
       'Stripe Customer (dedupe)'].map((n) => `${n}×1`),
   );
+}
+
+/** @param {number} n */
+const range = (n) => Array.from({ length: n }, (_, i) => i);
+/** @param {any} state @returns {Map<string, string>} customer ID → email it was created with */
+const emailsById = (state) => new Map(state.customers.map((/** @type {any} */ c) => [c.id, c.params.email]));
+
+/** @param {any} run @param {any} state */
+function checkRetryOnFail(run, state) {
+  heading('Retry On Fail (Max Tries 2) with Options → Max Retries 0: Stripe creates 3 customers, their answers are lost');
+  guard('Retry On Fail', () => {
+    const node = 'Create (Retry On Fail)';
+    const emails = range(10).map((i) => `retry${i}@example.com`);
+    const out = outputOf(run, node);
+    const emailOf = emailsById(state);
+    checkEqual(
+      '10 items → 10 outputs, each paired to its input item and holding the customer made from it (email)',
+      out.map((i) => [i.pairedItem?.item, emailOf.get(i.json.customerId)]),
+      emails.map((email, i) => [i, email]),
+    );
+    checkEqual('the node shows one run, without error (the failed try is not kept)', run.data.resultData.runData[node].map((/** @type {any} */ r) => r.error ?? 'ok'), ['ok']);
+    checkEqual('no duplicates: one customer per email', emails.map((e) => state.customers.filter((/** @type {any} */ c) => c.params.email === e).length), emails.map(() => 1));
+    /** @type {any[]} */
+    const creates = state.requests.filter((/** @type {any} */ r) => r.method === 'POST' && r.path === '/v1/customers' && emails.includes(r.params.email));
+    const [firstTry, retry] = [creates.slice(0, 10), creates.slice(10)];
+    checkEqual('exactly one retry: every item sent once per try (20 creates)', creates.length, 20);
+    checkEqual(
+      'first try: 3 created and dropped before the answer (Max Retries 0: not retried inside the node), 7 answered',
+      firstTry.map((r) => r.fault ?? String(r.status)).sort(),
+      [...Array(3).fill('failNext:drop-after-create'), ...Array(7).fill('200')].sort(),
+    );
+    check(
+      "the retry sent the first try's 10 idempotency keys; Stripe answered all 10 from its store (Idempotent-Replayed)",
+      retry.every((r) => r.status === 200 && r.replayed) && JSON.stringify(retry.map((r) => r.idempotencyKey).sort()) === JSON.stringify(firstTry.map((r) => r.idempotencyKey).sort()),
+      retry.map((r) => ({ key: r.idempotencyKey, status: r.status, replayed: r.replayed })),
+    );
+  });
+}
+
+/**
+ * Each step's output against the double's state read by the HTTP Request node right after it ("Double after …").
+ * @param {any} run @param {any} finalState
+ */
+function checkChain(run, finalState) {
+  heading('Customer chain, node version 1.1: each step reads the previous one ($json.customerId), the double read after each step');
+  const steps = ['Create', 'Get', 'Update', 'Create or Update', 'Search', 'Get Many', 'Delete', 'Get Deleted'];
+  guard('chain order', () => {
+    const ran = Object.entries(run.data.resultData.runData).map(([name, runs]) => `${name}×${/** @type {any[]} */ (runs).length}`);
+    const chain = ran.slice(ran.indexOf('Chain In×1'));
+    checkEqual('every step and its read of the double ran once, each read right after its step', chain, ['Chain In', ...steps.flatMap((s) => [s, `Double after ${s}`])].map((n) => `${n}×1`));
+  });
+  /** @type {Record<string, any>} */
+  const after = {};
+  /** @type {Record<string, any[]>} */
+  const out = {};
+  /** @type {Record<string, any[]>} */
+  const sent = {};
+  // the retry branch ran before the chain: its creates come first in the double's request log
+  let previous = { requests: finalState.requests.filter((/** @type {any} */ r) => /^retry\d+@example\.com$/.test(r.params?.email ?? '')) };
+  try {
+    for (const step of steps) {
+      after[step] = outputOf(run, `Double after ${step}`)[0]?.json;
+      out[step] = outputOf(run, step).map((i) => ({ ...i.json, pairedItem: i.pairedItem?.item }));
+      // the requests of this step alone (control requests are not recorded), sorted: items run concurrently
+      sent[step] = after[step].requests.slice(previous.requests.length).map((/** @type {any} */ r) => `${r.method} ${r.path}${r.query?.email ? `?email=${r.query.email}` : ''}${r.query?.query ? `?query=${r.query.query}` : ''} → ${r.status}`).sort();
+      previous = after[step];
+    }
+  } catch (err) {
+    check('every step ran and its read of the double is there', false, String(err));
+    return;
+  }
+  /** @param {any} state @param {string} id */
+  const stored = (state, id) => state.customers.find((/** @type {any} */ c) => c.id === id);
+  /** @param {any} a @param {any} b */
+  const sameCustomers = (a, b) => JSON.stringify(a.customers) === JSON.stringify(b.customers);
+  const ids = out.Create.map((o) => o.customerId);
+  const [id0, id1] = ids;
+
+  heading('chain 1: Create (billing address and shipping as 1.1 groups)');
+  guard('Create', () => {
+    checkEqual('2 items → { customerId } each, paired in order', out.Create.map((o) => [Object.keys(o).join(), o.pairedItem]), [['customerId,pairedItem', 0], ['customerId,pairedItem', 1]]);
+    checkEqual('the double: 2 creates, nothing else', sent.Create, ['POST /v1/customers → 200', 'POST /v1/customers → 200']);
+    checkEqual('the double holds them, made from their own items (email)', ids.map((id) => stored(after.Create, id)?.params.email), ['chain0@example.com', 'chain1@example.com']);
+    const p0 = stored(after.Create, id0)?.params ?? {};
+    checkEqual(
+      'item 0: the grouped billing address and shipping arrive as Stripe fields; description and metadata from expressions',
+      [p0.address, p0.shipping, p0.description, p0.metadata],
+      [
+        { line1: 'Hauptstr. 1', city: 'Berlin', postal_code: '10115', country: 'DE' },
+        { name: 'Zero Warehouse', address: { line1: 'Lagerweg 5', city: 'Potsdam', postal_code: '14467', country: 'DE' } },
+        'chain k0',
+        { ref: 'k0' },
+      ],
+    );
+    checkEqual('item 1: its address, and no shipping (all its shipping fields are empty)', [stored(after.Create, id1)?.params.address, 'shipping' in (stored(after.Create, id1)?.params ?? {})], [{ line1: '5 Rue de Rivoli', city: 'Paris', postal_code: '75001', country: 'FR' }, false]);
+  });
+
+  heading('chain 2: Get (customerId from Create)');
+  guard('Get', () => {
+    checkEqual('the customers Create made, paired in order', out.Get.map((o) => [o.customerId, o.pairedItem]), [[id0, 0], [id1, 1]]);
+    check('each output customer is the one the double holds', out.Get.every((o) => JSON.stringify(o.customer) === JSON.stringify(stored(after.Get, o.customerId)?.customer)), out.Get);
+    checkEqual('the double: 2 reads by ID, nothing changed', [sent.Get, sameCustomers(after.Create, after.Get)], [[`GET /v1/customers/${id0} → 200`, `GET /v1/customers/${id1} → 200`].sort(), true]);
+  });
+
+  heading("chain 3: Update (customerId and name from Get's output)");
+  guard('Update', () => {
+    checkEqual('{ customerId } of the same customers, paired in order', out.Update, [{ customerId: id0, pairedItem: 0 }, { customerId: id1, pairedItem: 1 }]);
+    checkEqual('the double: 2 updates of those customers', sent.Update, [`POST /v1/customers/${id0} → 200`, `POST /v1/customers/${id1} → 200`].sort());
+    const c0 = stored(after.Update, id0)?.customer ?? {};
+    checkEqual(
+      'the double shows the new name, the grouped address (line 1 kept from Get), metadata added to the old',
+      [c0.name, c0.address, c0.metadata],
+      ['Chain Zero (updated)', { city: 'Hamburg', country: 'DE', line1: 'Hauptstr. 1', line2: null, postal_code: '20095', state: null }, { ref: 'k0', stage: 'updated' }],
+    );
+    checkEqual('item 1 too; nothing else changed (shipping kept)', [stored(after.Update, id1)?.customer.name, stored(after.Update, id1)?.customer.address.city, c0.shipping?.name], ['Chain One (updated)', 'Hamburg', 'Zero Warehouse']);
+  });
+
+  heading('chain 4: Create or Update, an existing email (item 0) and a new one (item 1)');
+  guard('Create or Update', () => {
+    const created = out['Create or Update'][1]?.customerId;
+    checkEqual('existing email → that customer, "updated"; new email → a new customer, "created"', out['Create or Update'].map((o) => [o.customerId === id0 ? 'id0' : o.customerId === id1 ? 'id1' : /^cus_/.test(o.customerId) ? 'new' : o.customerId, o.action, o.pairedItem]), [['id0', 'updated', 0], ['new', 'created', 1]]);
+    checkEqual(
+      'the double: a lookup by email each, then an update of the existing customer and one create',
+      sent['Create or Update'],
+      ['GET /v1/customers?email=chain0@example.com → 200', `POST /v1/customers/${id0} → 200`, 'GET /v1/customers?email=chain-new@example.com → 200', 'POST /v1/customers → 200'].sort(),
+    );
+    const c0 = stored(after['Create or Update'], id0)?.customer ?? {};
+    const fresh = stored(after['Create or Update'], created);
+    checkEqual('the double: item 0 updated (name, phone, metadata), item 1 created with its values', [c0.name, c0.phone, c0.metadata, fresh?.params.email, fresh?.params.name, fresh?.params.phone], ['Chain Zero (upserted)', '+49 30 55500', { ref: 'k0', stage: 'upserted' }, 'chain-new@example.com', 'Chain One (upserted)', '+49 30 55501']);
+    checkEqual('3 chain customers now, none twice', after['Create or Update'].customers.filter((/** @type {any} */ c) => /^chain/.test(c.params.email)).length, 3);
+  });
+
+  heading("chain 5: Search (Stripe's query language, the email of the chain's input item)");
+  guard('Search', () => {
+    checkEqual('one result per item: the chain customers, as { customerId, customer }, paired in order', out.Search.map((o) => [o.customerId, o.customer?.email, o.pairedItem]), [[id0, 'chain0@example.com', 0], [id1, 'chain1@example.com', 1]]);
+    checkEqual('the double: 2 searches, nothing changed', [sent.Search, sameCustomers(after['Create or Update'], after.Search)], [[`GET /v1/customers/search?query=email:'chain0@example.com' → 200`, `GET /v1/customers/search?query=email:'chain1@example.com' → 200`], true]);
+  });
+
+  heading("chain 6: Get Many (Filters → Email from Search's output)");
+  guard('Get Many', () => {
+    checkEqual('one customer per item, paired in order', out['Get Many'].map((o) => [o.customerId, o.pairedItem]), [[id0, 0], [id1, 1]]);
+    checkEqual('the double: 2 lists by email, nothing changed', [sent['Get Many'], sameCustomers(after.Search, after['Get Many'])], [['GET /v1/customers?email=chain0@example.com → 200', 'GET /v1/customers?email=chain1@example.com → 200'], true]);
+  });
+
+  heading("chain 7: Delete (customerId from Get Many's output)");
+  guard('Delete', () => {
+    checkEqual('{ customerId, deleted: true }, paired in order', out.Delete, [{ customerId: id0, deleted: true, pairedItem: 0 }, { customerId: id1, deleted: true, pairedItem: 1 }]);
+    checkEqual('the double: 2 deletes', sent.Delete, [`DELETE /v1/customers/${id0} → 200`, `DELETE /v1/customers/${id1} → 200`].sort());
+    const upserted = out['Create or Update'][1]?.customerId;
+    checkEqual('the double: both deleted, the customer made by Create or Update still there', [id0, id1, upserted].map((id) => !!stored(after.Delete, id)?.deleted), [true, true, false]);
+  });
+
+  heading("chain 8: Get a deleted customer (customerId from Delete's output)");
+  guard('Get Deleted', () => {
+    checkEqual('{ customerId, deleted: true }, paired in order', out['Get Deleted'], [{ customerId: id0, deleted: true, pairedItem: 0 }, { customerId: id1, deleted: true, pairedItem: 1 }]);
+    checkEqual('the double: 2 reads, nothing changed since the deletes', [sent['Get Deleted'], sameCustomers(after.Delete, after['Get Deleted']), sameCustomers(after['Get Deleted'], finalState)], [[`GET /v1/customers/${id0} → 200`, `GET /v1/customers/${id1} → 200`].sort(), true, true]);
+  });
+}
+
+/**
+ * @param {{code: number | null, stdout: string, stderr: string, run: any}} ex
+ * @param {any} state the double after the run
+ * @param {any[]} earlier the double's requests before the run
+ * @param {boolean} [again] a re-run: its customers were made by the first run, and the error must say so
+ * @returns {string[]} the "item N → cus_…" the error lists
+ */
+function checkStoppedOnStripeError(ex, state, earlier, again = false) {
+  /** @type {string[]} */
+  const lines = [];
+  guard('stopped run', () => {
+    const error = ex.run?.data?.resultData?.error ?? {};
+    const description = String(error.description ?? '');
+    check('n8n execute fails (exit code not 0)', ex.code !== 0, `exit ${ex.code}`);
+    check("the error is Stripe's answer for item 2: '[item 2] Stripe: … bad@localhost …'", /^\[item 2\] Stripe: .*bad@localhost/.test(error.message ?? ''), error.message);
+    // n8n's CLI prints only the message as its error line; the description is in the run it prints (and stores)
+    check("n8n's error line says the same", ex.stdout.replace(/\x1b\[[0-9;]*m/g, '').includes(`| error | ${error.message}`), ex.stdout.slice(-2000));
+    const listed = [...description.matchAll(/^- item (\d+) → (cus_\w+)/gm)];
+    lines.push(...listed.map((m) => `item ${m[1]} → ${m[2]}`));
+    const emailOf = emailsById(state);
+    checkEqual("its description lists the customers, item → customer ID (checked against the double by email)", listed.map((m) => [Number(m[1]), emailOf.get(m[2])]), [0, 1, 3, 4].map((i) => [i, `stop${i}@example.com`]));
+    if (!again) {
+      check(
+        '… as "Done before the run stopped (4 items):" "- item 0 → cus_… (created)" …, and says a re-run (Per Input) returns them',
+        /Done before the run stopped \(4 items\):\n(- item \d → cus_\w+ \(created\)\n){4}Running the node again .*\(Options → Idempotency: Per Input\)/.test(description),
+        description,
+      );
+    } else {
+      check(
+        '… and on the re-run says those customers were created earlier and returned by Stripe, not created again',
+        /Done before the run stopped \(4 items\):\n(- item \d → cus_\w+ \(created earlier; Stripe returned it for the same idempotency key\)\n){4}/.test(description),
+        description,
+      );
+    }
+    /** @type {any[]} */
+    const creates = state.requests.slice(earlier.length).filter((/** @type {any} */ r) => r.method === 'POST');
+    checkEqual(
+      'every item was sent (the others after item 2 failed too); Stripe refused item 2 with 400',
+      creates.map((r) => `${r.params.email} → ${r.status}`).sort(),
+      [0, 1, 2, 3, 4].map((i) => (i === 2 ? 'bad@localhost → 400' : `stop${i}@example.com → 200`)).sort(),
+    );
+    checkEqual('the double holds the 4 other customers', state.customers.map((/** @type {any} */ c) => c.params.email).sort(), [0, 1, 3, 4].map((i) => `stop${i}@example.com`));
+  });
+  return lines;
 }
 
 main().catch((err) => {

@@ -24,7 +24,7 @@ import {
 export interface ItemResult {
 	/** Output items of this input item, each paired to it. */
 	json: IDataObject[];
-	/** What the item changed in Stripe, for the error of a run that stops: e.g. "cus_123 (created)". */
+	/** What the item did in Stripe, for the error of a run that stops: e.g. "cus_123 (created)". */
 	change?: string;
 }
 
@@ -45,7 +45,13 @@ interface Prepared<T> {
 	value: T;
 }
 
-const LISTED_AT_MOST = 25;
+/** How many other failed or invalid items an error lists; the changes a stopped run made are listed up to LISTED_CHANGES. */
+const LISTED_FAILURES = 25;
+const LISTED_CHANGES = 1000;
+
+function listAtMost(lines: string[], most: number, rest = ''): string {
+	return lines.length > most ? [...lines.slice(0, most), `- … and ${lines.length - most} more${rest}`].join('\n') : lines.join('\n');
+}
 
 function plural(count: number, word: string): string {
 	return `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -75,45 +81,87 @@ function errorItem(itemIndex: number, error: Error): INodeExecutionData {
 }
 
 export async function runBatch<T>(context: IExecuteFunctions, operation: BatchOperation<T>): Promise<INodeExecutionData[]> {
-	const node = context.getNode();
-	const itemCount = context.getInputData().length;
 	const continueOnFail = context.continueOnFail();
-	const outputs: INodeExecutionData[][] = Array.from({ length: itemCount }, () => []);
+	const outputs: INodeExecutionData[][] = Array.from({ length: context.getInputData().length }, () => []);
+	const ready = checkEveryItem(context, operation, outputs, continueOnFail);
+	const sent = await sendAll(context, operation, ready, outputs, continueOnFail);
 
-	// 1. Every item is read and checked before the first request, so bad input never half-runs a batch.
+	if (sent.runFailure && continueOnFail) {
+		// Nothing is lost: what was done stays in the output; every item not done carries the reason.
+		outputs.forEach((output, itemIndex) => {
+			if (!output.length) outputs[itemIndex] = [errorItem(itemIndex, sent.runFailure!)];
+		});
+	} else if (sent.runFailure) {
+		throw withRunSummary(sent.runFailure, sent.changes, operation.rerunNote);
+	} else if (sent.itemFailures.length && !continueOnFail) {
+		const [first, ...others] = sent.itemFailures.sort((a, b) => a.itemIndex - b.itemIndex);
+		const othersNote = others.length
+			? `${plural(others.length, 'other item')} failed too:\n${listAtMost(others.map(({ error }) => `- ${error.message}`), LISTED_FAILURES)}`
+			: '';
+		throw withRunSummary(first.error, sent.changes, operation.rerunNote, othersNote);
+	}
+	return outputs.flat();
+}
+
+/** 1. Reads and checks every item before the first request, so bad input never half-runs a batch. */
+function checkEveryItem<T>(
+	context: IExecuteFunctions,
+	operation: BatchOperation<T>,
+	outputs: INodeExecutionData[][],
+	continueOnFail: boolean,
+): Array<Prepared<T>> {
+	const node = context.getNode();
 	const ready: Array<Prepared<T>> = [];
 	const invalid: Array<{ itemIndex: number; problems: FieldProblem[] }> = [];
-	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+	for (let itemIndex = 0; itemIndex < outputs.length; itemIndex++) {
 		let checked: Mapped<T>;
 		try {
 			checked = operation.prepare(itemIndex);
 		} catch (error) {
 			// An expression that cannot be resolved, say: n8n's own message names the parameter.
-			if (!continueOnFail) throw new NodeOperationError(node, error as Error, { itemIndex, message: `[item ${itemIndex}] ${(error as Error).message}` });
-			outputs[itemIndex] = [errorItem(itemIndex, new NodeOperationError(node, `[item ${itemIndex}] ${(error as Error).message}`))];
+			const message = `[item ${itemIndex}] ${(error as Error).message}`;
+			if (!continueOnFail) throw new NodeOperationError(node, error as Error, { itemIndex, message });
+			outputs[itemIndex] = [errorItem(itemIndex, new NodeOperationError(node, message, { itemIndex }))];
 			continue;
 		}
 		if (checked.ok) ready.push({ itemIndex, value: checked.value });
 		else invalid.push({ itemIndex, problems: checked.problems });
 	}
-	if (invalid.length && !continueOnFail) throw invalidRunError(context, invalid, itemCount);
+	if (invalid.length && !continueOnFail) throw invalidRunError(context, invalid, outputs.length);
 	for (const { itemIndex, problems } of invalid) outputs[itemIndex] = [errorItem(itemIndex, invalidItemError(node, itemIndex, problems))];
+	return ready;
+}
 
-	// 2. Send, groups in parallel, items of one group in order. A failed item does not stop the others (every item that
-	// can be sent is sent, so Retry On Fail only replays); a failure of the whole run (key refused, Stripe unreachable) does.
+/** Items of one group (one email, one idempotency key) run one after another, in input order; groups run in parallel. */
+function groupItems<T>(operation: BatchOperation<T>, ready: Array<Prepared<T>>): Array<Array<Prepared<T>>> {
 	const groups: Array<Array<Prepared<T>>> = [];
 	const groupByKey = new Map<string, Array<Prepared<T>>>();
 	for (const item of ready) {
 		const key = operation.groupOf?.(item.value);
 		const existing = key === undefined ? undefined : groupByKey.get(key);
-		if (existing) existing.push(item);
-		else {
-			const group = [item];
-			groups.push(group);
-			if (key !== undefined) groupByKey.set(key, group);
+		if (existing) {
+			existing.push(item);
+			continue;
 		}
+		groups.push([item]);
+		if (key !== undefined) groupByKey.set(key, groups[groups.length - 1]);
 	}
+	return groups;
+}
 
+/**
+ * 2. Sends every checked item. A failed item does not stop the others: every item that can be sent is sent, so a
+ * Retry On Fail only replays what succeeded. A failure of the whole run (key refused, Stripe unreachable) stops new sends.
+ */
+async function sendAll<T>(
+	context: IExecuteFunctions,
+	operation: BatchOperation<T>,
+	ready: Array<Prepared<T>>,
+	outputs: INodeExecutionData[][],
+	continueOnFail: boolean,
+) {
+	const node = context.getNode();
+	const groups = groupItems(operation, ready);
 	const changes: Array<{ itemIndex: number; change: string }> = [];
 	const itemFailures: Array<{ itemIndex: number; error: Error }> = [];
 	let runFailure: NodeApiError | undefined;
@@ -142,57 +190,36 @@ export async function runBatch<T>(context: IExecuteFunctions, operation: BatchOp
 		},
 		() => runFailure !== undefined,
 	);
-
-	if (runFailure && continueOnFail) {
-		// Nothing is lost: what was done stays in the output; every item not done carries the reason.
-		for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-			if (!outputs[itemIndex].length) outputs[itemIndex] = [errorItem(itemIndex, runFailure)];
-		}
-	} else if (runFailure) {
-		throw withRunSummary(runFailure, changes, operation.rerunNote);
-	} else if (itemFailures.length && !continueOnFail) {
-		itemFailures.sort((a, b) => a.itemIndex - b.itemIndex);
-		const [first, ...others] = itemFailures;
-		const otherLines = others.slice(0, LISTED_AT_MOST).map(({ error }) => `- ${error.message}`);
-		if (others.length > LISTED_AT_MOST) otherLines.push(`- … and ${others.length - LISTED_AT_MOST} more`);
-		const othersNote = others.length ? `${plural(others.length, 'other item')} failed too:\n${otherLines.join('\n')}` : '';
-		throw withRunSummary(first.error, changes, operation.rerunNote, othersNote);
-	}
-	return outputs.flat();
+	return { changes, itemFailures, runFailure };
 }
 
 /** The error of a run stopped by bad input: nothing was sent, for any item. */
 function invalidRunError(context: IExecuteFunctions, invalid: Array<{ itemIndex: number; problems: FieldProblem[] }>, itemCount: number) {
 	const [first, ...others] = invalid;
-	const otherLines = others.slice(0, LISTED_AT_MOST).map(({ itemIndex, problems }) => `- [item ${itemIndex}] ${describeProblems(problems)}`);
-	if (others.length > LISTED_AT_MOST) otherLines.push(`- … and ${others.length - LISTED_AT_MOST} more`);
 	const which = others.length ? `${plural(invalid.length, 'item')} of ${itemCount} failed` : `item ${first.itemIndex} failed`;
+	const otherLines = others.map(({ itemIndex, problems }) => `- [item ${itemIndex}] ${describeProblems(problems)}`);
 	const description = [
 		`Nothing was sent to Stripe, for any item: the node checks every item before it sends one, and ${which} the checks, so the whole run stopped. Fix the input, or set Settings → On Error to "Continue" to send the valid items and get an error item for each invalid one.`,
-		others.length ? `The other invalid items:\n${otherLines.join('\n')}` : '',
+		others.length ? `The other invalid items:\n${listAtMost(otherLines, LISTED_FAILURES)}` : '',
 	]
 		.filter(Boolean)
 		.join('\n\n');
 	return invalidItemError(context.getNode(), first.itemIndex, first.problems, description);
 }
 
-/** Adds to the error what the run changed before it stopped, so a re-run does not surprise anyone. */
-function withRunSummary(
-	error: Error,
-	changes: Array<{ itemIndex: number; change: string }>,
-	rerunNote: string | undefined,
-	othersNote = '',
-): Error {
+/** Adds to the error what the run did before it stopped, item by item, so a re-run surprises nobody. */
+function withRunSummary(error: Error, changes: Array<{ itemIndex: number; change: string }>, rerunNote: string | undefined, othersNote = ''): Error {
 	changes.sort((a, b) => a.itemIndex - b.itemIndex);
-	const listed = changes.slice(0, LISTED_AT_MOST).map(({ itemIndex, change }) => `- item ${itemIndex} → ${change}`);
-	if (changes.length > LISTED_AT_MOST) listed.push(`- … and ${changes.length - LISTED_AT_MOST} more (all in this error's context)`);
+	const listed = listAtMost(
+		changes.map(({ itemIndex, change }) => `- item ${itemIndex} → ${change}`),
+		LISTED_CHANGES,
+		" (all in this error's context, changesBeforeStop)",
+	);
 	const done = changes.length
-		? `Before it stopped, this run changed ${plural(changes.length, 'customer')} in Stripe:\n${listed.join('\n')}${rerunNote ? `\n${rerunNote}` : ''}`
+		? `Done before the run stopped (${plural(changes.length, 'item')}):\n${listed}${rerunNote ? `\n${rerunNote}` : ''}`
 		: 'Nothing was changed in Stripe by this run.';
-	const withContext = error as Error & { description?: string | null; context?: IDataObject };
-	withContext.description = [withContext.description, othersNote, done].filter(Boolean).join('\n\n');
-	if (withContext.context && changes.length) {
-		withContext.context.changesBeforeStop = changes.map(({ itemIndex, change }) => ({ itemIndex, change }));
-	}
+	const described = error as Error & { description?: string | null; context?: IDataObject };
+	described.description = [described.description, othersNote, done].filter(Boolean).join('\n\n');
+	if (described.context && changes.length) described.context.changesBeforeStop = changes.map(({ itemIndex, change }) => ({ itemIndex, change }));
 	return error;
 }

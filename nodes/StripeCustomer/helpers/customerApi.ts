@@ -11,14 +11,16 @@ export type DeletedCustomer = Stripe.DeletedCustomer;
 
 const customerPath = (customerId: string) => `/v1/customers/${encodeURIComponent(customerId)}`;
 
+/** Creates a customer; `replayed` when Stripe returned the one an earlier request with this key created. */
 export async function createCustomer(stripe: StripeClient, request: CustomerCreateRequest, idempotencyKey: string) {
-	return await stripe.request<StripeCustomer>({
+	const { body, replayed } = await stripe.exchange<StripeCustomer>({
 		method: 'POST',
 		path: '/v1/customers',
 		params: request.params,
 		apiVersion: request.apiVersion,
 		idempotencyKey,
 	});
+	return { customer: body, replayed };
 }
 
 /** Updates a customer; tax IDs and a payment method, which Stripe's update does not take, go through their own endpoints first. */

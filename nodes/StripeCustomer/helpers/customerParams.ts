@@ -335,7 +335,7 @@ export function toCustomerCreateRequest(input: CustomerInput): Mapped<CustomerCr
 			problems: [
 				{
 					field: 'Customer',
-					message: `the item has no customer data, so Stripe would get an empty customer: set at least one of ${CUSTOMER_DATA_LABELS.join(', ')} (an expression that resolves to nothing counts as not set)`,
+					message: `the item has no customer data, so Stripe would get an empty customer: set at least one of ${CUSTOMER_DATA_LABELS.join(', ')}`,
 				},
 			],
 		};

@@ -217,7 +217,13 @@ export class StripeClient {
 
 	/** Sends one Stripe request, retrying as Stripe documents; resolves with the parsed JSON body or throws a NodeApiError. */
 	async request<T = IDataObject>(request: StripeRequest): Promise<T> {
+		return (await this.exchange<T>(request)).body;
+	}
+
+	/** As `request`, and says whether Stripe answered with the stored result of an earlier request with the same idempotency key. */
+	async exchange<T = IDataObject>(request: StripeRequest): Promise<{ body: T; replayed: boolean }> {
 		let rateLimitedSince: number | undefined;
+		let rateLimitRetries = 0;
 		for (let attempt = 0; ; attempt++) {
 			const sentAt = await this.limiter.acquire();
 			let response: HttpResponse;
@@ -238,7 +244,7 @@ export class StripeClient {
 			}
 			if (response.statusCode < 300) {
 				this.limiter.recordSuccess();
-				return response.body as T;
+				return { body: response.body as T, replayed: header(response.headers, 'idempotent-replayed') === 'true' };
 			}
 			const failure = stripeFailureOf(response);
 			if (response.statusCode === 429) {
@@ -247,8 +253,8 @@ export class StripeClient {
 				rateLimitedSince ??= performance.now();
 				const waitedMs = Math.min(performance.now() - rateLimitedSince, this.limiter.msSinceLastSuccess());
 				if (waitedMs < this.settings.rateLimitWaitMs) {
-					await sleep(Math.max(retryAfter ?? 0, backoffMs(Math.min(attempt, 4))));
-					attempt--; // 429s are bounded by time, not by Max Retries
+					await sleep(Math.max(retryAfter ?? 0, backoffMs(rateLimitRetries++)));
+					attempt--; // 429s are bounded by time (Rate-Limit Wait), not by Max Retries
 					continue;
 				}
 				failure.waitedSeconds = Math.round(this.settings.rateLimitWaitMs / 1000);

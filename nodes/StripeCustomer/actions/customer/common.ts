@@ -253,6 +253,19 @@ export async function connect(context: IExecuteFunctions): Promise<{ stripe: Str
 	return { stripe: await StripeClient.connect(context, transportSettings(options)), options };
 }
 
+const RERUN_NOTES: Record<IdempotencyMode, string> = {
+	perInput:
+		'Running the node again with the same items (Retry On Fail, a re-run, a redelivered event, within 24 hours) returns these customers instead of creating them again (Options → Idempotency: Per Input).',
+	perExecution:
+		'Retry On Fail (the same execution) returns these customers instead of creating them again; a new execution would create them again (Options → Idempotency: Per Execution).',
+	custom: 'Running again with the same Idempotency Keys (within 24 hours) returns these customers instead of creating them again.',
+};
+
+/** What running a create again does with the customers a stopped run already made, by Options → Idempotency. */
+export function createRerunNote(options: NodeOptions): string {
+	return RERUN_NOTES[options.idempotency ?? (text(options.idempotencyKey) ? 'custom' : 'perInput')];
+}
+
 /** What identifies this run for derived idempotency keys. */
 function keyScope(context: IExecuteFunctions) {
 	return {
@@ -288,9 +301,9 @@ function problem<T>(field: string, message: string): Mapped<T> {
 	return { ok: false, problems: [{ field, message } satisfies FieldProblem] };
 }
 
-/** Output of an operation that returns one customer: `{ customerId }`, plus the object when asked. */
-export function customerOutput(customer: IDataObject, extra: IDataObject = {}, withCustomer = false): IDataObject {
-	return { customerId: customer.id, ...extra, ...(withCustomer ? { customer } : {}) };
+/** Output of a write that returns one customer: `{ customerId }`, plus the whole object when asked. */
+export function customerOutput(customer: { id: string }, withCustomer: boolean): IDataObject {
+	return withCustomer ? { customerId: customer.id, customer: customer as unknown as IDataObject } : { customerId: customer.id };
 }
 
 /** Combines the checks of several parts of one item into one result, with every problem. */

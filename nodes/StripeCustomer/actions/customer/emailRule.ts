@@ -22,14 +22,14 @@ export interface CreateItem {
 	request: CustomerCreateRequest;
 	/** Key of the create request. */
 	createKey: string;
-	/** Key of the update of an existing customer: never per input, so a later update with earlier values still applies. */
+	/** Key of the update of an existing customer (rule "update"): never per input, so a later update with earlier values still applies. */
 	updateKey: string;
 	email?: string;
 	returnFullCustomer: boolean;
 }
 
-/** Reads and checks one item to create (or match by email). */
-export function prepareCreateItem(context: IExecuteFunctions, itemIndex: number, emailRequired: boolean): Mapped<CreateItem> {
+/** Reads and checks one item to create (or match by email, as `rule` says). */
+export function prepareCreateItem(context: IExecuteFunctions, itemIndex: number, rule: EmailRule, emailRequired = false): Mapped<CreateItem> {
 	const request = toCustomerCreateRequest(readCustomerInput(context, itemIndex));
 	if (!request.ok) return request;
 	const email = request.value.params.email;
@@ -39,7 +39,8 @@ export function prepareCreateItem(context: IExecuteFunctions, itemIndex: number,
 	const endpoint = { path: '/v1/customers', params: request.value.params, apiVersion: request.value.apiVersion };
 	const createKey = idempotencyKeyFor(context, itemIndex, endpoint);
 	if (!createKey.ok) return createKey;
-	const updateKey = idempotencyKeyFor(context, itemIndex, endpoint, false);
+	// Only an email rule that updates needs the second key.
+	const updateKey = rule === 'update' ? idempotencyKeyFor(context, itemIndex, endpoint, false) : createKey;
 	if (!updateKey.ok) return updateKey;
 	const returnFullCustomer = readNodeOptions(context, itemIndex).returnFullCustomer === true;
 	return { ok: true, value: { request: request.value, createKey: createKey.value, updateKey: updateKey.value, email, returnFullCustomer } };
@@ -48,7 +49,16 @@ export function prepareCreateItem(context: IExecuteFunctions, itemIndex: number,
 export interface CreateOutcome {
 	customer: StripeCustomer;
 	action: 'created' | 'existing' | 'updated';
+	/** Created by an earlier request with the same idempotency key (a retry, a re-run); Stripe returned it. */
+	replayed?: boolean;
 	note?: string;
+}
+
+/** The line of the run summary for this item: "cus_123 (created)". */
+export function changeOf(outcome: CreateOutcome): string | undefined {
+	if (outcome.action === 'existing') return undefined;
+	if (outcome.replayed) return `${outcome.customer.id} (created earlier; Stripe returned it for the same idempotency key)`;
+	return `${outcome.customer.id} (${outcome.action})`;
 }
 
 /** Items sharing an email (trimmed, case-insensitive) form one group and run in input order, so one run never creates two customers for one email. */
@@ -68,7 +78,7 @@ export class EmailMatcher {
 
 	async createOrMatch(item: CreateItem, itemIndex: number): Promise<CreateOutcome> {
 		if (this.rule === 'create' || item.email === undefined) {
-			return { customer: await createCustomer(this.stripe, item.request, item.createKey), action: 'created' };
+			return { ...(await createCustomer(this.stripe, item.request, item.createKey)), action: 'created' };
 		}
 		const email = normalizeEmail(item.email);
 		const known = this.customerOfEmail.get(email);
@@ -76,7 +86,7 @@ export class EmailMatcher {
 		const existing = known ?? match?.customer;
 		let outcome: CreateOutcome;
 		if (!existing) {
-			outcome = { customer: await createCustomer(this.stripe, item.request, item.createKey), action: 'created' };
+			outcome = { ...(await createCustomer(this.stripe, item.request, item.createKey)), action: 'created' };
 		} else if (this.rule === 'useExisting') {
 			outcome = { customer: existing, action: 'existing' };
 		} else if (this.rule === 'update') {

@@ -3,7 +3,17 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { runBatch } from '../../helpers/batch';
 import { updateCustomer } from '../../helpers/customerApi';
 import { toCustomerUpdatePlan } from '../../helpers/customerParams';
-import { combine, connect, customerLocator, idempotencyKeyFor, readCustomerId, readCustomerInput, readNodeOptions, writeOptions } from './common';
+import {
+	combine,
+	connect,
+	customerLocator,
+	customerOutput,
+	idempotencyKeyFor,
+	readCustomerId,
+	readCustomerInput,
+	readNodeOptions,
+	writeOptions,
+} from './common';
 import { customerFieldProperties } from './fields';
 
 export const option = {
@@ -33,8 +43,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		groupOf: (item) => item.customerId,
 		run: async (item) => {
 			const customer = await updateCustomer(stripe, item.customerId, item.plan, item.key);
-			const json = item.returnFullCustomer ? { customerId: customer.id, customer } : { customerId: customer.id };
-			return { json: [json as never], change: `${customer.id} (updated)` };
+			return { json: [customerOutput(customer, item.returnFullCustomer)], change: `${customer.id} (updated)` };
 		},
 	});
 }

@@ -1,9 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import { connect, upsertOptions } from './common';
-import { RERUN_NOTE } from './create.operation';
-import { createOutput, EmailMatcher, emailGroup, prepareCreateItem, type CreateItem } from './emailRule';
+import { connect, createRerunNote, upsertOptions } from './common';
+import { changeOf, createOutput, EmailMatcher, emailGroup, prepareCreateItem, type CreateItem } from './emailRule';
 import { customerFieldProperties } from './fields';
 
 export const option = {
@@ -20,14 +19,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const matcher = new EmailMatcher(stripe, 'update', this.getNode());
 	return await runBatch<CreateItem>(this, {
 		concurrency: options.concurrency ?? 10,
-		rerunNote: `${RERUN_NOTE[options.idempotency ?? (options.idempotencyKey ? 'custom' : 'perInput')]} Updated customers are looked up by email again and updated again.`,
-		prepare: (itemIndex) => prepareCreateItem(this, itemIndex, true),
+		rerunNote: `${createRerunNote(options)} Updated customers are found by email again and updated again.`,
+		prepare: (itemIndex) => prepareCreateItem(this, itemIndex, 'update', true),
 		groupOf: (item) => emailGroup(item, 'update'),
 		run: async (item, itemIndex) => {
 			const outcome = await matcher.createOrMatch(item, itemIndex);
 			return {
 				json: [createOutput(outcome, true, item.returnFullCustomer)],
-				change: `${outcome.customer.id} (${outcome.action})`,
+				change: changeOf(outcome),
 			};
 		},
 	});
