@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm test: everything, from a fresh clone. Installs what it needs, builds, lints, type-checks, runs the jest suite
-# (unit, field table, workflows through n8n-core against the Stripe test double), then the tests in a real n8n 2.x:
-# headless end-to-end and the browser test in Debian's Chromium. Ends with one line counting every test.
+# (unit, field table, workflows through n8n-core against the Stripe test double), n8n's community-package scanner,
+# then the tests in a real n8n: headless end-to-end on n8n 1.85.4 and 2.41.1, queue mode, and the browser test in
+# Debian's Chromium. Ends with one line counting every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n=== %s\n' "$*"; }
@@ -16,9 +17,10 @@ step "jest"; npx jest --ci --json --outputFile=test-results/jest.json
 # dist/ was just built: the real-n8n tests pack it as it is.
 export SKIP_BUILD=1
 step "real n8n: headless end-to-end (n8n 1.85.4 and 2.41.1)"; bash scripts/n8n/test-e2e-versions.sh 2>&1 | tee test-results/e2e.log
+step "real n8n: queue mode (Redis, PostgreSQL, a main and 2 workers)"; npm run test:queue --silent 2>&1 | tee test-results/queue.log
 step "real n8n: browser"; npm run test:browser --silent 2>&1 | tee test-results/browser.log
 
 count() { grep -Eo "^[0-9]+ $2, [0-9]+ failed$" "$1" | tail -1 | grep -Eo '^[0-9]+' || echo 0; }
-passed=$(( $(node -p "require('./test-results/jest.json').numPassedTests") + $(count test-results/e2e.log passed) + $(count test-results/browser.log passed) ))
+passed=$(( $(node -p "require('./test-results/jest.json').numPassedTests") + $(count test-results/e2e.log passed) + $(count test-results/queue.log passed) + $(count test-results/browser.log passed) ))
 echo
 echo "total: ${passed} passed, 0 failed"
