@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-// A client-side request limiter per Stripe account, shared by every run of the node in this n8n process.
+// A client-side request limiter per Stripe account, shared by every run of the node in this running n8n (main or worker).
 // The configured rate is a ceiling. With adaptation on, the limiter also follows what Stripe says:
 // on a 429 it lowers its rate at once (multiplicatively), and while requests succeed it raises it again
 // slowly (additively). Processes that share one account (n8n queue-mode workers, other integrations)
@@ -56,7 +56,7 @@ export class AccountRateLimiter {
 		return this.rate;
 	}
 
-	/** Milliseconds since a request of this account last succeeded (any run in this process). */
+	/** Milliseconds since a request of this account last succeeded (any run in this running n8n). */
 	msSinceLastSuccess(): number {
 		return performance.now() - this.lastSuccessAt;
 	}
@@ -105,7 +105,7 @@ export class AccountRateLimiter {
 
 const limitersByAccount = new Map<string, AccountRateLimiter>();
 
-/** The process-wide limiter of one Stripe account (base URL, key and connected account). */
+/** The limiter of one Stripe account (base URL, key and connected account), one per running n8n. */
 export function accountRateLimiter(accountKey: string, settings: LimiterSettings): AccountRateLimiter {
 	let limiter = limitersByAccount.get(accountKey);
 	if (!limiter) {

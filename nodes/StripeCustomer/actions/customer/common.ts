@@ -132,7 +132,7 @@ const requestOptions = {
 		default: 25,
 		typeOptions: { minValue: 0, numberPrecision: 0 },
 		description:
-			"Most requests per second this n8n process sends to one Stripe account, shared by every run of the node; Stripe's default is 25 per endpoint. 0 means no limit.",
+			"Most requests per second this n8n (main or each worker) sends to one Stripe account, shared by every run of the node; Stripe's default is 25 per endpoint. 0 means no limit.",
 	},
 } satisfies Record<string, INodeProperties>;
 
@@ -280,10 +280,10 @@ function keyScope(context: IExecuteFunctions) {
 export function idempotencyKeyFor(
 	context: IExecuteFunctions,
 	itemIndex: number,
+	options: NodeOptions,
 	request: { path: string; params: object; apiVersion?: string },
 	allowPerInput = true,
 ): Mapped<string> {
-	const options = readNodeOptions(context, itemIndex);
 	const custom = text(options.idempotencyKey);
 	const mode: IdempotencyMode = options.idempotency ?? (custom ? 'custom' : 'perInput');
 	const keyField = `Options → ${idempotencyOptions.idempotencyKey.displayName}`;

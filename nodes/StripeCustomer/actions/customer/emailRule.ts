@@ -37,12 +37,14 @@ export function prepareCreateItem(context: IExecuteFunctions, itemIndex: number,
 		return { ok: false, problems: [{ field: 'Email', message: 'required: the customer is looked up by its email' }] };
 	}
 	const endpoint = { path: '/v1/customers', params: request.value.params, apiVersion: request.value.apiVersion };
-	const createKey = idempotencyKeyFor(context, itemIndex, endpoint);
+	// The item's options are read once: each read resolves the item's expressions again.
+	const options = readNodeOptions(context, itemIndex);
+	const createKey = idempotencyKeyFor(context, itemIndex, options, endpoint);
 	if (!createKey.ok) return createKey;
 	// Only an email rule that updates needs the second key.
-	const updateKey = rule === 'update' ? idempotencyKeyFor(context, itemIndex, endpoint, false) : createKey;
+	const updateKey = rule === 'update' ? idempotencyKeyFor(context, itemIndex, options, endpoint, false) : createKey;
 	if (!updateKey.ok) return updateKey;
-	const returnFullCustomer = readNodeOptions(context, itemIndex).returnFullCustomer === true;
+	const returnFullCustomer = options.returnFullCustomer === true;
 	return { ok: true, value: { request: request.value, createKey: createKey.value, updateKey: updateKey.value, email, returnFullCustomer } };
 }
 

@@ -35,9 +35,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (!checked.ok) return checked;
 			const { customerId, plan } = checked.value;
 			// Per execution, never per input: an update repeated later with earlier values must apply again, not replay.
-			const key = idempotencyKeyFor(this, itemIndex, { path: `/v1/customers/${customerId}`, params: plan.params }, false);
+			const options = readNodeOptions(this, itemIndex);
+			const key = idempotencyKeyFor(this, itemIndex, options, { path: `/v1/customers/${customerId}`, params: plan.params }, false);
 			if (!key.ok) return key;
-			return { ok: true, value: { customerId, plan, key: key.value, returnFullCustomer: readNodeOptions(this, itemIndex).returnFullCustomer === true } };
+			return { ok: true, value: { customerId, plan, key: key.value, returnFullCustomer: options.returnFullCustomer === true } };
 		},
 		// Two updates of one customer in one run apply in input order.
 		groupOf: (item) => item.customerId,
