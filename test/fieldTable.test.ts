@@ -1,5 +1,6 @@
 import type { NodeParameterValueType } from 'n8n-workflow';
 
+import { customerFields, type CustomerFieldName } from '../nodes/StripeCustomer/actions/customer/fields';
 import type { StripeDouble } from './stripe-double';
 import { credentialsFor, startDouble } from './support/stripeFixtures';
 import { runStripeCustomerWorkflow } from './support/workflowRunner';
@@ -14,29 +15,31 @@ afterAll(() => double.close());
 beforeEach(() => double.reset());
 
 type Row = {
-	field: string;
+	/** The node's field (its name in the editor); the test's title shows its label. */
+	field: CustomerFieldName;
+	case?: string;
 	parameters: Record<string, NodeParameterValueType>;
 	received: Record<string, unknown>;
 	apiVersion?: string;
 };
 
 const rows: Row[] = [
-	{ field: 'Name', parameters: { name: 'Ada Lovelace' }, received: { name: 'Ada Lovelace' } },
-	{ field: 'Email', parameters: { email: 'ada@example.com' }, received: { email: 'ada@example.com' } },
-	{ field: 'Phone', parameters: { phone: '+44 20 7946 0000' }, received: { phone: '+44 20 7946 0000' } },
-	{ field: 'Description', parameters: { description: 'First customer' }, received: { description: 'First customer' } },
+	{ field: 'name', parameters: { name: 'Ada Lovelace' }, received: { name: 'Ada Lovelace' } },
+	{ field: 'email', parameters: { email: 'ada@example.com' }, received: { email: 'ada@example.com' } },
+	{ field: 'phone', parameters: { phone: '+44 20 7946 0000' }, received: { phone: '+44 20 7946 0000' } },
+	{ field: 'description', parameters: { description: 'First customer' }, received: { description: 'First customer' } },
 	{
-		field: 'Account balance (credit)',
+		field: 'balance', case: 'a credit',
 		parameters: { additionalFields: { balance: -500 } },
 		received: { balance: '-500' },
 	},
 	{
-		field: 'Business VAT ID (default type eu_vat)',
-		parameters: { additionalFields: { taxIds: { taxId: [{ type: 'eu_vat', value: 'DE123456789' }] } } },
+		field: 'taxIds', case: 'a business VAT ID without a type is eu_vat',
+		parameters: { additionalFields: { taxIds: { taxId: [{ value: 'DE123456789' }] } } },
 		received: { tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }] },
 	},
 	{
-		field: 'Tax IDs of other types, several',
+		field: 'taxIds', case: 'several, of other types',
 		parameters: {
 			additionalFields: {
 				taxIds: { taxId: [{ type: 'gb_vat', value: 'GB123456789' }, { type: 'us_ein', value: '12-3456789' }] },
@@ -49,19 +52,19 @@ const rows: Row[] = [
 			],
 		},
 	},
-	{ field: 'Source ID', parameters: { additionalFields: { source: 'tok_visa' } }, received: { source: 'tok_visa' } },
+	{ field: 'source', parameters: { additionalFields: { source: 'tok_visa' } }, received: { source: 'tok_visa' } },
 	{
-		field: 'Default source (token)',
+		field: 'defaultSource', case: 'a token',
 		parameters: { additionalFields: { defaultSource: 'tok_mastercard' } },
 		received: { source: 'tok_mastercard' },
 	},
 	{
-		field: 'Default source (payment method)',
+		field: 'defaultSource', case: 'a payment method',
 		parameters: { additionalFields: { defaultSource: 'pm_card_visa' } },
 		received: { payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } },
 	},
 	{
-		field: 'Shipping (recipient defaults to Name)',
+		field: 'shipping', case: 'the recipient defaults to Name',
 		parameters: {
 			name: 'Ada',
 			shipping: { line1: '1 Main St', line2: 'Apt 2', city: 'Berlin', state: 'BE', postalCode: '10115', country: 'DE' },
@@ -75,48 +78,48 @@ const rows: Row[] = [
 		},
 	},
 	{
-		field: 'Shipping recipient name and phone',
+		field: 'shipping', case: 'recipient name and phone',
 		parameters: { shipping: { recipientName: 'Bob', recipientPhone: '+1 555', line1: '2 Side St', country: 'US' } },
 		received: { shipping: { name: 'Bob', phone: '+1 555', address: { line1: '2 Side St', country: 'US' } } },
 	},
 	{
-		field: 'Coupon',
+		field: 'coupon',
 		parameters: { additionalFields: { coupon: 'SUMMER25' } },
 		received: { coupon: 'SUMMER25' },
 		apiVersion: '2025-02-24.acacia',
 	},
 	{
-		field: 'Promotion code',
+		field: 'promotionCode',
 		parameters: { additionalFields: { promotionCode: 'promo_123' } },
 		received: { promotion_code: 'promo_123' },
 		apiVersion: '2025-02-24.acacia',
 	},
 	{
-		field: 'Billing address',
+		field: 'address',
 		parameters: { address: { line1: '10 Downing St', city: 'London', postalCode: 'SW1A 2AA', country: 'gb' } },
 		received: { address: { line1: '10 Downing St', city: 'London', postal_code: 'SW1A 2AA', country: 'GB' } },
 	},
 	{
-		field: 'Metadata',
+		field: 'metadata',
 		parameters: { additionalFields: { metadata: { entry: [{ key: 'plan', value: 'pro' }, { key: 'source', value: 'n8n' }] } } },
 		received: { metadata: { plan: 'pro', source: 'n8n' } },
 	},
-	{ field: 'Business name', parameters: { additionalFields: { businessName: 'ACME GmbH' } }, received: { business_name: 'ACME GmbH' } },
-	{ field: 'Individual name', parameters: { additionalFields: { individualName: 'Ada L.' } }, received: { individual_name: 'Ada L.' } },
+	{ field: 'businessName', parameters: { additionalFields: { businessName: 'ACME GmbH' } }, received: { business_name: 'ACME GmbH' } },
+	{ field: 'individualName', parameters: { additionalFields: { individualName: 'Ada L.' } }, received: { individual_name: 'Ada L.' } },
 	{
-		field: 'Preferred locales',
+		field: 'preferredLocales',
 		parameters: { additionalFields: { preferredLocales: 'de, en' } },
 		received: { preferred_locales: ['de', 'en'] },
 	},
-	{ field: 'Tax exempt', parameters: { additionalFields: { taxExempt: 'reverse' } }, received: { tax_exempt: 'reverse' } },
+	{ field: 'taxExempt', parameters: { additionalFields: { taxExempt: 'reverse' } }, received: { tax_exempt: 'reverse' } },
 	{
-		field: 'Tax (IP address, validate location)',
+		field: 'taxIpAddress', case: 'with Tax Location Validation',
 		parameters: { additionalFields: { taxIpAddress: '203.0.113.7', taxValidateLocation: 'deferred' } },
 		received: { tax: { ip_address: '203.0.113.7', validate_location: 'deferred' } },
 	},
-	{ field: 'Invoice prefix', parameters: { additionalFields: { invoicePrefix: 'ACME42' } }, received: { invoice_prefix: 'ACME42' } },
+	{ field: 'invoicePrefix', parameters: { additionalFields: { invoicePrefix: 'ACME42' } }, received: { invoice_prefix: 'ACME42' } },
 	{
-		field: 'Invoice settings',
+		field: 'invoiceSettings',
 		parameters: {
 			additionalFields: {
 				invoiceSettings: {
@@ -138,18 +141,29 @@ const rows: Row[] = [
 		},
 	},
 	{
-		field: 'Next invoice sequence',
+		field: 'nextInvoiceSequence',
 		parameters: { additionalFields: { nextInvoiceSequence: 100 } },
 		received: { next_invoice_sequence: '100' },
 	},
-	{ field: 'Payment method', parameters: { additionalFields: { paymentMethod: 'pm_card_visa' } }, received: { payment_method: 'pm_card_visa' } },
+	{ field: 'paymentMethod', parameters: { additionalFields: { paymentMethod: 'pm_card_visa' } }, received: { payment_method: 'pm_card_visa' } },
 	{
-		field: 'Cash balance reconciliation mode',
+		field: 'cashBalanceReconciliationMode',
 		parameters: { additionalFields: { cashBalanceReconciliationMode: 'manual' } },
 		received: { cash_balance: { settings: { reconciliation_mode: 'manual' } } },
 	},
-	{ field: 'Test clock', parameters: { additionalFields: { testClock: 'clock_123' } }, received: { test_clock: 'clock_123' } },
+	{
+		field: 'taxValidateLocation',
+		parameters: { additionalFields: { taxValidateLocation: 'immediately' } },
+		received: { tax: { validate_location: 'immediately' } },
+	},
+	{ field: 'testClock', parameters: { additionalFields: { testClock: 'clock_123' } }, received: { test_clock: 'clock_123' } },
 ];
+
+const labelOf = (name: CustomerFieldName) => customerFields.find((field) => field.name === name)!.label;
+
+test('every field the node offers has a row, and every row is a field of the node', () => {
+	expect([...new Set(rows.map((row) => row.field))].sort()).toEqual(customerFields.map((field) => field.name).sort());
+});
 
 /** Every row also sends an email, as a real item would: an item with no customer data at all is refused. */
 const someone = { email: 'field-table@example.com' };
@@ -165,7 +179,8 @@ describe.each([
 	['node version 1.1 (new nodes)', 1.1],
 	['node version 1 (workflows saved before 1.1)', 1],
 ])('%s', (_title, typeVersion) => {
-	test.each(rows)('$field', async ({ parameters, received, apiVersion }) => {
+	const titled = rows.map((row) => ({ ...row, title: row.case ? `${labelOf(row.field)}: ${row.case}` : labelOf(row.field) }));
+	test.each(titled)('$title', async ({ parameters, received, apiVersion }) => {
 		const given = typeVersion === 1 ? parameters : asVersion11(parameters);
 		const result = await runStripeCustomerWorkflow({
 			items: [{}],

@@ -1,8 +1,9 @@
 import { createServer } from 'net';
 import Stripe from 'stripe';
 
-import { toCustomerCreateRequest } from '../nodes/StripeCustomer/helpers/customerParams';
+import { toCustomerCreateRequest } from '../nodes/StripeCustomer/actions/customer/mapping';
 import { DEFAULT_API_VERSION, PACKAGE_INFO } from '../nodes/StripeCustomer/transport/stripeRequest';
+import packageJson from '../package.json';
 import type { RecordedRequest, StripeDouble } from './stripe-double';
 import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
 import { runStripeCustomerWorkflow } from './support/workflowRunner';
@@ -33,6 +34,12 @@ function run(parameters: Record<string, unknown>, items: object[] = [{ name: 'Ad
 
 const posts = () => double.requests.filter((request) => request.method === 'POST');
 
+test("the User-Agent names the package as package.json does (name, version, repository)", () => {
+	expect(PACKAGE_INFO.name).toBe(packageJson.name);
+	expect(PACKAGE_INFO.version).toBe(packageJson.version);
+	expect(packageJson.repository.url).toContain(PACKAGE_INFO.url.replace('https://', ''));
+});
+
 describe('what reaches Stripe is what the official client sends', () => {
 	// Nested hashes, arrays of hashes, arrays of strings, metadata, characters that need escaping.
 	const parameters = {
@@ -57,10 +64,8 @@ describe('what reaches Stripe is what the official client sends', () => {
 		expect(result.error).toBeUndefined();
 		const [byNode] = posts();
 
-		const mapped = toCustomerCreateRequest({
-			...parameters,
-			shipping: parameters.shipping.details,
-		});
+		const { name, email, description, shipping, additionalFields } = parameters;
+		const mapped = toCustomerCreateRequest({ name, email, description, shipping: shipping.details, ...additionalFields });
 		if (!mapped.ok) throw new Error('the parameters above are valid');
 		await official().customers.create(mapped.value.params);
 		const bySdk = posts()[1];

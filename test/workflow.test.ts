@@ -120,7 +120,7 @@ describe('bad input', () => {
 
 	test('an untouched node creates no empty customer: it says which fields would identify one, and sends nothing', async () => {
 		const result = await run({ items: [{}], node: { parameters: {} } });
-		expect(result.error?.message).toMatch(/^\[item 0\] Customer: the item has no customer data, so Stripe would get an empty customer: set at least one of Name, Email, Phone, Description, Billing Address, Shipping, Metadata/);
+		expect(result.error?.message).toMatch(/^\[item 0\] Customer: the item has no customer data, so Stripe would get an empty customer: set at least one of Name, Email, Phone, Description, Billing Address, Shipping, Account Balance \(Cents\), Business Name, Business VAT IDs \/ Tax IDs, Default Source, Individual Name, Metadata, Payment Method, Source ID$/);
 		expect(double.requests).toHaveLength(0);
 	});
 

@@ -2,8 +2,9 @@
 // and example value Stripe's reference gives ("Customer tax IDs", Supported tax ID types). The 19 types missing from
 // the version of that table used here (added in Stripe's 2026 changelogs) carry the changelog's name and no example,
 // except ic_nif, whose changelog says it has es_cif's format.
-// test/dataTables.test.ts checks the list against the SDK's TaxIdDatum.Type in both directions; that check cannot
-// live here, because n8n's community-package scanner rejects any import of 'stripe' in node code, types included.
+// test/dataTables.test.ts checks the list against the SDK's TaxIdDatum.Type in both directions. The node uses the
+// `stripe` package for types only (`import type`, erased at build): a value import would make it a runtime dependency,
+// which n8n's community-package scanner refuses.
 
 export interface TaxIdTypeInfo {
 	/** The country or region, as a user would type it. */

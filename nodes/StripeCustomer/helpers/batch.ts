@@ -1,22 +1,7 @@
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type NodeApiError,
-} from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import type { Mapped } from './customerParams';
-import {
-	describeProblems,
-	errorFields,
-	failureError,
-	failureOf,
-	invalidItemError,
-	isRunFailure,
-	problemsOf,
-	type FieldProblem,
-} from './errors';
+import { StripeRequestError } from '../transport/stripeError';
+import { describeProblems, InvalidItemError, type Checked, type FieldProblem } from './checks';
 
 // The batch loop every operation shares: check every item first, send with bounded concurrency, pair every output
 // to its input, turn failures into error items (continue-on-fail) or one error that says what the run did.
@@ -30,7 +15,7 @@ export interface ItemResult {
 
 export interface BatchOperation<Prepared> {
 	/** Reads one item's parameters and checks them locally; nothing is sent for an item that fails here. */
-	prepare(itemIndex: number): Mapped<Prepared>;
+	prepare(itemIndex: number): Checked<Prepared>;
 	/** Sends one checked item. */
 	run(prepared: Prepared, itemIndex: number): Promise<ItemResult>;
 	/** Items with the same group run one after another in input order (one email, one idempotency key). */
@@ -72,19 +57,16 @@ function problemFields(problems: FieldProblem[]): IDataObject {
 
 /** An error item: the message, the item, and what Stripe or the checks said, for the next node to act on. */
 function errorItem(itemIndex: number, error: Error): INodeExecutionData {
-	const failure = failureOf(error);
-	const problems = problemsOf(error);
-	return {
-		json: { error: error.message, itemIndex, ...(problems ? problemFields(problems) : {}), ...(failure ? errorFields(failure) : {}) },
-		pairedItem: { item: itemIndex },
-	};
+	const problems = error instanceof InvalidItemError ? problemFields(error.problems) : {};
+	const stripeFields = error instanceof StripeRequestError ? error.fields : {};
+	return { json: { error: error.message, itemIndex, ...problems, ...stripeFields }, pairedItem: { item: itemIndex } };
 }
 
 export async function runBatch<T>(context: IExecuteFunctions, operation: BatchOperation<T>): Promise<INodeExecutionData[]> {
 	const continueOnFail = context.continueOnFail();
 	const outputs: INodeExecutionData[][] = Array.from({ length: context.getInputData().length }, () => []);
 	const ready = checkEveryItem(context, operation, outputs, continueOnFail);
-	const sent = await sendAll(context, operation, ready, outputs, continueOnFail);
+	const sent = await sendAll(operation, ready, outputs, continueOnFail);
 
 	if (sent.runFailure && continueOnFail) {
 		// Nothing is lost: what was done stays in the output; every item not done carries the reason.
@@ -114,7 +96,7 @@ function checkEveryItem<T>(
 	const ready: Array<Prepared<T>> = [];
 	const invalid: Array<{ itemIndex: number; problems: FieldProblem[] }> = [];
 	for (let itemIndex = 0; itemIndex < outputs.length; itemIndex++) {
-		let checked: Mapped<T>;
+		let checked: Checked<T>;
 		try {
 			checked = operation.prepare(itemIndex);
 		} catch (error) {
@@ -128,7 +110,7 @@ function checkEveryItem<T>(
 		else invalid.push({ itemIndex, problems: checked.problems });
 	}
 	if (invalid.length && !continueOnFail) throw invalidRunError(context, invalid, outputs.length);
-	for (const { itemIndex, problems } of invalid) outputs[itemIndex] = [errorItem(itemIndex, invalidItemError(node, itemIndex, problems))];
+	for (const { itemIndex, problems } of invalid) outputs[itemIndex] = [errorItem(itemIndex, new InvalidItemError(node, itemIndex, problems))];
 	return ready;
 }
 
@@ -154,17 +136,15 @@ function groupItems<T>(operation: BatchOperation<T>, ready: Array<Prepared<T>>):
  * Retry On Fail only replays what succeeded. A failure of the whole run (key refused, Stripe unreachable) stops new sends.
  */
 async function sendAll<T>(
-	context: IExecuteFunctions,
 	operation: BatchOperation<T>,
 	ready: Array<Prepared<T>>,
 	outputs: INodeExecutionData[][],
 	continueOnFail: boolean,
 ) {
-	const node = context.getNode();
 	const groups = groupItems(operation, ready);
 	const changes: Array<{ itemIndex: number; change: string }> = [];
 	const itemFailures: Array<{ itemIndex: number; error: Error }> = [];
-	let runFailure: NodeApiError | undefined;
+	let runFailure: StripeRequestError | undefined;
 	await runBounded(
 		groups.length,
 		operation.concurrency,
@@ -176,13 +156,11 @@ async function sendAll<T>(
 					outputs[itemIndex] = result.json.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 					if (result.change) changes.push({ itemIndex, change: result.change });
 				} catch (error) {
-					const failure = failureOf(error);
-					if (failure && isRunFailure(failure)) {
-						runFailure ??= error as NodeApiError;
+					if (error instanceof StripeRequestError && error.stopsRun) {
+						runFailure ??= error;
 						return;
 					}
-					// The transport does not know the item: its failure is told again with the item's index.
-					const itemError = failure ? failureError(node, failure, itemIndex) : (error as Error);
+					const itemError = error instanceof StripeRequestError ? error.forItem(itemIndex) : (error as Error);
 					itemFailures.push({ itemIndex, error: itemError });
 					if (continueOnFail) outputs[itemIndex] = [errorItem(itemIndex, itemError)];
 				}
@@ -204,7 +182,7 @@ function invalidRunError(context: IExecuteFunctions, invalid: Array<{ itemIndex:
 	]
 		.filter(Boolean)
 		.join('\n\n');
-	return invalidItemError(context.getNode(), first.itemIndex, first.problems, description);
+	return new InvalidItemError(context.getNode(), first.itemIndex, first.problems, description);
 }
 
 /** Adds to the error what the run did before it stopped, item by item, so a re-run surprises nobody. */

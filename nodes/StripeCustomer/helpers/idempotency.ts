@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../transport/stripeRequest';
-import type { FieldProblem } from './errors';
+import { invalid, valid, type Checked } from './checks';
 
 // Idempotency keys: Stripe returns the stored result of a request whose key it has seen in the last 24 hours
 // (per account) instead of doing the work again. Which repeats count as "the same request" is the user's choice.
@@ -13,6 +14,15 @@ import type { FieldProblem } from './errors';
  * custom: the user's key (an order ID), the same across executions and workflows.
  */
 export type IdempotencyMode = 'perInput' | 'perExecution' | 'custom';
+
+/** Options → Idempotency, as one item gives it. */
+export interface IdempotencySettings {
+	mode: IdempotencyMode;
+	/** The user's key, with mode "custom" (and checked against it otherwise). */
+	customKey?: string;
+	/** The editor's label of the custom key, for errors. */
+	customKeyField: string;
+}
 
 export interface KeyScope {
 	/** n8n's instance ID: execution and workflow IDs repeat across n8n instances (another database, a restored backup). */
@@ -58,11 +68,40 @@ export function derivedKey(
 	return withinLimit('n8n-sc', [instance, scope.workflowId, scope.nodeId, 'input', fingerprint.slice(0, 40)]);
 }
 
-/** A user's key, checked against Stripe's limit; null when it is fine. */
-export function customKeyProblem(key: string, field: string): FieldProblem | null {
-	return key.length > MAX_IDEMPOTENCY_KEY_LENGTH
-		? { field, message: `Stripe accepts at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters; got ${key.length}` }
-		: null;
+/** What identifies this run for derived keys. */
+function keyScope(context: IExecuteFunctions): KeyScope {
+	return {
+		instanceId: context.getInstanceId?.() ?? '',
+		workflowId: String(context.getWorkflow().id ?? 'unsaved'),
+		executionId: context.getExecutionId() || `unsaved-${Date.now()}`,
+		nodeId: context.getNode().id,
+	};
+}
+
+/**
+ * The idempotency key of one item's write, as the item's settings ask. `perInputAllowed: false` for writes that must
+ * apply each time they are sent (an update repeated later with earlier values): those are keyed per execution.
+ */
+export function idempotencyKeyFor(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	settings: IdempotencySettings,
+	request: { path: string; params: object; apiVersion?: string },
+	perInputAllowed = true,
+): Checked<string> {
+	const { mode, customKey, customKeyField } = settings;
+	if (mode === 'custom') {
+		if (!customKey) {
+			return invalid(customKeyField, 'empty, and Options → Idempotency is "Custom Key": give a key (e.g. {{ $json.orderId }}) or choose another Idempotency');
+		}
+		if (customKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+			return invalid(customKeyField, `Stripe accepts at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters; got ${customKey.length}`);
+		}
+		return valid(customKey);
+	}
+	if (customKey) return invalid(customKeyField, 'set, but Options → Idempotency is not "Custom Key": choose "Custom Key" to use it, or clear it');
+	const derivedMode = mode === 'perInput' && perInputAllowed ? 'perInput' : 'perExecution';
+	return valid(derivedKey(derivedMode, keyScope(context), itemIndex, request));
 }
 
 /** The key of a further request of the same item (an update after a lookup, a tax ID, an attach). */

@@ -1,6 +1,7 @@
-import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import type { StripeCustomer } from '../helpers/customerApi';
+import type { StripeCustomer } from '../actions/customer/customerApi';
+import { readRequestSettings } from '../helpers/requestSettings';
 import { StripeClient } from '../transport/stripeRequest';
 
 // The customer picker of the resource locator ("From List"): newest customers first, or Stripe's search by name/email.
@@ -16,7 +17,8 @@ export async function searchCustomers(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const stripe = await StripeClient.connect(this, { maxRetries: 2, rateLimitWaitMs: 10_000, requestsPerSecond: 25, adaptiveRateLimit: true });
+	// The node's own request options, as its runs use them: the picker shares the account's limiter with them.
+	const stripe = await StripeClient.connect(this, readRequestSettings(this.getNodeParameter('options', {}) as IDataObject));
 	const wanted = filter?.trim() ?? '';
 	// Stripe's search matches substrings (~) from 3 characters on; shorter filters look for the exact value.
 	const operator = wanted.length >= 3 ? '~' : ':';

@@ -9,13 +9,9 @@ import {
 	type INode,
 } from 'n8n-workflow';
 
-import {
-	failureError,
-	type ConnectionCause,
-	type StripeFailure,
-} from '../helpers/errors';
 import { encodeStripeForm } from './formEncoding';
 import { accountRateLimiter, type AccountRateLimiter } from './rateLimiter';
+import { StripeRequestError, type ConnectionCause, type StripeFailure } from './stripeError';
 
 // The only code that speaks HTTP: every Stripe request goes through n8n's httpRequestWithAuthentication with the
 // package's credential (whose `authenticate` attaches the key), through the account's rate limiter, with Stripe's
@@ -28,6 +24,7 @@ export const DEFAULT_API_VERSION = '2026-10-28.endive';
 /** Stripe's limit on an Idempotency-Key. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
+/** What the package tells Stripe about itself; test/transport.test.ts keeps `version` equal to package.json's. */
 export const PACKAGE_INFO = {
 	name: 'n8n-nodes-stripe-customer',
 	version: '0.2.0',
@@ -186,7 +183,7 @@ export class StripeClient {
 		const secretKey = String(credentials.secretKey ?? '').trim();
 		const credentialName = node.credentials?.[CREDENTIAL_TYPE]?.name ?? 'Stripe Customer API';
 		if (!secretKey || secretKey.startsWith('pk_')) {
-			throw failureError(node, {
+			throw new StripeRequestError(node, {
 				kind: 'credential',
 				message: secretKey
 					? `The credential "${credentialName}" holds a publishable key (pk_…), which cannot read or write customers`
@@ -196,7 +193,7 @@ export class StripeClient {
 		}
 		const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '') || DEFAULT_BASE_URL;
 		if (!/^https?:\/\/[^/]+/.test(baseUrl)) {
-			throw failureError(node, {
+			throw new StripeRequestError(node, {
 				kind: 'credential',
 				message: `The API Base URL "${baseUrl}" of the credential "${credentialName}" is not an http(s) URL`,
 				credentialName,
@@ -215,7 +212,7 @@ export class StripeClient {
 		return this.node.credentials?.[CREDENTIAL_TYPE]?.name ?? 'Stripe Customer API';
 	}
 
-	/** Sends one Stripe request, retrying as Stripe documents; resolves with the parsed JSON body or throws a NodeApiError. */
+	/** Sends one Stripe request, retrying as Stripe documents; resolves with the parsed JSON body or throws a StripeRequestError. */
 	async request<T = IDataObject>(request: StripeRequest): Promise<T> {
 		return (await this.exchange<T>(request)).body;
 	}
@@ -226,17 +223,21 @@ export class StripeClient {
 		let rateLimitRetries = 0;
 		for (let attempt = 0; ; attempt++) {
 			const sentAt = await this.limiter.acquire();
-			let response: HttpResponse;
+			let response: HttpResponse | undefined;
+			let networkError: unknown;
 			try {
 				response = await this.send(request);
 			} catch (error) {
-				const connection = connectionCauseOf(error);
+				networkError = error;
+			}
+			if (!response) {
+				const connection = connectionCauseOf(networkError);
 				if (connection.retryable && attempt < this.settings.maxRetries) {
 					await sleep(backoffMs(attempt));
 					continue;
 				}
 				const { hostPort, whose } = describeTarget(this.baseUrl);
-				throw failureError(this.node, {
+				throw new StripeRequestError(this.node, {
 					kind: connection.cause === 'cancelled' ? 'cancelled' : 'connection',
 					message: '',
 					connection: { cause: connection.cause, detail: connection.detail, hostPort, whose, attempts: attempt + 1 },
@@ -263,7 +264,7 @@ export class StripeClient {
 				continue;
 			}
 			if (failure.kind === 'credential' || failure.kind === 'permission') failure.credentialName = this.credentialName;
-			throw failureError(this.node, failure);
+			throw new StripeRequestError(this.node, failure);
 		}
 	}
 

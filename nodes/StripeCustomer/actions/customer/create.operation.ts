@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import { connect, createOptions, createRerunNote } from './common';
-import { changeOf, createOutput, EmailMatcher, emailGroup, prepareCreateItem, type CreateItem, type EmailRule } from './emailRule';
+import { StripeClient } from '../../transport/stripeRequest';
+import { changeOf, createOutput, EmailMatcher, emailGroup, prepareCreateItem, type CreateItem } from './emailRule';
 import { customerFieldProperties } from './fields';
+import { createRerunNote, OPTIONS_OF, readSettings } from './settings';
 
 export const option = {
 	name: 'Create',
@@ -12,25 +13,22 @@ export const option = {
 	description: 'Create a customer, one per input item',
 };
 
-export const description: INodeProperties[] = [...customerFieldProperties(), createOptions];
-
+export const description: INodeProperties[] = [...customerFieldProperties(), OPTIONS_OF.create];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const { stripe, options } = await connect(this);
-	const rule: EmailRule = options.ifEmailExists ?? 'create';
+	const settings = readSettings(this);
+	const stripe = await StripeClient.connect(this, settings);
+	const rule = settings.ifEmailExists;
 	const matcher = new EmailMatcher(stripe, rule, this.getNode());
 	return await runBatch<CreateItem>(this, {
-		concurrency: options.concurrency ?? 10,
-		rerunNote: createRerunNote(options),
+		concurrency: settings.concurrency,
+		rerunNote: createRerunNote(settings),
 		prepare: (itemIndex) => prepareCreateItem(this, itemIndex, rule),
 		// Same email (with an email rule) or same key: one after another, so the first creates and the rest reuse.
 		groupOf: (item) => emailGroup(item, rule) ?? `key:${item.createKey}`,
 		run: async (item, itemIndex) => {
 			const outcome = await matcher.createOrMatch(item, itemIndex);
-			return {
-				json: [createOutput(outcome, rule !== 'create', item.returnFullCustomer)],
-				change: changeOf(outcome),
-			};
+			return { json: [createOutput(outcome, rule !== 'create', item.returnFullCustomer)], change: changeOf(outcome) };
 		},
 	});
 }

@@ -1,8 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import { deleteCustomer } from '../../helpers/customerApi';
-import { connect, customerLocator, readCustomerId, readOptions } from './common';
+import { StripeClient } from '../../transport/stripeRequest';
+import { deleteCustomer } from './customerApi';
+import { customerLocator, readCustomerId } from './locator';
+import { OPTIONS_OF, readSettings } from './settings';
 
 export const option = {
 	name: 'Delete',
@@ -11,12 +13,13 @@ export const option = {
 	description: 'Delete a customer for good; its subscriptions are cancelled at once',
 };
 
-export const description: INodeProperties[] = [customerLocator, readOptions];
+export const description: INodeProperties[] = [customerLocator, OPTIONS_OF.read];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const { stripe, options } = await connect(this);
+	const settings = readSettings(this);
+	const stripe = await StripeClient.connect(this, settings);
 	return await runBatch(this, {
-		concurrency: options.concurrency ?? 10,
+		concurrency: settings.concurrency,
 		rerunNote: 'Deleting them again fails with "No such customer".',
 		prepare: (itemIndex) => readCustomerId(this, itemIndex),
 		// One customer given twice is deleted once; the second item then reports "No such customer".

@@ -1,5 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
+import { invalid, InvalidItemError, type Checked } from '../../helpers/checks';
+import { idempotencyKeyFor } from '../../helpers/idempotency';
+import type { StripeClient } from '../../transport/stripeRequest';
 import {
 	createCustomer,
 	findCustomerByEmail,
@@ -7,16 +10,13 @@ import {
 	severalMatchesNote,
 	updateCustomer,
 	type StripeCustomer,
-} from '../../helpers/customerApi';
-import { toCustomerCreateRequest, updatePlanForExisting, type CustomerCreateRequest, type Mapped } from '../../helpers/customerParams';
-import { invalidItemError } from '../../helpers/errors';
-import type { StripeClient } from '../../transport/stripeRequest';
-import { idempotencyKeyFor, readCustomerInput, readNodeOptions } from './common';
+} from './customerApi';
+import { readCustomerValues } from './fields';
+import { toCustomerCreateRequest, updatePlanForExisting, type CustomerCreateRequest } from './mapping';
+import { readSettings, type EmailRule } from './settings';
 
 // Create, unless a customer with the item's email exists: then use it, update it, or fail, as the user chose.
 // Shared by Create (its "If Email Exists" option) and Create or Update.
-
-export type EmailRule = 'create' | 'useExisting' | 'update' | 'fail';
 
 export interface CreateItem {
 	request: CustomerCreateRequest;
@@ -29,22 +29,20 @@ export interface CreateItem {
 }
 
 /** Reads and checks one item to create (or match by email, as `rule` says). */
-export function prepareCreateItem(context: IExecuteFunctions, itemIndex: number, rule: EmailRule, emailRequired = false): Mapped<CreateItem> {
-	const request = toCustomerCreateRequest(readCustomerInput(context, itemIndex));
+export function prepareCreateItem(context: IExecuteFunctions, itemIndex: number, rule: EmailRule, emailRequired = false): Checked<CreateItem> {
+	const request = toCustomerCreateRequest(readCustomerValues(context, itemIndex));
 	if (!request.ok) return request;
 	const email = request.value.params.email;
-	if (emailRequired && email === undefined) {
-		return { ok: false, problems: [{ field: 'Email', message: 'required: the customer is looked up by its email' }] };
-	}
+	if (emailRequired && email === undefined) return invalid('Email', 'required: the customer is looked up by its email');
 	const endpoint = { path: '/v1/customers', params: request.value.params, apiVersion: request.value.apiVersion };
-	// The item's options are read once: each read resolves the item's expressions again.
-	const options = readNodeOptions(context, itemIndex);
-	const createKey = idempotencyKeyFor(context, itemIndex, options, endpoint);
+	// The item's settings are read once: each read resolves the item's expressions again.
+	const settings = readSettings(context, itemIndex);
+	const createKey = idempotencyKeyFor(context, itemIndex, settings.idempotency, endpoint);
 	if (!createKey.ok) return createKey;
 	// Only an email rule that updates needs the second key.
-	const updateKey = rule === 'update' ? idempotencyKeyFor(context, itemIndex, options, endpoint, false) : createKey;
+	const updateKey = rule === 'update' ? idempotencyKeyFor(context, itemIndex, settings.idempotency, endpoint, false) : createKey;
 	if (!updateKey.ok) return updateKey;
-	const returnFullCustomer = options.returnFullCustomer === true;
+	const { returnFullCustomer } = settings;
 	return { ok: true, value: { request: request.value, createKey: createKey.value, updateKey: updateKey.value, email, returnFullCustomer } };
 }
 
@@ -94,11 +92,11 @@ export class EmailMatcher {
 		} else if (this.rule === 'update') {
 			const plan = updatePlanForExisting(item.request);
 			if (!plan.ok) {
-				throw invalidItemError(this.node, itemIndex, plan.problems, `A customer with this email exists (${existing.id}): it is updated, not created.`);
+				throw new InvalidItemError(this.node, itemIndex, plan.problems, `A customer with this email exists (${existing.id}): it is updated, not created.`);
 			}
 			outcome = { customer: await updateCustomer(this.stripe, existing.id, plan.value, item.updateKey), action: 'updated' };
 		} else {
-			throw invalidItemError(this.node, itemIndex, [
+			throw new InvalidItemError(this.node, itemIndex, [
 				{ field: 'Email', message: `a customer with email "${item.email}" already exists (${existing.id}); Options → If Email Exists is "Fail"` },
 			]);
 		}

@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import { retrieveCustomer } from '../../helpers/customerApi';
-import { connect, customerLocator, readCustomerId, readOptions } from './common';
+import { StripeClient } from '../../transport/stripeRequest';
+import { retrieveCustomer } from './customerApi';
+import { customerLocator, readCustomerId } from './locator';
+import { OPTIONS_OF, readSettings } from './settings';
 
 export const option = {
 	name: 'Get',
@@ -11,12 +13,13 @@ export const option = {
 	description: 'Retrieve a customer by ID',
 };
 
-export const description: INodeProperties[] = [customerLocator, readOptions];
+export const description: INodeProperties[] = [customerLocator, OPTIONS_OF.read];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const { stripe, options } = await connect(this);
+	const settings = readSettings(this);
+	const stripe = await StripeClient.connect(this, settings);
 	return await runBatch(this, {
-		concurrency: options.concurrency ?? 10,
+		concurrency: settings.concurrency,
 		prepare: (itemIndex) => readCustomerId(this, itemIndex),
 		run: async (customerId) => {
 			const customer = await retrieveCustomer(stripe, customerId);

@@ -1,10 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import type { StripeCustomer } from '../../helpers/customerApi';
-import { text, type Mapped } from '../../helpers/customerParams';
-import type { FieldProblem } from '../../helpers/errors';
-import { connect, listOutput, readLimit, readOptions, returnAllProperties } from './common';
+import { givenText, valid, type Checked, type FieldProblem } from '../../helpers/checks';
+import { readLimit, RETURN_ALL_OR_LIMIT } from '../../helpers/listLimit';
+import { StripeClient } from '../../transport/stripeRequest';
+import type { StripeCustomer } from './customerApi';
+import { listOutput } from './output';
+import { OPTIONS_OF, readSettings } from './settings';
 
 export const option = {
 	name: 'Get Many',
@@ -45,7 +47,7 @@ const filters: INodeProperties = {
 	],
 };
 
-export const description: INodeProperties[] = [...returnAllProperties, filters, readOptions];
+export const description: INodeProperties[] = [...RETURN_ALL_OR_LIMIT, filters, OPTIONS_OF.read];
 
 interface ListQuery {
 	params: Record<string, unknown>;
@@ -53,7 +55,7 @@ interface ListQuery {
 }
 
 function unixSeconds(field: string, value: unknown, problems: FieldProblem[]): number | undefined {
-	const given = text(value as string);
+	const given = givenText(value);
 	if (given === undefined) return undefined;
 	const time = Date.parse(given);
 	if (Number.isNaN(time)) {
@@ -64,18 +66,19 @@ function unixSeconds(field: string, value: unknown, problems: FieldProblem[]): n
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const { stripe, options } = await connect(this);
+	const settings = readSettings(this);
+	const stripe = await StripeClient.connect(this, settings);
 	return await runBatch<ListQuery>(this, {
-		concurrency: options.concurrency ?? 10,
-		prepare: (itemIndex): Mapped<ListQuery> => {
+		concurrency: settings.concurrency,
+		prepare: (itemIndex): Checked<ListQuery> => {
 			const given = this.getNodeParameter('filters', itemIndex, {}) as Record<string, unknown>;
 			const problems: FieldProblem[] = [];
 			const after = unixSeconds('Created After', given.createdAfter, problems);
 			const before = unixSeconds('Created Before', given.createdBefore, problems);
 			if (problems.length) return { ok: false, problems };
 			const created = { ...(after !== undefined ? { gte: after } : {}), ...(before !== undefined ? { lt: before } : {}) };
-			const params = { email: text(given.email as string), created: Object.keys(created).length ? created : undefined };
-			return { ok: true, value: { params, limit: readLimit(this, itemIndex) } };
+			const params = { email: givenText(given.email), created: Object.keys(created).length ? created : undefined };
+			return valid({ params, limit: readLimit(this, itemIndex) });
 		},
 		run: async (query) => {
 			const customers: StripeCustomer[] = [];

@@ -11,8 +11,6 @@ import * as upsert from './upsert.operation';
 // The Customer resource: one file per operation (its description and its execute); adding one is a file and a line here.
 export const customerOperations = { create, upsert, get, getMany, search, update, delete: remove };
 
-export type CustomerOperationName = keyof typeof customerOperations;
-
 const operationProperty: INodeProperties = {
 	displayName: 'Operation',
 	name: 'operation',

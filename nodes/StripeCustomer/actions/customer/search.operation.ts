@@ -1,9 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import type { StripeCustomer } from '../../helpers/customerApi';
-import { text } from '../../helpers/customerParams';
-import { connect, listOutput, readLimit, readOptions, returnAllProperties } from './common';
+import { givenText, invalid, valid } from '../../helpers/checks';
+import { readLimit, RETURN_ALL_OR_LIMIT } from '../../helpers/listLimit';
+import { StripeClient } from '../../transport/stripeRequest';
+import type { StripeCustomer } from './customerApi';
+import { listOutput } from './output';
+import { OPTIONS_OF, readSettings } from './settings';
 
 export const option = {
 	name: 'Search',
@@ -24,16 +27,17 @@ const query: INodeProperties = {
 		"Stripe's search query language: fields email, name, phone, created, metadata['key']; : for exact, ~ for contains, AND / OR",
 };
 
-export const description: INodeProperties[] = [query, ...returnAllProperties, readOptions];
+export const description: INodeProperties[] = [query, ...RETURN_ALL_OR_LIMIT, OPTIONS_OF.read];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const { stripe, options } = await connect(this);
+	const settings = readSettings(this);
+	const stripe = await StripeClient.connect(this, settings);
 	return await runBatch(this, {
-		concurrency: options.concurrency ?? 10,
+		concurrency: settings.concurrency,
 		prepare: (itemIndex) => {
-			const given = text(this.getNodeParameter('query', itemIndex, '') as string);
-			if (given === undefined) return { ok: false, problems: [{ field: query.displayName, message: 'empty: give a search query' }] };
-			return { ok: true, value: { query: given, limit: readLimit(this, itemIndex) } };
+			const given = givenText(this.getNodeParameter('query', itemIndex, ''));
+			if (given === undefined) return invalid(query.displayName, 'empty: give a search query');
+			return valid({ query: given, limit: readLimit(this, itemIndex) });
 		},
 		run: async (search) => {
 			const customers: StripeCustomer[] = [];

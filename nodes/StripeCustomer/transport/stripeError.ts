@@ -1,16 +1,10 @@
-import { NodeApiError, NodeOperationError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
 
-// One error type per kind of failure, each turned into the message a user can act on.
-
-/** A value of one item that Stripe would refuse, found before any request; `field` is the label the editor shows. */
-export interface FieldProblem {
-	field: string;
-	message: string;
-}
+// The transport's one error type: what went wrong with one Stripe request, in words a user can act on, carrying
+// Stripe's fields (type, code, param, request ID…) and never anything that could hold the key.
 
 export type ConnectionCause = 'refused' | 'dns' | 'timeout' | 'closed' | 'unreachable' | 'tls' | 'ssrf' | 'cancelled' | 'other';
 
-/** What went wrong with one Stripe request, without anything that could carry the key. */
 export interface StripeFailure {
 	/**
 	 * stripe: Stripe refused this request (the item's problem); rateLimit: still 429 after waiting;
@@ -33,19 +27,6 @@ export interface StripeFailure {
 
 /** Causes that fail every request alike (the host cannot be reached at all), unlike a connection dropped once. */
 const HOST_CAUSES: ConnectionCause[] = ['refused', 'dns', 'unreachable', 'tls', 'ssrf'];
-
-/** Failures that are not an item's fault: the run stops, whatever the item. */
-export function isRunFailure(failure: StripeFailure): boolean {
-	if (failure.kind === 'connection') return HOST_CAUSES.includes(failure.connection!.cause);
-	return ['credential', 'permission', 'cancelled'].includes(failure.kind);
-}
-
-const failuresByError = new WeakMap<object, StripeFailure>();
-
-/** The Stripe failure an error of the transport carries, if it is one. */
-export function failureOf(error: unknown): StripeFailure | undefined {
-	return error && typeof error === 'object' ? failuresByError.get(error) : undefined;
-}
 
 const CONNECTION_WORDS: Record<ConnectionCause, string> = {
 	refused: 'connection refused by',
@@ -95,7 +76,7 @@ function credentialMessage(failure: StripeFailure): { message: string; descripti
 }
 
 /** Stripe's own explanation, as shown for an item: code, decline code, param and request ID. */
-export function stripeDetails(failure: StripeFailure): string {
+function stripeDetails(failure: StripeFailure): string {
 	return [
 		failure.code && `code: ${failure.code}`,
 		failure.declineCode && `decline code: ${failure.declineCode}`,
@@ -116,32 +97,14 @@ function stripeMessage(failure: StripeFailure): string {
 	return `Stripe: ${failure.message}`;
 }
 
-/** The NodeApiError a failed request becomes; the transport throws it and the batch reads its failure back. */
-export function failureError(node: INode, failure: StripeFailure, itemIndex?: number): NodeApiError {
-	let message: string;
-	let description: string | undefined;
-	if (failure.kind === 'connection' || failure.kind === 'cancelled') {
-		({ message, description } = connectionMessage(failure));
-	} else if (failure.kind === 'credential' || failure.kind === 'permission') {
-		({ message, description } = credentialMessage(failure));
-	} else {
-		message = stripeMessage(failure);
-		description = stripeDetails(failure) || undefined;
-	}
-	// A run failure is nobody's item; any other failure is told for its item.
-	if (itemIndex !== undefined && !isRunFailure(failure)) message = `[item ${itemIndex}] ${message}`;
-	const error = new NodeApiError(node, errorFields(failure) as JsonObject, {
-		message,
-		description,
-		httpCode: failure.statusCode ? String(failure.statusCode) : undefined,
-		itemIndex,
-	});
-	failuresByError.set(error, failure);
-	return error;
+function describeFailure(failure: StripeFailure): { message: string; description?: string } {
+	if (failure.kind === 'connection' || failure.kind === 'cancelled') return connectionMessage(failure);
+	if (failure.kind === 'credential' || failure.kind === 'permission') return credentialMessage(failure);
+	return { message: stripeMessage(failure), description: stripeDetails(failure) || undefined };
 }
 
-/** The fields of a failure worth putting in an error item (no key, no headers). */
-export function errorFields(failure: StripeFailure): IDataObject {
+/** Stripe's fields of a failure, as an error item shows them (no key, no headers). */
+function failureFields(failure: StripeFailure): IDataObject {
 	const fields: IDataObject = {
 		type: failure.type,
 		code: failure.code,
@@ -155,21 +118,36 @@ export function errorFields(failure: StripeFailure): IDataObject {
 	return fields;
 }
 
-export function describeProblems(problems: FieldProblem[]): string {
-	if (problems.length === 1) return `${problems[0].field}: ${problems[0].message}`;
-	return `${problems.length} fields are invalid: ${problems.map((problem) => `${problem.field}: ${problem.message}`).join('; ')}`;
-}
+/** A failed Stripe request. The transport does not know items: `forItem` tells the same failure for one. */
+export class StripeRequestError extends NodeApiError {
+	constructor(
+		node: INode,
+		readonly stripeFailure: StripeFailure,
+		itemIndex?: number,
+	) {
+		const { message, description } = describeFailure(stripeFailure);
+		super(node, failureFields(stripeFailure) as JsonObject, {
+			message: itemIndex === undefined ? message : `[item ${itemIndex}] ${message}`,
+			description,
+			httpCode: stripeFailure.statusCode ? String(stripeFailure.statusCode) : undefined,
+			itemIndex,
+		});
+	}
 
-const problemsByError = new WeakMap<object, FieldProblem[]>();
+	/** Whether the failure is nobody's item (the key was refused, the host cannot be reached): the run stops. */
+	get stopsRun(): boolean {
+		const { kind, connection } = this.stripeFailure;
+		if (kind === 'connection') return HOST_CAUSES.includes(connection!.cause);
+		return kind === 'credential' || kind === 'permission' || kind === 'cancelled';
+	}
 
-/** The field problems an item error carries, if it is one. */
-export function problemsOf(error: unknown): FieldProblem[] | undefined {
-	return error && typeof error === 'object' ? problemsByError.get(error) : undefined;
-}
+	/** The same failure told for one item; a failure that stops the run is nobody's item and stays as it is. */
+	forItem(itemIndex: number): StripeRequestError {
+		return this.stopsRun ? this : new StripeRequestError(this.node, this.stripeFailure, itemIndex);
+	}
 
-/** The error of an item whose values Stripe would refuse (found before sending, or after a lookup). */
-export function invalidItemError(node: INode, itemIndex: number, problems: FieldProblem[], description?: string): NodeOperationError {
-	const error = new NodeOperationError(node, `[item ${itemIndex}] ${describeProblems(problems)}`, { itemIndex, description });
-	problemsByError.set(error, problems);
-	return error;
+	/** Stripe's fields (type, code, param, request ID…) for an error item. */
+	get fields(): IDataObject {
+		return failureFields(this.stripeFailure);
+	}
 }

@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
 
-import type { StripeClient } from '../transport/stripeRequest';
-import type { CustomerCreateRequest, CustomerUpdatePlan } from './customerParams';
-import { followUpKey } from './idempotency';
+import { followUpKey } from '../../helpers/idempotency';
+import type { StripeClient } from '../../transport/stripeRequest';
+import type { CustomerCreateRequest, CustomerUpdatePlan } from './mapping';
 
 // Stripe's Customer endpoints, as the operations use them (the transport does the HTTP).
 

@@ -1,15 +1,11 @@
-import {
-	COUPON_API_VERSION,
-	toCustomerCreateRequest,
-	toCustomerUpdatePlan,
-	type CustomerInput,
-	type Mapped,
-} from '../nodes/StripeCustomer/helpers/customerParams';
+import { COUPON_API_VERSION, type CustomerValues } from '../nodes/StripeCustomer/actions/customer/fields';
+import { toCustomerCreateRequest, toCustomerUpdatePlan } from '../nodes/StripeCustomer/actions/customer/mapping';
+import type { Checked } from '../nodes/StripeCustomer/helpers/checks';
 import { TAX_ID_TYPES } from '../nodes/StripeCustomer/data/taxIdTypes';
 
 // The pure mapping: one item's values -> the Stripe request. Problems name the field, all of them at once.
 
-function valueOf<T>(mapped: Mapped<T>): T {
+function valueOf<T>(mapped: Checked<T>): T {
 	if (!mapped.ok) throw new Error(`expected no problems, got ${JSON.stringify(mapped.problems)}`);
 	return mapped.value;
 }
@@ -17,31 +13,31 @@ function valueOf<T>(mapped: Mapped<T>): T {
 const someone = { email: 'someone@example.com' };
 
 describe('toCustomerCreateRequest: values become Stripe parameters', () => {
-	const cases: Array<[string, CustomerInput, object, string?]> = [
-		['empty strings are not sent', { name: '', email: ' x@example.com ', additionalFields: { coupon: '' } }, { email: 'x@example.com' }],
+	const cases: Array<[string, CustomerValues, object, string?]> = [
+		['empty strings are not sent', { name: '', email: ' x@example.com ', coupon: '' }, { email: 'x@example.com' }],
 		[
 			'name, email, phone, description',
 			{ name: ' Ada ', email: 'ada@example.com', phone: 12345, description: 'VIP' },
 			{ name: 'Ada', email: 'ada@example.com', phone: '12345', description: 'VIP' },
 		],
-		['negative balance is a credit', { additionalFields: { balance: -500 } }, { balance: -500 }],
-		['balance from an expression string', { additionalFields: { balance: '250' } }, { balance: 250 }],
-		['balance 0 is sent when the field is added', { additionalFields: { balance: 0 } }, { balance: 0 }],
+		['negative balance is a credit', { balance: -500 }, { balance: -500 }],
+		['balance from an expression string', { balance: '250' }, { balance: 250 }],
+		['balance 0 is sent when the field is added', { balance: 0 }, { balance: 0 }],
 		[
 			'business VAT ID defaults to eu_vat; several tax IDs',
-			{ additionalFields: { taxIds: { taxId: [{ value: 'DE123456789' }, { type: 'gb_vat', value: 'GB123' }] } } },
+			{ taxIds: { taxId: [{ value: 'DE123456789' }, { type: 'gb_vat', value: 'GB123' }] } },
 			{ tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }, { type: 'gb_vat', value: 'GB123' }] },
 		],
-		['source ID', { additionalFields: { source: 'tok_visa' } }, { source: 'tok_visa' }],
-		['default source as a token is the source', { additionalFields: { defaultSource: 'tok_visa' } }, { source: 'tok_visa' }],
+		['source ID', { source: 'tok_visa' }, { source: 'tok_visa' }],
+		['default source as a token is the source', { defaultSource: 'tok_visa' }, { source: 'tok_visa' }],
 		[
 			'default source equal to Source ID is sent once',
-			{ additionalFields: { source: 'src_1', defaultSource: 'src_1' } },
+			{ source: 'src_1', defaultSource: 'src_1' },
 			{ source: 'src_1' },
 		],
 		[
 			'default source as a payment method',
-			{ additionalFields: { defaultSource: 'pm_card_visa' } },
+			{ defaultSource: 'pm_card_visa' },
 			{ payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } },
 		],
 		[
@@ -67,46 +63,44 @@ describe('toCustomerCreateRequest: values become Stripe parameters', () => {
 		],
 		[
 			'coupon is sent with the acacia version',
-			{ additionalFields: { coupon: 'SUMMER' } },
+			{ coupon: 'SUMMER' },
 			{ coupon: 'SUMMER' },
 			COUPON_API_VERSION,
 		],
 		[
 			'promotion code too',
-			{ additionalFields: { promotionCode: 'promo_1' } },
+			{ promotionCode: 'promo_1' },
 			{ promotion_code: 'promo_1' },
 			COUPON_API_VERSION,
 		],
 		[
 			'metadata',
-			{ additionalFields: { metadata: { entry: [{ key: 'plan', value: 'pro' }, { key: 'n', value: 3 as unknown as string }] } } },
+			{ metadata: { entry: [{ key: 'plan', value: 'pro' }, { key: 'n', value: 3 as unknown as string }] } },
 			{ metadata: { plan: 'pro', n: '3' } },
 		],
 		[
 			'business and individual name',
-			{ additionalFields: { businessName: 'ACME', individualName: 'Ada L' } },
+			{ businessName: 'ACME', individualName: 'Ada L' },
 			{ business_name: 'ACME', individual_name: 'Ada L' },
 		],
-		['preferred locales from a comma list', { additionalFields: { preferredLocales: 'de, en,' } }, { preferred_locales: ['de', 'en'] }],
-		['preferred locales from an array', { additionalFields: { preferredLocales: ['fr'] } }, { preferred_locales: ['fr'] }],
-		['tax exempt', { additionalFields: { taxExempt: 'reverse' } }, { tax_exempt: 'reverse' }],
+		['preferred locales from a comma list', { preferredLocales: 'de, en,' }, { preferred_locales: ['de', 'en'] }],
+		['preferred locales from an array', { preferredLocales: ['fr'] }, { preferred_locales: ['fr'] }],
+		['tax exempt', { taxExempt: 'reverse' }, { tax_exempt: 'reverse' }],
 		[
 			'tax IP and location validation',
-			{ additionalFields: { taxIpAddress: '1.2.3.4', taxValidateLocation: 'immediately' } },
+			{ taxIpAddress: '1.2.3.4', taxValidateLocation: 'immediately' },
 			{ tax: { ip_address: '1.2.3.4', validate_location: 'immediately' } },
 		],
-		['invoice prefix', { additionalFields: { invoicePrefix: 'ACME1' } }, { invoice_prefix: 'ACME1' }],
+		['invoice prefix', { invoicePrefix: 'ACME1' }, { invoice_prefix: 'ACME1' }],
 		[
 			'invoice settings',
 			{
-				additionalFields: {
-					invoiceSettings: {
-						customFields: { field: [{ name: 'PO', value: '42' }] },
-						defaultPaymentMethod: 'pm_1',
-						footer: 'Thanks',
-						amountTaxDisplay: 'include_inclusive_tax',
-						template: 'inrtem_1',
-					},
+				invoiceSettings: {
+					customFields: { field: [{ name: 'PO', value: '42' }] },
+					defaultPaymentMethod: 'pm_1',
+					footer: 'Thanks',
+					amountTaxDisplay: 'include_inclusive_tax',
+					template: 'inrtem_1',
 				},
 			},
 			{
@@ -118,14 +112,14 @@ describe('toCustomerCreateRequest: values become Stripe parameters', () => {
 				},
 			},
 		],
-		['next invoice sequence', { additionalFields: { nextInvoiceSequence: 7 } }, { next_invoice_sequence: 7 }],
-		['payment method', { additionalFields: { paymentMethod: 'pm_2' } }, { payment_method: 'pm_2' }],
+		['next invoice sequence', { nextInvoiceSequence: 7 }, { next_invoice_sequence: 7 }],
+		['payment method', { paymentMethod: 'pm_2' }, { payment_method: 'pm_2' }],
 		[
 			'cash balance reconciliation',
-			{ additionalFields: { cashBalanceReconciliationMode: 'manual' } },
+			{ cashBalanceReconciliationMode: 'manual' },
 			{ cash_balance: { settings: { reconciliation_mode: 'manual' } } },
 		],
-		['test clock', { additionalFields: { testClock: 'clock_1' } }, { test_clock: 'clock_1' }],
+		['test clock', { testClock: 'clock_1' }, { test_clock: 'clock_1' }],
 	];
 
 	test.each(cases.map(([title, input, params, apiVersion]) => ({ title, input, params, apiVersion })))(
@@ -142,40 +136,40 @@ describe('toCustomerCreateRequest: values become Stripe parameters', () => {
 });
 
 describe('toCustomerCreateRequest: bad values are refused with the field named', () => {
-	const cases: Array<[string, CustomerInput, string, RegExp]> = [
-		['fractional balance', { additionalFields: { balance: 12.5 } }, 'Account Balance (Cents)', /whole number of cents.*12\.50 is 1250.*"12\.5"/],
-		['balance typed with a decimal point', { additionalFields: { balance: '12.50' } }, 'Account Balance (Cents)', /"12\.50"/],
-		['text balance', { additionalFields: { balance: 'ten' } }, 'Account Balance (Cents)', /"ten"/],
+	const cases: Array<[string, CustomerValues, string, RegExp]> = [
+		['fractional balance', { balance: 12.5 }, 'Account Balance (Cents)', /whole number of cents.*12\.50 is 1250.*"12\.5"/],
+		['balance typed with a decimal point', { balance: '12.50' }, 'Account Balance (Cents)', /"12\.50"/],
+		['text balance', { balance: 'ten' }, 'Account Balance (Cents)', /"ten"/],
 		[
 			'source and a different default source',
-			{ additionalFields: { source: 'tok_a', defaultSource: 'tok_b' } },
+			{ source: 'tok_a', defaultSource: 'tok_b' },
 			'Default Source',
 			/one source on create/,
 		],
 		[
 			'payment method and a different pm default source',
-			{ additionalFields: { paymentMethod: 'pm_a', defaultSource: 'pm_b' } },
+			{ paymentMethod: 'pm_a', defaultSource: 'pm_b' },
 			'Default Source',
 			/one payment method/,
 		],
 		['shipping with no name at all', { shipping: { line1: 'x' } }, 'Shipping → Recipient Name', /recipient name/],
 		['shipping without an address', { name: 'A', shipping: { recipientName: 'B' } }, 'Shipping', /address/],
 		['country not a code', { address: { country: 'Germany' } }, 'Billing Address → Country', /pick the country from the list.*two-letter/],
-		['unknown tax ID type', { additionalFields: { taxIds: { taxId: [{ type: 'xx_vat', value: '1' }] } } }, 'Business VAT IDs / Tax IDs #1 → Type', /one of/],
+		['unknown tax ID type', { taxIds: { taxId: [{ type: 'xx_vat', value: '1' }] } }, 'Business VAT IDs / Tax IDs #1 → Type', /one of/],
 		['email over 512 characters', { email: `${'a'.repeat(510)}@b.c` }, 'Email', /512/],
 		['not an email', { email: 'ada at example' }, 'Email', /not an email/],
-		['lower-case invoice prefix', { additionalFields: { invoicePrefix: 'acme' } }, 'Invoice Prefix', /uppercase/],
-		['metadata key with a bracket', { additionalFields: { metadata: { entry: [{ key: 'a[b]', value: '1' }] } } }, 'Metadata → "a[b]"', /\[ or \]/],
-		['metadata value over 500', { additionalFields: { metadata: { entry: [{ key: 'k', value: 'v'.repeat(501) }] } } }, 'Metadata → "k"', /500/],
-		['business name over 150', { additionalFields: { businessName: 'b'.repeat(151) } }, 'Business Name', /150/],
+		['lower-case invoice prefix', { invoicePrefix: 'acme' }, 'Invoice Prefix', /uppercase/],
+		['metadata key with a bracket', { metadata: { entry: [{ key: 'a[b]', value: '1' }] } }, 'Metadata → "a[b]"', /\[ or \]/],
+		['metadata value over 500', { metadata: { entry: [{ key: 'k', value: 'v'.repeat(501) }] } }, 'Metadata → "k"', /500/],
+		['business name over 150', { businessName: 'b'.repeat(151) }, 'Business Name', /150/],
 		[
 			'five invoice custom fields',
-			{ additionalFields: { invoiceSettings: { customFields: { field: Array.from({ length: 5 }, (_, i) => ({ name: `n${i}`, value: 'v' })) } } } },
+			{ invoiceSettings: { customFields: { field: Array.from({ length: 5 }, (_, i) => ({ name: `n${i}`, value: 'v' })) } } },
 			'Invoice Settings → Custom Fields',
 			/at most 4/,
 		],
-		['tax exempt not an option', { additionalFields: { taxExempt: 'yes' } }, 'Tax Exempt', /none, exempt, reverse/],
-		['next invoice sequence 0', { additionalFields: { nextInvoiceSequence: 0 } }, 'Next Invoice Sequence', /1 or more/],
+		['tax exempt not an option', { taxExempt: 'yes' }, 'Tax Exempt', /none, exempt, reverse/],
+		['next invoice sequence 0', { nextInvoiceSequence: 0 }, 'Next Invoice Sequence', /1 or more/],
 	];
 
 	test.each(cases)('%s', (_title, input, field, message) => {
@@ -187,28 +181,28 @@ describe('toCustomerCreateRequest: bad values are refused with the field named',
 		expect(problems[0].message).toMatch(message);
 	});
 
-	test('every problem of an item is reported at once', () => {
+	test('every problem of an item is reported at once, in the order of the form', () => {
 		const mapped = toCustomerCreateRequest({
 			email: 'ada at example',
 			address: { country: 'Germany' },
-			additionalFields: { balance: '12.50', invoicePrefix: 'acme' },
+			balance: '12.50', invoicePrefix: 'acme',
 		});
 		expect(mapped.ok).toBe(false);
 		expect(mapped.ok ? [] : mapped.problems.map((problem) => problem.field)).toEqual([
 			'Email',
-			'Invoice Prefix',
 			'Billing Address → Country',
 			'Account Balance (Cents)',
+			'Invoice Prefix',
 		]);
 	});
 
 	test('an item with no customer data is refused, naming the fields that would identify the customer', () => {
-		for (const input of [{}, { name: '  ', additionalFields: { taxExempt: 'none', preferredLocales: 'de' } }] as CustomerInput[]) {
+		for (const input of [{}, { name: '  ', taxExempt: 'none', preferredLocales: 'de' }] as CustomerValues[]) {
 			const mapped = toCustomerCreateRequest(input);
 			expect(mapped.ok).toBe(false);
 			const [problem] = mapped.ok ? [] : mapped.problems;
 			expect(problem.field).toBe('Customer');
-			expect(problem.message).toMatch(/no customer data.*Name, Email, Phone, Description, Billing Address, Shipping, Metadata/);
+			expect(problem.message).toMatch(/no customer data.*Name, Email, Phone, Description, Billing Address, Shipping, Account Balance \(Cents\), Business Name, Business VAT IDs \/ Tax IDs, Default Source, Individual Name, Metadata, Payment Method, Source ID$/);
 		}
 	});
 
@@ -223,7 +217,7 @@ describe('toCustomerUpdatePlan', () => {
 	test('tax IDs and the payment method leave the update body; test clock cannot be set on update', () => {
 		const plan = toCustomerUpdatePlan({
 			name: 'Ada',
-			additionalFields: { taxIds: { taxId: [{ value: 'DE1' }] }, defaultSource: 'pm_9' },
+			taxIds: { taxId: [{ value: 'DE1' }] }, defaultSource: 'pm_9',
 		});
 		expect(valueOf(plan)).toEqual({
 			params: { name: 'Ada', invoice_settings: { default_payment_method: 'pm_9' } },
@@ -231,12 +225,12 @@ describe('toCustomerUpdatePlan', () => {
 			paymentMethod: 'pm_9',
 			apiVersion: undefined,
 		});
-		const testClock = toCustomerUpdatePlan({ name: 'Ada', additionalFields: { testClock: 'clock_1' } });
+		const testClock = toCustomerUpdatePlan({ name: 'Ada', testClock: 'clock_1' });
 		expect(testClock.ok ? [] : testClock.problems.map((problem) => problem.field)).toEqual(['Test Clock']);
 	});
 
 	test('a coupon on update is sent with the last API version that takes it', () => {
-		expect(valueOf(toCustomerUpdatePlan({ additionalFields: { coupon: 'SUMMER' } })).apiVersion).toBe(COUPON_API_VERSION);
+		expect(valueOf(toCustomerUpdatePlan({ coupon: 'SUMMER' })).apiVersion).toBe(COUPON_API_VERSION);
 	});
 
 	test('an update with every field empty is refused', () => {

@@ -1,0 +1,189 @@
+import type Stripe from 'stripe';
+
+import { givenText, type FieldProblem } from '../../helpers/checks';
+import { COUNTRY_CODES } from '../../data/countries';
+import { TAX_ID_TYPES } from '../../data/taxIdTypes';
+
+// Pure rules that turn one field's value into Stripe parameters, or problems that name the field. No `this`, no I/O.
+
+/** What an editor field or an expression can give. */
+export type Value = string | number | boolean | null | undefined;
+
+export interface AddressInput {
+	line1?: Value;
+	line2?: Value;
+	city?: Value;
+	state?: Value;
+	postalCode?: Value;
+	country?: Value;
+}
+
+export interface ShippingInput extends AddressInput {
+	recipientName?: Value;
+	recipientPhone?: Value;
+}
+
+/** n8n's shape of a repeatable group ("fixedCollection" with multiple values): `{ <group>: [ {...}, ... ] }`. */
+export type Repeated<Group extends string, Entry> = { [K in Group]?: Entry[] };
+
+/** The checks of one field of one item; every problem is collected for the item. */
+export class FieldCheck {
+	constructor(
+		readonly label: string,
+		private readonly problems: FieldProblem[],
+	) {}
+
+	/**
+	 * Records a problem with the field, or with one of its parts: "Billing Address → Country", or "Tax IDs #2 → Type"
+	 * (a part "#2" numbers an entry of a repeated group); nothing is sent for the field.
+	 */
+	fail(message: string, ...parts: string[]): undefined {
+		const field = parts.reduce((path, part) => (part.startsWith('#') ? `${path} ${part}` : `${path} → ${part}`), this.label);
+		this.problems.push({ field, message });
+		return undefined;
+	}
+
+	maxLength(value: string | undefined, limit: number, ...parts: string[]): string | undefined {
+		if (value !== undefined && value.length > limit) return this.fail(`at most ${limit} characters are allowed; got ${value.length}`, ...parts);
+		return value;
+	}
+
+	oneOf<T extends string>(value: string | undefined, allowed: readonly T[], ...parts: string[]): T | undefined {
+		if (value === undefined) return undefined;
+		if (!(allowed as readonly string[]).includes(value)) return this.fail(`must be one of ${allowed.join(', ')}; got "${value}"`, ...parts);
+		return value as T;
+	}
+
+	/** A whole number, typed or from an expression; `hint` says what is expected. */
+	wholeNumber(value: Value, hint: string): number | undefined {
+		const raw = givenText(value);
+		if (raw === undefined) return undefined;
+		const isWhole = typeof value === 'number' ? Number.isSafeInteger(value) : /^[+-]?\d+$/.test(raw) && Number.isSafeInteger(Number(raw));
+		if (!isWhole) return this.fail(`${hint}; got "${raw}"`);
+		return Number(raw);
+	}
+}
+
+export function emailAddress(value: Value, check: FieldCheck): string | undefined {
+	const email = check.maxLength(givenText(value), 512);
+	if (email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(email)) return check.fail(`"${email}" is not an email address`);
+	return email;
+}
+
+/** Drops undefined members; an object left empty becomes undefined, so it is not sent. */
+export function compact<T extends object>(value: { [K in keyof T]?: T[K] | undefined }): T | undefined {
+	const entries = Object.entries(value).filter(([, member]) => member !== undefined);
+	return entries.length ? (Object.fromEntries(entries) as T) : undefined;
+}
+
+/** An address; `countryLabel` is the label of its Country field, for the error. */
+export function addressParam(input: AddressInput | undefined, check: FieldCheck, countryLabel: string): Stripe.AddressParam | undefined {
+	if (!input) return undefined;
+	let country = givenText(input.country)?.toUpperCase();
+	if (country !== undefined && !COUNTRY_CODES.has(country)) {
+		country = check.fail(
+			`"${givenText(input.country)}" is not a country code: pick the country from the list, or give its two-letter ISO 3166-1 code such as "US" or "DE"`,
+			countryLabel,
+		);
+	}
+	return compact<Stripe.AddressParam>({
+		line1: givenText(input.line1),
+		line2: givenText(input.line2),
+		city: givenText(input.city),
+		state: givenText(input.state),
+		postal_code: givenText(input.postalCode),
+		country,
+	});
+}
+
+/** Shipping: Stripe requires a recipient name and an address; the customer's name stands in for a missing recipient name. */
+export function shippingParam(
+	input: ShippingInput | undefined,
+	check: FieldCheck,
+	labels: { country: string; recipientName: string },
+	customerName: string | undefined,
+): Stripe.CustomerCreateParams.Shipping | undefined {
+	if (!input) return undefined;
+	const address = addressParam(input, check, labels.country);
+	const recipientName = givenText(input.recipientName);
+	const phone = givenText(input.recipientPhone);
+	if (!address && !recipientName && !phone) return undefined;
+	if (!address) return check.fail('Stripe requires a shipping address: add at least one address field');
+	const name = recipientName ?? customerName;
+	if (!name) return check.fail("Stripe requires a recipient name for shipping: set Recipient Name or the customer's Name", labels.recipientName);
+	return compact<Stripe.CustomerCreateParams.Shipping>({ name, address, phone });
+}
+
+export type TaxIdInput = Repeated<'taxId', { type?: Value; value?: Value }>;
+
+/** Tax IDs; an entry without a type is an EU VAT number (the original spec's "Business VAT ID"). */
+export function taxIdParams(input: TaxIdInput | undefined, check: FieldCheck, typeLabel: string) {
+	const taxIds = (input?.taxId ?? []).flatMap((entry, index) => {
+		const value = givenText(entry.value);
+		if (value === undefined) return [];
+		const type = check.oneOf(givenText(entry.type) ?? 'eu_vat', TAX_ID_TYPES, `#${index + 1}`, typeLabel);
+		return type ? [{ type, value }] : [];
+	});
+	return taxIds.length ? taxIds : undefined;
+}
+
+export function metadataParam(input: Repeated<'entry', { key?: Value; value?: Value }> | undefined, check: FieldCheck) {
+	// A map without a prototype: a user's key such as "constructor" is a key like any other.
+	const metadata: Record<string, string> = Object.create(null);
+	let count = 0;
+	for (const entry of input?.entry ?? []) {
+		const key = givenText(entry.key);
+		if (key === undefined) continue;
+		const part = `"${key}"`;
+		if (key.length > 40) check.fail('a key may have at most 40 characters', part);
+		else if (/[[\]]/.test(key)) check.fail('a key may not contain [ or ]', part);
+		else if (Object.hasOwn(metadata, key)) check.fail('the key is given twice', part);
+		else {
+			metadata[key] = check.maxLength(entry.value === undefined || entry.value === null ? '' : String(entry.value), 500, part) ?? '';
+			count++;
+		}
+	}
+	if (count > 50) check.fail(`at most 50 keys are allowed; got ${count}`);
+	return count ? { ...metadata } : undefined;
+}
+
+export interface InvoiceSettingsInput {
+	customFields?: Repeated<'field', { name?: Value; value?: Value }>;
+	defaultPaymentMethod?: Value;
+	footer?: Value;
+	amountTaxDisplay?: Value;
+	template?: Value;
+}
+
+export function invoiceSettingsParam(
+	input: InvoiceSettingsInput | undefined,
+	check: FieldCheck,
+	labels: { customFields: string; amountTaxDisplay: string },
+): Stripe.CustomerCreateParams.InvoiceSettings | undefined {
+	if (!input) return undefined;
+	const customFields = (input.customFields?.field ?? []).flatMap((field, index) => {
+		const name = givenText(field.name);
+		const value = givenText(field.value);
+		if (name === undefined && value === undefined) return [];
+		const where = [labels.customFields, `#${index + 1}`];
+		if (name === undefined || value === undefined) return check.fail('needs both a name and a value', ...where) ?? [];
+		const checkedName = check.maxLength(name, 40, ...where, 'Name');
+		const checkedValue = check.maxLength(value, 140, ...where, 'Value');
+		return checkedName && checkedValue ? [{ name: checkedName, value: checkedValue }] : [];
+	});
+	if (customFields.length > 4) check.fail(`at most 4 are allowed; got ${customFields.length}`, labels.customFields);
+	const amountTaxDisplay = check.oneOf(givenText(input.amountTaxDisplay), ['exclude_tax', 'include_inclusive_tax'] as const, labels.amountTaxDisplay);
+	return compact<Stripe.CustomerCreateParams.InvoiceSettings>({
+		custom_fields: customFields.length ? customFields : undefined,
+		default_payment_method: givenText(input.defaultPaymentMethod),
+		footer: givenText(input.footer),
+		rendering_options: compact({ amount_tax_display: amountTaxDisplay, template: givenText(input.template) }),
+	});
+}
+
+/** A comma-separated list (or an array from an expression). */
+export function listOfTexts(value: Value | Value[]): string[] | undefined {
+	const list = Array.isArray(value) ? value.map(givenText) : (givenText(value)?.split(',') ?? []).map(givenText);
+	const texts = list.filter((entry): entry is string => entry !== undefined);
+	return texts.length ? texts : undefined;
+}

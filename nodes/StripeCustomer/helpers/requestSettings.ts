@@ -1,0 +1,82 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_API_VERSION, type TransportSettings } from '../transport/stripeRequest';
+import { givenText } from './checks';
+
+// How hard and how fast the node talks to Stripe: the options every operation (and the customer picker) shares.
+// Each option is defined once, with its default; the settings are read from these definitions only.
+
+export const REQUEST_OPTIONS = {
+	apiVersion: {
+		displayName: 'API Version',
+		name: 'apiVersion',
+		type: 'string',
+		default: '',
+		placeholder: DEFAULT_API_VERSION,
+		description: `Stripe API version of the requests; empty means ${DEFAULT_API_VERSION}, the version this node is tested against`,
+	},
+	concurrency: {
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		default: 10,
+		typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
+		description: 'How many requests to Stripe may be in flight at once',
+	},
+	maxRetries: {
+		displayName: 'Max Retries',
+		name: 'maxRetries',
+		type: 'number',
+		default: 5,
+		typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
+		description: 'Retries of a request after a network error, 409 or 5xx, each with the same idempotency key',
+	},
+	adaptiveRateLimit: {
+		displayName: 'Adapt to Rate Limit',
+		name: 'adaptiveRateLimit',
+		type: 'boolean',
+		default: true,
+		description:
+			"Whether to slow down when Stripe answers 429 and speed up again while requests succeed, so that several n8n workers (or other integrations) sharing one Stripe account settle near the account's limit",
+	},
+	rateLimitWait: {
+		displayName: 'Rate-Limit Wait (Seconds)',
+		name: 'rateLimitWait',
+		type: 'number',
+		default: 60,
+		typeOptions: { minValue: 0, numberPrecision: 0 },
+		description: 'How long requests answered 429 are retried while no request of this Stripe account succeeds; 0 fails at the first 429',
+	},
+	requestsPerSecond: {
+		displayName: 'Requests Per Second',
+		name: 'requestsPerSecond',
+		type: 'number',
+		default: 25,
+		typeOptions: { minValue: 0, numberPrecision: 0 },
+		description:
+			"Most requests per second this n8n (main or each worker) sends to one Stripe account, shared by every run of the node; Stripe's default is 25 per endpoint. 0 means no limit.",
+	},
+} satisfies Record<string, INodeProperties>;
+
+export interface RequestSettings extends TransportSettings {
+	/** Requests in flight at once, for one run of the node. */
+	concurrency: number;
+}
+
+/** An option's value in an options collection, or the default the editor shows for it. */
+export function optionValue<T extends INodeProperties['default']>(options: IDataObject, option: { name: string; default: T }): T {
+	const value = options[option.name];
+	return value === undefined || value === null ? option.default : (value as T);
+}
+
+/** The request settings of a node's options collection (values it does not hold take the editor's defaults). */
+export function readRequestSettings(options: IDataObject): RequestSettings {
+	return {
+		apiVersion: givenText(optionValue(options, REQUEST_OPTIONS.apiVersion)),
+		concurrency: optionValue(options, REQUEST_OPTIONS.concurrency),
+		maxRetries: optionValue(options, REQUEST_OPTIONS.maxRetries),
+		adaptiveRateLimit: optionValue(options, REQUEST_OPTIONS.adaptiveRateLimit),
+		rateLimitWaitMs: optionValue(options, REQUEST_OPTIONS.rateLimitWait) * 1000,
+		requestsPerSecond: optionValue(options, REQUEST_OPTIONS.requestsPerSecond),
+	};
+}
