@@ -1,3 +1,4 @@
+import { sleep } from 'n8n-workflow';
 import Stripe from 'stripe';
 
 import type { StripeDouble } from './stripe-double';
@@ -100,7 +101,7 @@ test('Fail: an error item for an existing email, the others still created (conti
 
 test('several existing customers with the email: the most recent is used, and the output says so', async () => {
 	await stripe.customers.create({ email: 'dup@example.com', name: 'older' });
-	await new Promise((resolve) => setTimeout(resolve, 1100)); // Stripe's `created` has one-second resolution
+	await sleep(1100); // Stripe's `created` has one-second resolution
 	const newer = await stripe.customers.create({ email: 'dup@example.com', name: 'newer' });
 	const result = await run('useExisting', [{ mail: 'dup@example.com', fullName: 'x' }]);
 	expect(result.output![0].json).toEqual({

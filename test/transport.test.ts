@@ -1,10 +1,10 @@
-import { createServer } from 'net';
 import Stripe from 'stripe';
 
 import { toCustomerCreateRequest } from '../nodes/StripeCustomer/actions/customer/mapping';
 import { DEFAULT_API_VERSION, PACKAGE_INFO } from '../nodes/StripeCustomer/transport/stripeRequest';
 import packageJson from '../package.json';
 import type { RecordedRequest, StripeDouble } from './stripe-double';
+import { closedPort } from './support/closedPort';
 import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
 import { runStripeCustomerWorkflow } from './support/workflowRunner';
 
@@ -221,14 +221,6 @@ describe('when the credential or the host is the problem, the whole run says so 
 		]);
 		for (const item of result.output!) expect(item.json.error).toMatch(/^Stripe refused the credential/);
 	});
-
-	async function closedPort(): Promise<number> {
-		const server = createServer();
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		const { port } = server.address() as { port: number };
-		await new Promise((resolve) => server.close(resolve));
-		return port;
-	}
 
 	test('nothing listening: the host, the port, the cause, once', async () => {
 		const port = await closedPort();

@@ -1,1 +1,2 @@
+// @ts-check
 module.exports = require('./n8nUserFolder').setup;

@@ -1,3 +1,4 @@
+// @ts-check
 // jest's globalSetup / globalTeardown: one temporary n8n user folder for the whole run, so n8n-core writes its
 // instance key there and never into the user's own ~/.n8n. Workers inherit N8N_USER_FOLDER.
 const { randomBytes } = require('crypto');

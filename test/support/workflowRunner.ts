@@ -1,6 +1,4 @@
-import { Container } from '@n8n/di';
-import { mkdirSync, mkdtempSync, rmSync } from 'fs';
-import { ExecutionLifecycleHooks, InstanceSettings, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	ICredentialsHelper,
@@ -19,58 +17,17 @@ import {
 	type IWorkflowExecuteAdditionalData,
 	type NodeParameterValueType,
 } from 'n8n-workflow';
-import { createHash, randomBytes, randomUUID } from 'crypto';
-import { tmpdir } from 'os';
-import path from 'path';
+import { randomUUID } from 'crypto';
 
 import { StripeCustomer } from '../../nodes/StripeCustomer/StripeCustomer.node';
 import { StripeCustomerApi } from '../../credentials/StripeCustomerApi.credentials';
+import { useInstance } from './n8nInstance';
+
+export { instanceIdOf } from './n8nInstance';
 
 // Runs a real workflow through n8n-core's WorkflowExecute, as n8n does, without the n8n server:
 // Manual Trigger -> Input (emits the given items) -> Stripe Customer -> After (evaluates expressions per item).
-
-/**
- * n8n-core keeps an instance key in <user folder>/.n8n/config and writes one there when it finds none. Tests, the
- * demo and the benchmark give it a temporary user folder, never the user's home: jest's global setup makes one for
- * the whole run; a script that loads this file without one gets its own, removed when the process ends.
- * Each user folder is one n8n instance, with its own instance ID.
- */
-function ownTemporaryUserFolder(): string {
-	const folder = mkdtempSync(path.join(tmpdir(), 'n8n-stripe-customer-'));
-	process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-	return folder;
-}
-const defaultUserFolder = process.env.N8N_USER_FOLDER ?? ownTemporaryUserFolder();
-process.env.N8N_USER_FOLDER = defaultUserFolder;
-
-/**
- * An instance's key, given as n8n's N8N_ENCRYPTION_KEY (n8n derives the instance ID from it, and stays quiet about
- * making one). Stable for the whole run, since every test file of a jest run shares the user folder.
- */
-const mainEncryptionKey = process.env.N8N_ENCRYPTION_KEY ?? randomBytes(24).toString('base64');
-function encryptionKeyOf(name: string): string {
-	return name === 'main' ? mainEncryptionKey : createHash('sha256').update(`${mainEncryptionKey}:${name}`).digest('base64');
-}
-process.env.N8N_ENCRYPTION_KEY = mainEncryptionKey;
-let currentInstance = 'main';
-
-/** Makes n8n-core's next executions run as another n8n instance (another user folder, so another instance ID). */
-function useInstance(name: string): void {
-	if (name === currentInstance) return;
-	const folder = name === 'main' ? defaultUserFolder : path.join(defaultUserFolder, 'other-instances', name);
-	mkdirSync(folder, { recursive: true });
-	process.env.N8N_USER_FOLDER = folder;
-	process.env.N8N_ENCRYPTION_KEY = encryptionKeyOf(name);
-	// n8n-core's settings are singletons of its DI container: dropping them makes n8n build them again from the folder.
-	Container.reset();
-	currentInstance = name;
-}
-
-/** The instance ID n8n-core gives nodes in the named instance. */
-export function instanceIdOf(name = 'main'): string {
-	useInstance(name);
-	return Container.get(InstanceSettings).instanceId;
-}
+// Which n8n instance (user folder, instance key) it runs as: n8nInstance.js.
 
 /** Starts the workflow, like n8n's Manual Trigger: passes the item it is started with. */
 class ManualTrigger implements INodeType {

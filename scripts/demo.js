@@ -1,5 +1,8 @@
-import { startStripeDouble } from '../test/stripe-double';
-import { runStripeCustomerWorkflow } from '../test/support/workflowRunner';
+// @ts-check
+'use strict';
+
+const { startStripeDouble } = require('../test/stripe-double');
+const { runStripeCustomerWorkflow } = require('../test/support/workflowRunner');
 
 // npm run demo: Manual Trigger -> sample items -> Stripe Customer -> output, through n8n's engine (n8n-core).
 // Uses the embedded Stripe test double, or real Stripe when STRIPE_SECRET_KEY is set.
@@ -27,10 +30,10 @@ const nodeParameters = {
 async function main() {
 	const realKey = process.env.STRIPE_SECRET_KEY;
 	const double = realKey ? undefined : await startStripeDouble({ secretKeys: ['sk_test_demo_key'] });
-	const credentials = realKey
-		? { secretKey: realKey, baseUrl: 'https://api.stripe.com', stripeAccount: '' }
-		: { secretKey: 'sk_test_demo_key', baseUrl: double!.url, stripeAccount: '' };
-	console.log(realKey ? 'Stripe: the real API (STRIPE_SECRET_KEY)' : `Stripe: the embedded test double at ${double!.url}`);
+	const credentials = double
+		? { secretKey: 'sk_test_demo_key', baseUrl: double.url, stripeAccount: '' }
+		: { secretKey: realKey ?? '', baseUrl: 'https://api.stripe.com', stripeAccount: '' };
+	console.log(double ? `Stripe: the embedded test double at ${double.url}` : 'Stripe: the real API (STRIPE_SECRET_KEY)');
 	try {
 		const result = await runStripeCustomerWorkflow({
 			items: sampleItems,

@@ -1,9 +1,11 @@
-import { spawn, spawnSync } from 'child_process';
-import path from 'path';
-import Stripe from 'stripe';
+// @ts-check
+'use strict';
 
-import type { HttpsReport } from './benchHttps';
-import {
+const { spawn, spawnSync } = require('child_process');
+const path = require('path');
+const Stripe = require('stripe');
+
+const {
 	audit,
 	boundSeconds,
 	compareWithRawSdk,
@@ -18,7 +20,7 @@ import {
 	settings,
 	startDouble,
 	stopOnExit,
-} from './benchSupport';
+} = require('./benchSupport');
 
 // npm run bench: the node through n8n's engine against the Stripe test double (in its own process),
 // with latency L per request and a rate limit R (429 above it); then the key numbers again over HTTPS.
@@ -26,7 +28,8 @@ import {
 
 const { n: N, latencyMs: LATENCY_MS, rate: RATE, concurrency: CONCURRENCY } = settings;
 
-async function measureRss(): Promise<number> {
+/** @returns {Promise<number>} */
+async function measureRss() {
 	const double = await startDouble([]);
 	try {
 		const child = spawnSync(process.execPath, [__filename, '--rss-child', double.url, String(settings.rssN)], { encoding: 'utf8' });
@@ -37,14 +40,21 @@ async function measureRss(): Promise<number> {
 	}
 }
 
-async function rssChild(url: string, count: number) {
+/**
+ * @param {string} url
+ * @param {number} count
+ */
+async function rssChild(url, count) {
 	const { output } = await runNode(url, itemsFor(count, 'rss'), { concurrency: CONCURRENCY, requestsPerSecond: 0 });
 	if (output.length !== count || output.some((item) => !item.json.customerId)) throw new Error('rss run lost items');
 	console.log(Math.round(process.resourceUsage().maxRSS / 1024));
 }
 
-/** The HTTPS measurements, in a child that trusts the double's certificate from its start (NODE_EXTRA_CA_CERTS). */
-async function measureHttps(): Promise<HttpsReport> {
+/**
+ * The HTTPS measurements, in a child that trusts the double's certificate from its start (NODE_EXTRA_CA_CERTS).
+ * @returns {Promise<import('./benchHttps').HttpsReport>}
+ */
+async function measureHttps() {
 	const double = await startDouble(['--https']);
 	try {
 		const info = JSON.stringify({ url: double.url, port: double.port, controlUrl: double.controlUrl, caFile: double.caFile });
@@ -55,10 +65,11 @@ async function measureHttps(): Promise<HttpsReport> {
 			}),
 		);
 		let stdout = '';
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-		const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+		child.stdout.on('data', (/** @type {Buffer} */ chunk) => (stdout += chunk.toString()));
+		/** @type {number | null} */
+		const code = await new Promise((resolve) => child.once('exit', resolve));
 		if (code !== 0) throw new Error(`the HTTPS bench child exited with ${code}`);
-		return JSON.parse(stdout.trim().split('\n').pop()!) as HttpsReport;
+		return JSON.parse(stdout.trim().split('\n').pop() ?? '');
 	} finally {
 		double.stop();
 	}

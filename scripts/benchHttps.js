@@ -1,8 +1,11 @@
-import { readFileSync } from 'fs';
-import https from 'https';
-import Stripe from 'stripe';
+// @ts-check
+'use strict';
 
-import {
+const { readFileSync } = require('fs');
+const https = require('https');
+const Stripe = require('stripe');
+
+const {
 	audit,
 	boundSeconds,
 	compareWithRawSdk,
@@ -16,27 +19,32 @@ import {
 	runNode,
 	sequentialLatencies,
 	settings,
-	type DoubleInfo,
-} from './benchSupport';
+} = require('./benchSupport');
 
-// The HTTPS part of npm run bench. bench.ts starts the double with --https and runs this file in a child process
+// The HTTPS part of npm run bench. bench.js starts the double with --https and runs this file in a child process
 // with NODE_EXTRA_CA_CERTS=<the double's certificate>: n8n's HTTP helper trusts only the default CAs and that file,
 // which Node reads when the process starts. Prints its report lines and numbers as one JSON line.
 
-export interface HttpsReport {
-	lines: string[];
-	ratioToBound: number;
-	overheadRatio: number;
-	nodeConnectionsPer500: number;
-	rawConnectionsPer500: number;
-	duplicates: number;
-	lost: number;
-}
+/**
+ * @typedef {object} HttpsReport
+ * @property {string[]} lines
+ * @property {number} ratioToBound
+ * @property {number} overheadRatio
+ * @property {number} nodeConnectionsPer500
+ * @property {number} rawConnectionsPer500
+ * @property {number} duplicates
+ * @property {number} lost
+ */
 
-async function main(info: DoubleInfo): Promise<HttpsReport> {
+/**
+ * @param {import('./benchSupport').DoubleInfo} info
+ * @returns {Promise<HttpsReport>}
+ */
+async function main(info) {
 	const double = controlDouble(info);
 	const { n, rate, latencyMs, concurrency } = settings;
-	const lines: string[] = [];
+	/** @type {string[]} */
+	const lines = [];
 
 	// 1. The node at the rate limit, first: the node's limiter for this double's URL starts fresh.
 	await double.reset();
@@ -50,11 +58,12 @@ async function main(info: DoubleInfo): Promise<HttpsReport> {
 	);
 
 	// 2. Overhead and connections vs the official SDK with a keep-alive agent (reset: L = 0, no rate limit again).
+	if (!info.caFile) throw new Error('the HTTPS double gave no certificate file');
 	const stripe = new Stripe(KEY, {
 		host: '127.0.0.1',
 		port: info.port,
 		protocol: 'https',
-		httpAgent: new https.Agent({ ca: readFileSync(info.caFile!), keepAlive: true }),
+		httpAgent: new https.Agent({ ca: readFileSync(info.caFile), keepAlive: true }),
 		telemetry: false,
 	});
 	const comparison = await compareWithRawSdk(double, stripe, {
@@ -82,7 +91,7 @@ async function main(info: DoubleInfo): Promise<HttpsReport> {
 	};
 }
 
-main(JSON.parse(process.argv[2]) as DoubleInfo).then(
+main(JSON.parse(process.argv[2])).then(
 	(report) => console.log(JSON.stringify(report)),
 	(error) => {
 		console.error(error);
