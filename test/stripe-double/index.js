@@ -11,6 +11,8 @@ const { startDouble, DEFAULT_API_VERSION, DEFAULT_SECRET_KEYS } = require('./cor
 const { decodeForm } = require('./core/formDecode');
 const { ENDPOINT_FAMILIES } = require('./endpoints');
 const { TAX_ID_TYPES, CREATE_PARAMS, UPDATE_PARAMS, LEGACY_PARAMS, isLegacyCouponVersion } = require('./endpoints/customerFields');
+const { EVENT_TYPES } = require('./endpoints/eventTypes');
+const { signatureHeader } = require('./endpoints/webhookDelivery');
 
 /**
  * Start a Stripe double listening on 127.0.0.1.
@@ -30,4 +32,6 @@ module.exports = {
   DEFAULT_SECRET_KEYS,
   isLegacyCouponVersion,
   decodeForm,
+  EVENT_TYPES,
+  webhookSignatureHeader: signatureHeader,
 };

@@ -48,6 +48,8 @@ const DEFAULT_SECRET_KEYS = Object.freeze(['sk_test_double_123']);
  * @property {boolean} [https]
  * @property {FaultOptions} [faults]
  * @property {number} [seed]
+ * @property {readonly number[]} [webhookRetryDelaysMs]
+ * @property {number} [webhookTimeoutMs]
  */
 
 /**
@@ -63,6 +65,7 @@ const DEFAULT_SECRET_KEYS = Object.freeze(['sk_test_double_123']);
  * @property {string | null} apiVersion
  * @property {string | null} account       the Stripe-Account header, or null
  * @property {string} accountKey           the account acted on, as a store key ('' = the platform)
+ * @property {string} platformKey          the account the API key belongs to, as a store key
  * @property {string | null} idempotencyKey
  * @property {string} requestId
  * @property {RecordedRequest} record
@@ -108,6 +111,7 @@ const DEFAULT_SECRET_KEYS = Object.freeze(['sk_test_double_123']);
  * @property {(members: Record<string, unknown>) => void} expose  properties and methods of the double object
  * @property {(ms: number) => Promise<void>} sleep                ends early on close()
  * @property {() => boolean} isClosed
+ * @property {(fn: () => void) => void} onClose
  * @property {<T>(name: string, create: () => T) => T} shared
  *   one instance per double of state several families use (made by whichever family asks first)
  */
@@ -142,6 +146,8 @@ async function startDouble(options, families) {
   const settings = new Map();
   /** @type {(() => void)[]} */
   const resetHooks = [];
+  /** @type {(() => void)[]} */
+  const closeHooks = [];
   /** @type {Map<string, () => unknown>} */
   const stateParts = new Map();
   /** @type {(() => Record<string, unknown>)[]} */
@@ -257,7 +263,7 @@ async function startDouble(options, families) {
     await delay(ctx);
     ctx.record.status = 0;
     ctx.record.dropped = when;
-    recorder.dropped++;
+    recorder.count.dropped++;
     ctx.req.socket.destroy();
   }
 
@@ -359,7 +365,7 @@ async function startDouble(options, families) {
           );
         }
         ctx.record.replayed = true;
-        recorder.replays++;
+        recorder.count.replays++;
         if (dropAfter) return drop(ctx, 'after-create');
         return send(ctx, /** @type {number} */ (prev.status), prev.body, {
           'Idempotent-Replayed': 'true',
@@ -444,6 +450,7 @@ async function startDouble(options, families) {
       apiVersion: record.apiVersion,
       account: record.account,
       accountKey: record.account || '',
+      platformKey: '',
       idempotencyKey: method === 'POST' ? record.idempotencyKey : null,
       requestId,
       record,
@@ -538,6 +545,7 @@ async function startDouble(options, families) {
     expose: (members) => Object.assign(exposed, members),
     sleep,
     isClosed: () => closed,
+    onClose: (fn) => closeHooks.push(fn),
     shared: (name, create) => {
       if (!sharedState.has(name)) sharedState.set(name, create());
       return /** @type {any} */ (sharedState.get(name));
@@ -555,7 +563,7 @@ async function startDouble(options, families) {
       if (path.startsWith('/_double/')) return control(res, method, path, body);
       return sendJson(res, 404, { error: { message: `This port serves only /_double/* (the API is at ${servers.url}).` } });
     },
-    counters: recorder,
+    count: () => recorder.count,
   });
 
   const double = {
@@ -599,6 +607,7 @@ async function startDouble(options, families) {
         s.resolve();
       }
       sleepers.clear();
+      for (const fn of closeHooks) fn();
       return servers.close();
     },
     ...exposed,

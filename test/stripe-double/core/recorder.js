@@ -26,6 +26,20 @@
 
 /** @typedef {{ second: number, requests: number, createRequests: number, status429: number }} SecondCounters */
 
+/** The counters `stats()` reports, from zero. */
+function freshCounts() {
+  return {
+    /** @type {Record<number, number>} responses by HTTP status */
+    status: {},
+    replays: 0,
+    dropped: 0,
+    createRequests: 0,
+    connections: 0,
+    tlsHandshakes: 0,
+    tlsResumed: 0,
+  };
+}
+
 class Recorder {
   constructor() {
     /** @type {RecordedRequest[]} cleared in place by reset() */
@@ -33,14 +47,7 @@ class Recorder {
     /** @type {WeakMap<object, number>} */
     this.connectionIds = new WeakMap();
     this.lastConnectionId = 0;
-    /** @type {Record<number, number>} */
-    this.statusCounts = {};
-    this.replays = 0;
-    this.dropped = 0;
-    this.createRequests = 0;
-    this.connections = 0;
-    this.tlsHandshakes = 0;
-    this.tlsResumed = 0;
+    this.count = freshCounts();
     /** @type {SecondCounters[]} */
     this.perSecond = [];
     this.resetAt = performance.now();
@@ -48,13 +55,7 @@ class Recorder {
 
   reset() {
     this.requests.length = 0;
-    this.statusCounts = {};
-    this.replays = 0;
-    this.dropped = 0;
-    this.createRequests = 0;
-    this.connections = 0;
-    this.tlsHandshakes = 0;
-    this.tlsResumed = 0;
+    this.count = freshCounts();
     this.perSecond = [];
     this.resetAt = performance.now();
   }
@@ -84,28 +85,19 @@ class Recorder {
     this.requests.push(record);
     counters.requests++;
     if (isCreate) {
-      this.createRequests++;
+      this.count.createRequests++;
       counters.createRequests++;
     }
   }
 
   /** @param {number} status @param {SecondCounters} counters */
   answered(status, counters) {
-    this.statusCounts[status] = (this.statusCounts[status] || 0) + 1;
+    this.count.status[status] = (this.count.status[status] || 0) + 1;
     if (status === 429) counters.status429++;
   }
 
   stats() {
-    return {
-      status: { ...this.statusCounts },
-      replays: this.replays,
-      dropped: this.dropped,
-      createRequests: this.createRequests,
-      connections: this.connections,
-      tlsHandshakes: this.tlsHandshakes,
-      tlsResumed: this.tlsResumed,
-      perSecond: this.perSecond.map((s) => ({ ...s })),
-    };
+    return { ...this.count, status: { ...this.count.status }, perSecond: this.perSecond.map((x) => ({ ...x })) };
   }
 }
 

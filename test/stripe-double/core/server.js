@@ -80,7 +80,8 @@ function listenOn(s, port) {
  * @param {boolean} o.https
  * @param {BodyHandler} o.onRequest        the API port (control paths included)
  * @param {BodyHandler} o.onControlRequest the plain-HTTP control port of an HTTPS double
- * @param {{ connections: number, tlsHandshakes: number, tlsResumed: number }} o.counters
+ * @param {() => { connections: number, tlsHandshakes: number, tlsResumed: number }} o.count   the counters to keep
+ *   up to date (asked for on each connection: reset() replaces them)
  */
 async function startServers(o) {
   const tls = o.https ? await createSelfSignedCertificate() : null;
@@ -94,8 +95,8 @@ async function startServers(o) {
     if (tls) {
       const tlsServer = https.createServer({ key: tls.keyPem, cert: tls.certPem }, withBody(o.onRequest));
       tlsServer.on('secureConnection', (socket) => {
-        if (socket.isSessionReused()) o.counters.tlsResumed++;
-        else o.counters.tlsHandshakes++;
+        if (socket.isSessionReused()) o.count().tlsResumed++;
+        else o.count().tlsHandshakes++;
       });
       server = tlsServer;
     } else {
@@ -104,7 +105,7 @@ async function startServers(o) {
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
     server.requestTimeout = 0;
-    server.on('connection', () => o.counters.connections++);
+    server.on('connection', () => o.count().connections++);
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();

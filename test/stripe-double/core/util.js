@@ -90,7 +90,27 @@ function expandOfData(expand) {
     : undefined;
 }
 
+/**
+ * The `created` filter of a list request (an integer, or a hash of gt/gte/lt/lte integers; validated) as a test
+ * of an object's `created`.
+ * @param {unknown} created
+ * @returns {(o: Record<string, any>) => boolean}
+ */
+function matchCreated(created) {
+  if (typeof created === 'string') return (o) => o.created === Number(created);
+  if (!isHash(created)) return () => true;
+  const tests = Object.entries(created).map(([op, val]) => {
+    const n = Number(val);
+    if (op === 'gt') return (/** @type {number} */ c) => c > n;
+    if (op === 'gte') return (/** @type {number} */ c) => c >= n;
+    if (op === 'lt') return (/** @type {number} */ c) => c < n;
+    return (/** @type {number} */ c) => c <= n;
+  });
+  return (o) => tests.every((t) => t(o.created));
+}
+
 module.exports = {
+  matchCreated,
   randomAlnum,
   randomHexUpper,
   nowSeconds,

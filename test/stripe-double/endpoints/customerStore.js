@@ -8,6 +8,7 @@
  */
 
 const { checkNonNegative } = require('../core/util');
+const { noSuch } = require('../core/errors');
 
 /** @typedef {import('../core/formDecode').FormParams} FormParams */
 
@@ -30,6 +31,7 @@ const { checkNonNegative } = require('../core/util');
  * @property {number} pos      index in its account's list
  * @property {string} acct     account key ('' = platform)
  * @property {Record<string, any>[]} taxIds
+ * @property {Record<string, any>[]} sources   cards (from tok_…) and sources attached with `source`
  * @property {boolean} deleted
  * @property {{ visibleAt: number, customer: Record<string, any> | null }[] | null} searchVersions
  *   what search sees while searchLagMs hides recent writes (null: search sees the live customer)
@@ -91,7 +93,7 @@ class CustomerStore {
     let list = this.byAccount.get(acct);
     if (!list) this.byAccount.set(acct, (list = []));
     /** @type {Entry} */
-    const e = { stored, seq: this.seq++, pos: list.length, acct, taxIds: [], deleted: false, searchVersions: null };
+    const e = { stored, seq: this.seq++, pos: list.length, acct, taxIds: [], sources: [], deleted: false, searchVersions: null };
     if (fill) fill(e);
     this.beforeSearchChange(e, true);
     list.push(e);
@@ -280,4 +282,7 @@ function useCustomerStore(api) {
   });
 }
 
-module.exports = { CustomerStore, useCustomerStore, presentCustomer };
+/** The 404 for the customer in the request's path. @param {import('../core/double').Ctx} ctx */
+const noSuchCustomer = (ctx) => noSuch('customer', ctx.pathParams.id);
+
+module.exports = { CustomerStore, useCustomerStore, presentCustomer, noSuchCustomer };

@@ -7,10 +7,12 @@
 
 const { validate, str, expand, pageLimit } = require('../core/schema');
 const { noSuch, asResult: fail } = require('../core/errors');
-const { randomAlnum, randomHexUpper, nowSeconds, isHash, strOrNull, mergeMetadata, expandOfData } = require('../core/util');
+const { randomAlnum, randomHexUpper, nowSeconds, isHash, strOrNull, mergeMetadata, expandOfData, matchCreated } = require('../core/util');
 const { validateCustomerParams } = require('./customerFields');
-const { useCustomerStore, presentCustomer } = require('./customerStore');
+const { useCustomerStore, presentCustomer, noSuchCustomer } = require('./customerStore');
 const { makeTaxId } = require('./taxIds');
+const { paymentMethod } = require('./paymentMethods');
+const { useEvents } = require('./events');
 
 /** @typedef {import('../core/double').DoubleApi} DoubleApi */
 /** @typedef {import('../core/double').Ctx} Ctx */
@@ -108,7 +110,7 @@ function newCustomer(id, p) {
     created: nowSeconds(),
     currency: null,
     customer_account: null,
-    default_source: strOrNull(p.source),
+    default_source: null,
     delinquent: false,
     description: strOrNull(p.description),
     discount: null,
@@ -133,8 +135,13 @@ function newCustomer(id, p) {
   return c;
 }
 
-/** Apply update params to the customer object. @param {Record<string, any>} c @param {FormParams} p */
-function applyUpdate(c, p) {
+/**
+ * Apply update params to the customer object.
+ * @param {Record<string, any>} c
+ * @param {FormParams} p
+ * @param {string | null} newSourceId   the source a `source` param attached
+ */
+function applyUpdate(c, p, newSourceId) {
   for (const k of Object.keys(p)) {
     const v = p[k];
     switch (k) {
@@ -159,7 +166,7 @@ function applyUpdate(c, p) {
         c[k] = strOrNull(v);
         break;
       case 'source':
-        c.default_source = strOrNull(v);
+        c.default_source = newSourceId;
         break;
       case 'invoice_settings':
         mergeInvoiceSettings(c.invoice_settings, v);
@@ -181,6 +188,69 @@ function applyUpdate(c, p) {
   if (discount) c.discount = discount;
 }
 
+/** What a test card token stands for (brand, last 4 digits). */
+const CARD_TOKENS = /** @type {Record<string, [string, string]>} */ ({
+  tok_visa: ['Visa', '4242'],
+  tok_visa_debit: ['Visa', '5556'],
+  tok_mastercard: ['MasterCard', '4444'],
+  tok_mastercard_debit: ['MasterCard', '8210'],
+  tok_amex: ['American Express', '0005'],
+  tok_discover: ['Discover', '1117'],
+});
+
+/**
+ * The source a `source` param attaches: a token (`tok_…`) becomes a new card `card_…`; a source id (`src_…`)
+ * is attached as it is.
+ * @param {string} source
+ * @param {string} customerId
+ */
+function attachedSource(source, customerId) {
+  if (source.startsWith('src_')) return { id: source, object: 'source', customer: customerId, livemode: false, status: 'chargeable', type: 'card' };
+  const [brand, last4] = CARD_TOKENS[source] || ['Visa', '4242'];
+  return {
+    id: 'card_' + randomAlnum(24),
+    object: 'card',
+    address_city: null,
+    address_country: null,
+    address_line1: null,
+    address_line2: null,
+    address_state: null,
+    address_zip: null,
+    brand,
+    country: 'US',
+    customer: customerId,
+    cvc_check: 'pass',
+    exp_month: 12,
+    exp_year: new Date().getFullYear() + 3,
+    funding: 'credit',
+    last4,
+    metadata: {},
+    name: null,
+    tokenization_method: null,
+  };
+}
+
+/** @param {Record<string, any>} c  a customer with a discount */
+const discountOf = (c) => ({ object: 'discount', ...c.discount, customer: c.id });
+
+/**
+ * `previous_attributes` of an update: the earlier value of every changed field; inside hashes, of the changed keys
+ * only (a key that did not exist before is null), as in Stripe's `customer.updated` events.
+ * @param {Record<string, any>} before
+ * @param {Record<string, any>} after
+ */
+function previousAttributes(before, after) {
+  /** @type {Record<string, any>} */
+  const prev = {};
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const a = before[k];
+    const b = after[k];
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    prev[k] = isHash(a) && isHash(b) ? previousAttributes(a, b) : a ?? null;
+  }
+  return prev;
+}
+
 // ---- list ------------------------------------------------------------------
 
 /** @param {CustomerStore} store @param {Ctx} ctx @returns {Result} */
@@ -188,18 +258,7 @@ function listCustomers(store, ctx) {
   const q = ctx.query;
   const limit = q.limit === undefined ? 10 : Number(q.limit);
   /** @type {((c: Record<string, any>) => boolean)[]} */
-  const filters = [];
-  const cr = q.created;
-  if (typeof cr === 'string') filters.push((c) => c.created === Number(cr));
-  else if (isHash(cr)) {
-    for (const [op, val] of Object.entries(cr)) {
-      const n = Number(val);
-      if (op === 'gt') filters.push((c) => c.created > n);
-      if (op === 'gte') filters.push((c) => c.created >= n);
-      if (op === 'lt') filters.push((c) => c.created < n);
-      if (op === 'lte') filters.push((c) => c.created <= n);
-    }
-  }
+  const filters = [matchCreated(q.created)];
   if (q.test_clock !== undefined) filters.push((c) => c.test_clock === q.test_clock);
   /** @param {Entry} e */
   const keep = (e) => !e.deleted && filters.every((f) => f(e.stored.customer));
@@ -255,8 +314,8 @@ function listCustomers(store, ctx) {
 /** @param {DoubleApi} api */
 function registerCustomers(api) {
   const store = useCustomerStore(api);
-  /** @param {Ctx} ctx */
-  const missing = (ctx) => noSuch('customer', ctx.pathParams.id);
+  const events = useEvents(api);
+  const missing = noSuchCustomer;
 
   api.route({
     method: 'POST',
@@ -269,12 +328,16 @@ function registerCustomers(api) {
       let id;
       do id = 'cus_' + randomAlnum(14);
       while (store.has(id));
+      const customer = newCustomer(id, p);
+      const source = strOrNull(p.source) ? attachedSource(String(p.source), id) : null;
+      if (source) customer.default_source = source.id;
+      const pm = strOrNull(p.payment_method);
       /** @type {StoredCustomer} */
       const stored = {
         id,
         account: ctx.account,
         params: p,
-        customer: newCustomer(id, p),
+        customer,
         apiVersion: ctx.apiVersion,
         idempotencyKey: ctx.idempotencyKey,
         paymentMethods: [],
@@ -286,8 +349,15 @@ function registerCustomers(api) {
             entry.taxIds.push(makeTaxId(id, String(datum.type), String(datum.value)));
           }
         }
-        if (typeof p.payment_method === 'string' && p.payment_method !== '') store.attach(entry, p.payment_method);
+        if (source) entry.sources.push(source);
+        if (pm) store.attach(entry, pm);
       });
+      const origin = events.fromRequest(ctx);
+      events.emit(origin, 'customer.created', customer);
+      for (const t of e.taxIds) events.emit(origin, 'customer.tax_id.created', t);
+      if (source) events.emit(origin, 'customer.source.created', source);
+      if (pm) events.emit(origin, 'payment_method.attached', paymentMethod(pm, id));
+      if (customer.discount) events.emit(origin, 'customer.discount.created', discountOf(customer));
       return { status: 200, body: presentCustomer(e, p.expand) };
     },
   });
@@ -319,8 +389,21 @@ function registerCustomers(api) {
     execute(ctx) {
       const e = store.find(ctx.accountKey, ctx.pathParams.id);
       if (!e) return fail(missing(ctx));
-      store.change(e, () => applyUpdate(e.stored.customer, ctx.params));
-      return { status: 200, body: presentCustomer(e, ctx.params.expand) };
+      const p = ctx.params;
+      const c = e.stored.customer;
+      const before = structuredClone(c);
+      const source = strOrNull(p.source) ? attachedSource(String(p.source), c.id) : null;
+      if (source) e.sources.push(source);
+      store.change(e, () => applyUpdate(c, p, source ? source.id : null));
+      const origin = events.fromRequest(ctx);
+      if (source) events.emit(origin, 'customer.source.created', source);
+      if (before.discount === null && c.discount) events.emit(origin, 'customer.discount.created', discountOf(c));
+      else if (before.discount && c.discount && JSON.stringify(before.discount) !== JSON.stringify(c.discount)) {
+        events.emit(origin, 'customer.discount.updated', discountOf(c));
+      }
+      const prev = previousAttributes(before, c);
+      if (Object.keys(prev).length > 0) events.emit(origin, 'customer.updated', c, prev);
+      return { status: 200, body: presentCustomer(e, p.expand) };
     },
   });
 
@@ -333,6 +416,7 @@ function registerCustomers(api) {
       const e = store.find(ctx.accountKey, ctx.pathParams.id);
       if (!e) return fail(missing(ctx));
       store.remove(e);
+      events.emit(events.fromRequest(ctx), 'customer.deleted', e.stored.customer);
       return { status: 200, body: { id: e.stored.id, object: 'customer', deleted: true } };
     },
   });

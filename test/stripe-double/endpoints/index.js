@@ -8,6 +8,8 @@ const { registerCustomers } = require('./customers');
 const { registerCustomerSearch } = require('./customerSearch');
 const { registerTaxIds } = require('./taxIds');
 const { registerPaymentMethods } = require('./paymentMethods');
+const { registerWebhookEndpoints } = require('./webhookEndpoints');
+const { registerEvents } = require('./events');
 
 /** @type {readonly import('../core/double').EndpointFamily[]} */
 const ENDPOINT_FAMILIES = Object.freeze([
@@ -16,6 +18,8 @@ const ENDPOINT_FAMILIES = Object.freeze([
   registerCustomerSearch,
   registerTaxIds,
   registerPaymentMethods,
+  registerWebhookEndpoints,
+  registerEvents,
 ]);
 
 module.exports = { ENDPOINT_FAMILIES };

@@ -7,6 +7,7 @@ const { validate, expand } = require('../core/schema');
 const { noSuch, invalid, asResult: fail } = require('../core/errors');
 const { nowSeconds } = require('../core/util');
 const { useCustomerStore } = require('./customerStore');
+const { useEvents } = require('./events');
 
 /** @typedef {import('../core/double').DoubleApi} DoubleApi */
 /** @typedef {import('../core/double').Ctx} Ctx */
@@ -38,6 +39,7 @@ function paymentMethod(pm, customerId) {
 /** @param {DoubleApi} api */
 function registerPaymentMethods(api) {
   const store = useCustomerStore(api);
+  const events = useEvents(api);
 
   /** @param {Ctx} ctx */
   const check = (ctx) => {
@@ -61,9 +63,11 @@ function registerPaymentMethods(api) {
       if (e) return fail(e);
       const customerId = String(ctx.params.customer);
       store.attach(/** @type {import('./customerStore').Entry} */ (store.find(ctx.accountKey, customerId)), ctx.pathParams.id);
-      return { status: 200, body: paymentMethod(ctx.pathParams.id, customerId) };
+      const pm = paymentMethod(ctx.pathParams.id, customerId);
+      events.emit(events.fromRequest(ctx), 'payment_method.attached', pm);
+      return { status: 200, body: pm };
     },
   });
 }
 
-module.exports = { registerPaymentMethods };
+module.exports = { registerPaymentMethods, paymentMethod };
