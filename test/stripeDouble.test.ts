@@ -591,6 +591,7 @@ describe('control endpoints', () => {
 
 describe('DELETE /v1/customers/:id', () => {
   it('deletes; the deleted customer answers {deleted: true}, is gone from list and search, and cannot be deleted or updated again', async () => {
+    d.setSearchLag(0);
     const stripe = client();
     const gone = await stripe.customers.create({ email: 'gone@example.com', name: 'Gone' });
     const kept = await stripe.customers.create({ email: 'kept@example.com', name: 'Kept' });
@@ -627,6 +628,8 @@ describe('DELETE /v1/customers/:id', () => {
 });
 
 describe('GET /v1/customers/search', () => {
+  // the query language: search caught up at once (the lag has its own test)
+  beforeEach(() => d.setSearchLag(0));
   async function seed(stripe: Stripe) {
     const ada = await stripe.customers.create({ email: 'ada@example.com', name: 'Ada Lovelace', phone: '+44 20 1', metadata: { plan: 'Pro' } });
     const grace = await stripe.customers.create({ email: 'grace@navy.example', name: 'Grace Hopper', metadata: { plan: 'free' } });
@@ -789,16 +792,20 @@ describe('GET /v1/customers filters', () => {
 });
 
 describe('POST /v1/payment_methods/:id/attach', () => {
-  it('attaches a pm_ id to a customer, as the SDK sends it', async () => {
+  it("attaches a payment method; Stripe's test payment methods (pm_card_…) make a new one each time", async () => {
     const stripe = client();
     const c = await stripe.customers.create({ name: 'pm' });
     const other = await stripe.customers.create({ name: 'other' });
     const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: c.id });
-    expect(pm).toMatchObject({ id: 'pm_card_visa', object: 'payment_method', customer: c.id, type: 'card', livemode: false });
-    expect(d.customers[0].paymentMethods).toEqual(['pm_card_visa']);
+    expect(pm).toMatchObject({ object: 'payment_method', customer: c.id, type: 'card', livemode: false });
+    expect(pm.id).toMatch(/^pm_[A-Za-z0-9]{24}$/);
+    expect(d.customers[0].paymentMethods).toEqual([pm.id]);
+    // the test card again: another new payment method, here for the other customer
+    const copy = await stripe.paymentMethods.attach('pm_card_visa', { customer: other.id });
+    expect(copy.id).not.toBe(pm.id);
+    const own = await stripe.paymentMethods.attach('pm_1OwnPaymentMethod', { customer: c.id });
+    expect(own.id).toBe('pm_1OwnPaymentMethod');
 
-    const taken = await failure(stripe.paymentMethods.attach('pm_card_visa', { customer: other.id }));
-    expect([taken.statusCode, taken.param]).toEqual([400, 'payment_method']);
     const noCustomer = await failure(stripe.paymentMethods.attach('pm_card_mastercard', { customer: 'cus_missing' }));
     expect([noCustomer.statusCode, noCustomer.code, noCustomer.param]).toEqual([404, 'resource_missing', 'customer']);
     const notPm = await failure(stripe.paymentMethods.attach('card_123', { customer: c.id }));
@@ -808,7 +815,7 @@ describe('POST /v1/payment_methods/:id/attach', () => {
 
     // create with payment_method attaches it too
     await stripe.customers.create({ payment_method: 'pm_card_amex' });
-    expect(d.customers[2].paymentMethods).toEqual(['pm_card_amex']);
+    expect(d.customers[2].paymentMethods).toEqual([expect.stringMatching(/^pm_[A-Za-z0-9]{24}$/)]);
   });
 });
 
@@ -935,14 +942,24 @@ describe('429s, Stripe-Should-Retry and the new faults', () => {
     expect(await statusOf(stripe.customers.create({ name: 'free again' }))).toBe(200);
   });
 
-  it('failNext 409 lock_timeout, 403 restricted key, 402 with a decline code; Stripe-Should-Retry as Stripe sends it', async () => {
+  it('failNext 429 lock_timeout, 409, 403 restricted key, 402 with a decline code; Stripe-Should-Retry as Stripe sends it', async () => {
     const stripe = client();
+    d.failNext(1, { status: 429, code: 'lock_timeout' });
     d.failNext(1, { status: 409 });
     d.failNext(1, { status: 403 });
     d.failNext(1, { status: 402, decline_code: 'insufficient_funds' });
     d.failNext(1, { status: 402 });
+    // docs "Rate limits", object lock timeouts: a 429 with code lock_timeout, which Stripe's SDKs retry
     const lock = await failure(stripe.customers.create({ name: 'a' }));
-    expect([lock.statusCode, lock.code, lock.headers?.['stripe-should-retry']]).toEqual([409, 'lock_timeout', 'true']);
+    expect([lock.statusCode, lock.type, lock.code, lock.headers?.['stripe-should-retry']]).toEqual([
+      429,
+      'StripeRateLimitError',
+      'lock_timeout',
+      'true',
+    ]);
+    const conflict = await failure(stripe.customers.create({ name: 'a' }, { idempotencyKey: 'k-409' }));
+    expect([conflict.statusCode, conflict.code, conflict.headers?.['stripe-should-retry']]).toEqual([409, 'idempotency_key_in_use', 'true']);
+    expect(conflict.message).toContain('k-409');
     const denied = await failure(stripe.customers.create({ name: 'a' }));
     expect([denied.statusCode, denied.type, denied.rawType]).toEqual([403, 'StripePermissionError', 'invalid_request_error']);
     expect(denied.message).toMatch(/does not have the required permissions/);
@@ -1130,7 +1147,7 @@ describe('events', () => {
     expect(created.account).toBeUndefined();
     expect(taxId.data.object).toMatchObject({ object: 'tax_id', customer: c.id, type: 'eu_vat', value: 'DE123456789' });
     expect(source.data.object).toMatchObject({ id: c.default_source, object: 'card', brand: 'MasterCard', last4: '4444', customer: c.id });
-    expect(attached.data.object).toMatchObject({ id: 'pm_card_visa', object: 'payment_method', customer: c.id });
+    expect(attached.data.object).toMatchObject({ id: d.customers[0].paymentMethods[0], object: 'payment_method', customer: c.id });
 
     // a replay is not a new write: no event
     await stripe.customers.create(
@@ -1408,5 +1425,323 @@ describe('webhook delivery', () => {
     expect(state.json.deliveries).toHaveLength(3);
     d.reset();
     expect([d.webhookEndpoints.length, d.events.length, d.deliveries.length]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('as strict as Stripe', () => {
+  const replayed = (e: Stripe.errors.StripeError) => e.headers?.['idempotent-replayed'];
+
+  it("a card declined by Stripe's failing test tokens is a 402 from the work: stored for the key, replayed, nothing created", async () => {
+    const stripe = client();
+    const declined: [string, string, string, string][] = [
+      ['tok_chargeDeclined', 'card_declined', 'generic_decline', 'Your card was declined.'],
+      ['tok_chargeDeclinedInsufficientFunds', 'card_declined', 'insufficient_funds', 'Your card has insufficient funds.'],
+      ['tok_chargeDeclinedFraudulent', 'card_declined', 'fraudulent', 'Your card was declined.'],
+      ['tok_visa_chargeDeclinedLostCard', 'card_declined', 'lost_card', 'Your card was declined.'],
+      ['tok_chargeDeclinedExpiredCard', 'expired_card', 'expired_card', 'Your card has expired.'],
+      ['tok_chargeDeclinedIncorrectCvc', 'incorrect_cvc', 'incorrect_cvc', "Your card's security code is incorrect."],
+      ['tok_chargeDeclinedProcessingError', 'processing_error', 'processing_error', 'An error occurred while processing your card. Try again in a little bit.'],
+    ];
+    for (const [source, code, decline, message] of declined) {
+      const err = await failure(stripe.customers.create({ name: source, source }, { idempotencyKey: `k-${source}` }));
+      expect({ source, status: err.statusCode, type: err.type, code: err.code, decline: err.decline_code, message: err.message }).toEqual({
+        source,
+        status: 402,
+        type: 'StripeCardError',
+        code,
+        decline,
+        message,
+      });
+      expect(err.headers?.['stripe-should-retry']).toBe('false');
+      const again = await failure(stripe.customers.create({ name: source, source }, { idempotencyKey: `k-${source}` }));
+      expect([again.statusCode, again.decline_code, replayed(again)]).toEqual([402, decline, 'true']);
+    }
+    expect(d.customers).toHaveLength(0);
+    // on update too, and the customer stays as it was
+    const c = await stripe.customers.create({ name: 'keeps its card', source: 'tok_visa' });
+    const onUpdate = await failure(stripe.customers.update(c.id, { source: 'tok_chargeDeclined' }));
+    expect(onUpdate.statusCode).toBe(402);
+    expect(((await stripe.customers.retrieve(c.id)) as Stripe.Customer).default_source).toBe(c.default_source);
+    // tok_chargeCustomerFail attaches (charging it fails later)
+    await expect(stripe.customers.create({ source: 'tok_chargeCustomerFail' })).resolves.toMatchObject({ object: 'customer' });
+    // and a payment method is not a source: refused by parameter validation, so nothing is stored
+    const pm = await failure(stripe.customers.create({ source: 'pm_card_visa' }, { idempotencyKey: 'k-pm-source' }));
+    expect([pm.statusCode, pm.param, pm.message]).toEqual([400, 'source', expect.stringMatching(/cannot use a PaymentMethod as a source/)]);
+    await expect(stripe.customers.create({ name: 'fine' }, { idempotencyKey: 'k-pm-source' })).resolves.toMatchObject({ name: 'fine' });
+  });
+
+  it('a tax ID the customer already has and an attached payment method attached again: 400s from the work, stored for the key', async () => {
+    const stripe = client();
+    const c = await stripe.customers.create({ name: 'taxed', tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }] });
+    const twice = await failure(stripe.customers.createTaxId(c.id, { type: 'eu_vat', value: 'DE123456789' }, { idempotencyKey: 'k-tax' }));
+    expect([twice.statusCode, twice.type, twice.code, twice.param, twice.message]).toEqual([
+      400,
+      'StripeInvalidRequestError',
+      'resource_already_exists',
+      'value',
+      'A tax ID with the specified value and type already exists for this customer.',
+    ]);
+    expect(replayed(await failure(stripe.customers.createTaxId(c.id, { type: 'eu_vat', value: 'DE123456789' }, { idempotencyKey: 'k-tax' })))).toBe('true');
+    // the same value with another type is another tax ID
+    await expect(stripe.customers.createTaxId(c.id, { type: 'de_stn', value: 'DE123456789' })).resolves.toMatchObject({ type: 'de_stn' });
+    const repeated = await failure(
+      stripe.customers.create({ tax_id_data: [{ type: 'gb_vat', value: 'GB1' }, { type: 'gb_vat', value: 'GB1' }] }),
+    );
+    expect([repeated.statusCode, repeated.code]).toEqual([400, 'resource_already_exists']);
+
+    const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: c.id });
+    const other = await stripe.customers.create({ name: 'other' });
+    for (const customer of [c.id, other.id]) {
+      const again = await failure(stripe.paymentMethods.attach(pm.id, { customer }, { idempotencyKey: `k-attach-${customer}` }));
+      expect([again.statusCode, again.param, again.message]).toEqual([
+        400,
+        'payment_method',
+        'The payment method you provided has already been attached to a customer.',
+      ]);
+      expect(replayed(await failure(stripe.paymentMethods.attach(pm.id, { customer }, { idempotencyKey: `k-attach-${customer}` })))).toBe('true');
+    }
+    const onCreate = await failure(stripe.customers.create({ payment_method: pm.id }));
+    expect([onCreate.statusCode, onCreate.param]).toEqual([400, 'payment_method']);
+    expect(d.customers.map((x) => x.paymentMethods)).toEqual([[pm.id], []]);
+  });
+
+  it('a 500 after the work is stored and replayed (Stripe-Should-Retry: false, so the SDK does not retry); a 500 before it is not', async () => {
+    const stripe = client({ maxNetworkRetries: 2 });
+    d.failNext(1, { status: 500, after: 'commit' });
+    const committed = await failure(stripe.customers.create({ name: 'ghost' }, { idempotencyKey: 'k-commit' }));
+    expect([committed.statusCode, committed.type, committed.headers?.['stripe-should-retry']]).toEqual([500, 'StripeAPIError', 'false']);
+    expect(d.requests).toHaveLength(1); // the SDK followed Stripe-Should-Retry: false
+    expect(d.customers.map((c) => c.params.name)).toEqual(['ghost']); // the customer exists all the same
+    const replay = await failure(stripe.customers.create({ name: 'ghost' }, { idempotencyKey: 'k-commit' }));
+    expect([replay.statusCode, replayed(replay), replay.headers?.['stripe-should-retry']]).toEqual([500, 'true', 'false']);
+    expect(d.requests.map((r) => r.fault ?? r.replayed)).toEqual(['failNext:500-after-commit', true]);
+
+    d.failNext(1, { status: 500, after: 'rollback' });
+    await failure(stripe.customers.create({ name: 'rolled back' }, { idempotencyKey: 'k-rollback' }));
+    expect(replayed(await failure(stripe.customers.create({ name: 'rolled back' }, { idempotencyKey: 'k-rollback' })))).toBe('true');
+    expect(d.customers).toHaveLength(1);
+
+    // Stripe-Should-Retry set on request: a stored 500 that says "retry" is retried by the SDK, and only replays
+    d.failNext(1, { status: 500, after: 'rollback', shouldRetry: true });
+    const retried = await failure(stripe.customers.create({ name: 'still stored' }, { idempotencyKey: 'k-retry-true' }));
+    expect([retried.statusCode, retried.headers?.['stripe-should-retry'], replayed(retried)]).toEqual([500, 'true', 'true']);
+
+    // before the work: nothing stored, Stripe-Should-Retry: true, the SDK's retry with the same key succeeds
+    d.requests.length = 0;
+    d.failNext(1, { status: 500 });
+    const healed = await stripe.customers.create({ name: 'healed' }, { idempotencyKey: 'k-before' });
+    expect(d.requests.map((r) => [r.status, r.replayed])).toEqual([
+      [500, false],
+      [200, false],
+    ]);
+    expect(healed.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('stored answers are replayed for 24 h (idempotencyTtlMs), then the key executes anew', async () => {
+    const stripe = client();
+    const first = await stripe.customers.create({ name: 'once' }, { idempotencyKey: 'k-ttl' });
+    expect((await stripe.customers.create({ name: 'once' }, { idempotencyKey: 'k-ttl' })).id).toBe(first.id);
+    const set = await raw('POST', '/_double/faults', JSON.stringify({ idempotencyTtlMs: 50 }));
+    expect(set.json.idempotencyTtlMs).toBe(50);
+    await sleep(80);
+    const later = await stripe.customers.create({ name: 'once' }, { idempotencyKey: 'k-ttl' });
+    expect(later.id).not.toBe(first.id);
+    expect(later.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+    d.reset();
+    expect((await raw('POST', '/_double/faults', '{}')).json.idempotencyTtlMs).toBe(24 * 60 * 60 * 1000);
+  });
+
+  it('refused before execution stores nothing: parameter validation, a concurrent request with the same key (409), a 429', async () => {
+    const stripe = client();
+    d.failNext(1, { status: 429 });
+    expect((await failure(stripe.customers.create({ name: 'a' }, { idempotencyKey: 'k-429' }))).statusCode).toBe(429);
+    const afterLimit = await stripe.customers.create({ name: 'a' }, { idempotencyKey: 'k-429' });
+    expect(afterLimit.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+    d.setRateLimit(1);
+    await Promise.allSettled([stripe.customers.list(), stripe.customers.list()]);
+    const bucket = await failure(stripe.customers.create({ name: 'b' }, { idempotencyKey: 'k-bucket' }));
+    expect(bucket.statusCode).toBe(429);
+    d.setRateLimit(undefined);
+    expect((await stripe.customers.create({ name: 'b' }, { idempotencyKey: 'k-bucket' })).lastResponse.headers['idempotent-replayed']).toBeUndefined();
+    expect(d.customers).toHaveLength(2);
+
+    // a 409 for a key in flight stores nothing: the key then replays the first request's answer
+    d.setLatency(100);
+    const first = stripe.customers.create({ name: 'c' }, { idempotencyKey: 'k-409' });
+    await sleep(30);
+    expect((await failure(stripe.customers.create({ name: 'c' }, { idempotencyKey: 'k-409' }))).statusCode).toBe(409);
+    const created = await first;
+    const replay = await stripe.customers.create({ name: 'c' }, { idempotencyKey: 'k-409' });
+    expect([replay.id, replay.lastResponse.headers['idempotent-replayed']]).toEqual([created.id, 'true']);
+
+    // parameter validation stores nothing either: the key works with other parameters afterwards
+    expect((await failure(stripe.customers.create({ balance: 'lots' } as never, { idempotencyKey: 'k-invalid' }))).statusCode).toBe(400);
+    await expect(stripe.customers.create({ balance: 5 }, { idempotencyKey: 'k-invalid' })).resolves.toMatchObject({ balance: 5 });
+  });
+
+  it('idempotency keys are scoped to the account acted on, whichever of its API keys sends them', async () => {
+    const multi = await startStripeDouble({
+      accounts: { acct_platform: ['sk_test_platform_secret', 'rk_test_platform_restricted'], acct_elsewhere: ['sk_test_elsewhere'] },
+    });
+    try {
+      const as = (key: string) => new Stripe(key, { host: '127.0.0.1', port: multi.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+      const [secret, restricted, elsewhere] = [as('sk_test_platform_secret'), as('rk_test_platform_restricted'), as('sk_test_elsewhere')];
+      const a = await secret.customers.create({ name: 'one' }, { idempotencyKey: 'shared' });
+      const b = await restricted.customers.create({ name: 'one' }, { idempotencyKey: 'shared' });
+      expect([b.id, b.lastResponse.headers['idempotent-replayed']]).toEqual([a.id, 'true']);
+      // two connected accounts: two results for one key
+      const c1 = await secret.customers.create({ name: 'one' }, { idempotencyKey: 'shared', stripeAccount: 'acct_c1' });
+      const c2 = await restricted.customers.create({ name: 'one' }, { idempotencyKey: 'shared', stripeAccount: 'acct_c2' });
+      expect(new Set([a.id, c1.id, c2.id]).size).toBe(3);
+      // another platform: its own keys and its own customers
+      const other = await elsewhere.customers.create({ name: 'one' }, { idempotencyKey: 'shared' });
+      expect(other.id).not.toBe(a.id);
+      expect((await failure(elsewhere.customers.retrieve(a.id))).statusCode).toBe(404);
+      // both keys of one account see its customers
+      expect((await restricted.customers.list()).data.map((c) => c.id)).toEqual([a.id]);
+      expect(multi.customers.map((c) => c.account)).toEqual([null, 'acct_c1', 'acct_c2', null]);
+    } finally {
+      await multi.close();
+    }
+  });
+
+  it('Stripe-Should-Retry on 429s on request: failNext, and the limiters through faults.rateLimitShouldRetry', async () => {
+    const stripe = client();
+    d.failNext(1, { status: 429, shouldRetry: false });
+    d.failNext(1, { status: 429, shouldRetry: true });
+    d.failNext(1, { status: 429, code: 'lock_timeout', shouldRetry: null });
+    const noRetry = await failure(stripe.customers.create({ name: 'a' }));
+    const retry = await failure(stripe.customers.create({ name: 'a' }));
+    const lock = await failure(stripe.customers.create({ name: 'a' }));
+    expect([noRetry, retry, lock].map((e) => [e.statusCode, e.code, e.headers?.['stripe-should-retry']])).toEqual([
+      [429, 'rate_limit', 'false'],
+      [429, 'rate_limit', 'true'],
+      [429, 'lock_timeout', undefined],
+    ]);
+    d.setFaults({ rateLimitWindow: { everyMs: 60_000, forMs: 60_000 }, rateLimitShouldRetry: false });
+    const window = await failure(stripe.customers.list());
+    expect([window.statusCode, window.headers?.['stripe-should-retry']]).toEqual([429, 'false']);
+    // the SDK does not retry a 429 that says false, even with retries on
+    d.requests.length = 0;
+    await failure(client({ maxNetworkRetries: 2 }).customers.list());
+    expect(d.requests).toHaveLength(1);
+  });
+
+  it('faults on every endpoint the node calls: tax IDs, attach, delete, list, search, retrieve (failNext and random)', async () => {
+    const stripe = client();
+    d.setSearchLag(0);
+    const c = await stripe.customers.create({ email: 'f@example.com' });
+    const routes: [string, () => Promise<unknown>][] = [
+      ['POST /v1/customers/:id/tax_ids', () => stripe.customers.createTaxId(c.id, { type: 'eu_vat', value: `DE${Math.random()}` })],
+      ['POST /v1/payment_methods/:id/attach', () => stripe.paymentMethods.attach('pm_card_visa', { customer: c.id })],
+      ['GET /v1/customers', () => stripe.customers.list({ email: 'f@example.com' })],
+      ['GET /v1/customers/search', () => stripe.customers.search({ query: "email:'f@example.com'" })],
+      ['GET /v1/customers/:id', () => stripe.customers.retrieve(c.id)],
+      ['DELETE /v1/customers/:id', () => stripe.customers.del(c.id)],
+    ];
+    for (const [route, call] of routes) {
+      d.failNext(1, { status: 500 }, route);
+      d.failNext(1, { status: 429 }, route);
+      const [first, second] = [await failure(call()), await failure(call())];
+      expect({ route, statuses: [first.statusCode, second.statusCode] }).toEqual({ route, statuses: [500, 429] });
+      await expect(call()).resolves.toBeTruthy();
+    }
+    // a queued fault for one route leaves the others alone; without a route it stays on the customer writes
+    d.failNext(1, { status: 500 }, 'GET /v1/customers/search');
+    d.failNext(1, { status: 500 });
+    await expect(stripe.customers.list()).resolves.toBeTruthy();
+    expect((await failure(stripe.customers.create({ name: 'x' }))).statusCode).toBe(500);
+    expect((await failure(stripe.customers.search({ query: "email:'x@example.com'" }))).statusCode).toBe(500);
+
+    // drop after commit on a tax ID: it exists, and a retry with the same key gets it
+    const live = await stripe.customers.create({ name: 'live' });
+    d.failNext(2, { drop: 'after-create' }, 'POST /v1/customers/:id/tax_ids');
+    const lost = await failure(stripe.customers.createTaxId(live.id, { type: 'eu_vat', value: 'DE999' }, { idempotencyKey: 'k-txi' }));
+    expect(lost.type).toBe('StripeConnectionError');
+    const got = await stripe.customers.createTaxId(live.id, { type: 'eu_vat', value: 'DE999' }, { idempotencyKey: 'k-txi' });
+    expect(got.lastResponse.headers['idempotent-replayed']).toBe('true');
+    expect((await stripe.customers.listTaxIds(live.id)).data.map((t) => t.id)).toEqual([got.id]);
+
+    // extra latency on one request; random faults on the routes asked for
+    d.failNext(1, { delayMs: 30 }, '*');
+    await stripe.customers.retrieve(live.id);
+    expect(d.requests[d.requests.length - 1]).toMatchObject({ status: 200, fault: 'failNext:delay-30' });
+    d.setFaults({ error500Rate: 1, routes: ['GET /v1/customers'] });
+    expect((await failure(stripe.customers.list())).statusCode).toBe(500);
+    await expect(stripe.customers.create({ name: 'unaffected' })).resolves.toBeTruthy();
+    expect(() => d.failNext(1, { status: 500 }, 'PATCH /v1/customers')).toThrow(/route names/);
+  });
+
+  it("Stripe's concurrency limiter: a request over the limit of requests in flight for its account gets a 429, nothing stored", async () => {
+    const stripe = client();
+    d.setConcurrencyLimit(2);
+    d.setLatency(150);
+    const settled = await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        stripe.customers.create({ name: `c${i}` }, { idempotencyKey: `k-conc-${i}` }).then(
+          () => 200,
+          (e: Stripe.errors.StripeError) => `${e.statusCode} ${e.code}`,
+        ),
+      ),
+    );
+    expect([...settled].sort()).toEqual([200, 200, '429 rate_limit', '429 rate_limit']);
+    expect(d.requests.filter((r) => r.fault === 'concurrency:429')).toHaveLength(2);
+    // another account is not held back by this one's requests
+    const mixed = await Promise.all([
+      stripe.customers.create({ name: 'p1' }),
+      stripe.customers.create({ name: 'p2' }),
+      stripe.customers.create({ name: 'connected' }, { stripeAccount: 'acct_busy_elsewhere' }),
+    ]);
+    expect(mixed).toHaveLength(3);
+    // the refused ones stored nothing: their keys execute now
+    d.setLatency(0);
+    const refused = settled.map((r, i) => (r === 200 ? -1 : i)).filter((i) => i >= 0);
+    for (const i of refused) {
+      const again = await stripe.customers.create({ name: `c${i}` }, { idempotencyKey: `k-conc-${i}` });
+      expect(again.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+    }
+    expect((await raw('POST', '/_double/faults', JSON.stringify({ concurrencyLimit: null }))).json.concurrencyLimit).toBeNull();
+  });
+
+  it('an address or shipping sent on update replaces the whole hash; shipping without name and address is refused', async () => {
+    const stripe = client();
+    const c = await stripe.customers.create({
+      address: { line1: 'Unter den Linden 1', line2: 'Hof', city: 'Berlin', postal_code: '10117', state: 'BE', country: 'DE' },
+      shipping: { name: 'Ada', phone: '+49 30 1', address: { line1: 'Dock 1', city: 'Hamburg', country: 'DE' } },
+      invoice_settings: { footer: 'Danke', custom_fields: [{ name: 'PO', value: '1' }] },
+      metadata: { a: '1' },
+    });
+    const u = await stripe.customers.update(c.id, { address: { country: 'AT' }, metadata: { b: '2' } });
+    expect(u.address).toEqual({ line1: null, line2: null, city: null, postal_code: null, state: null, country: 'AT' });
+    expect(u.metadata).toEqual({ a: '1', b: '2' }); // metadata merges: Stripe documents it
+    const noName = await failure(stripe.customers.update(c.id, { shipping: { address: { city: 'Bremen' } } } as never));
+    expect([noName.statusCode, noName.code, noName.param]).toEqual([400, 'parameter_missing', 'shipping[name]']);
+    const noAddress = await failure(stripe.customers.update(c.id, { shipping: { name: 'Ada' } } as never));
+    expect([noAddress.code, noAddress.param]).toEqual(['parameter_missing', 'shipping[address]']);
+    const shipped = await stripe.customers.update(c.id, { shipping: { name: 'Ada L.', address: { city: 'Bremen' } } });
+    expect(shipped.shipping).toEqual({
+      name: 'Ada L.',
+      phone: null,
+      address: { line1: null, line2: null, city: 'Bremen', postal_code: null, state: null, country: null },
+    });
+    // invoice_settings: the sub-fields sent change, the others stay
+    const inv = await stripe.customers.update(c.id, { invoice_settings: { footer: 'Thanks' } });
+    expect(inv.invoice_settings).toMatchObject({ footer: 'Thanks', custom_fields: [{ name: 'PO', value: '1' }] });
+    const cleared = await stripe.customers.update(c.id, { address: '', shipping: '' });
+    expect([cleared.address, cleared.shipping]).toEqual([null, null]);
+  });
+
+  it('search lags writes by a second unless told otherwise; list by email finds a customer at once', async () => {
+    const fresh = await startStripeDouble();
+    try {
+      const stripe = new Stripe(KEY, { host: '127.0.0.1', port: fresh.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+      const c = await stripe.customers.create({ email: 'lag@example.com' });
+      expect((await stripe.customers.search({ query: "email:'lag@example.com'" })).data).toEqual([]);
+      expect((await stripe.customers.list({ email: 'lag@example.com' })).data.map((x) => x.id)).toEqual([c.id]);
+      await sleep(1100);
+      expect((await stripe.customers.search({ query: "email:'lag@example.com'" })).data.map((x) => x.id)).toEqual([c.id]);
+    } finally {
+      await fresh.close();
+    }
   });
 });

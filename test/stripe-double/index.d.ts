@@ -8,38 +8,73 @@ export interface FormParams {
   [key: string]: FormValue;
 }
 
+/**
+ * Which routes faults apply to: route names as registered, `'METHOD /v1/path/:param'` (e.g.
+ * `'POST /v1/customers/:id/tax_ids'`, `'GET /v1/customers/search'`), or `'*'` for every /v1 route. Unset: the
+ * customer writes (`POST /v1/customers`, `POST /v1/customers/:id`, `DELETE /v1/customers/:id`).
+ */
+export type RouteSelector = '*' | string | string[];
+
 export interface FaultOptions {
-  /** Fraction (0..1) of fault-eligible requests (POST /v1/customers[/:id], DELETE /v1/customers/:id) answered 500 before anything changes (not stored for idempotency). */
+  /** Fraction (0..1) of the selected requests answered 500 before anything changes (nothing stored for idempotency). */
   error500Rate?: number;
   /** Fraction (0..1) where the change is made and the idempotent result stored, then the socket is destroyed. */
   dropAfterCreateRate?: number;
-  /** Every Nth fault-eligible request (N > 0) starts a burst of 429s ... */
+  /** Every Nth selected request (N > 0) starts a burst of 429s ... */
   rateLimitBurstEvery?: number;
-  /** ... of this many consecutive fault-eligible requests. */
+  /** ... of this many consecutive selected requests. */
   rateLimitBurstLength?: number;
   /**
    * A sustained rate limit (a busy account shared with other integrations): every /v1 request arriving in the
    * first `forMs` of each `everyMs` period gets a 429 (periods count from the moment the faults were set).
    */
   rateLimitWindow?: { everyMs: number; forMs: number };
+  /** Where error500Rate, dropAfterCreateRate and the bursts apply (default: the customer writes). */
+  routes?: RouteSelector;
+  /** Stripe-Should-Retry on the limiters' 429s (window, bucket, burst, concurrency); unset: no header, as Stripe mostly sends. */
+  rateLimitShouldRetry?: boolean;
 }
 
 /**
- * 500 api_error (Stripe-Should-Retry: true); 429 rate_limit; 409 lock_timeout (Stripe-Should-Retry: true);
- * 403 a restricted key without the permission (stripe-node: StripePermissionError); 402 card_declined with a
- * decline_code (default 'generic_decline'; e.g. 'insufficient_funds'); 401 invalid key; 400 invalid request;
- * drop: the connection is destroyed before anything happens, or after the change was made and stored.
+ * An injected answer. Without `after`, the request is refused before it executes: nothing changes and nothing is
+ * stored for its idempotency key. With `after`, it executed and then failed ('rollback': nothing changed;
+ * 'commit': the change was made), and its answer is stored and replayed for the key, as Stripe stores every
+ * executed request's answer. `shouldRetry` sets Stripe-Should-Retry (null: none); by default it is what Stripe
+ * sends: 'true' on a 500 that stored nothing, 409 and 429 lock_timeout; 'false' on a stored 500, 400, 402, 404.
+ * 500 api_error; 429 rate_limit or lock_timeout; 409 idempotency_key_in_use; 403 a restricted key without the
+ * permission (stripe-node: StripePermissionError); 402 a card error with `decline_code` (default
+ * 'generic_decline'); 401 invalid key; 400 invalid request.
  */
 export type FailHow =
-  | { status: 500 | 429 | 409 | 403 | 401 | 400 }
-  | { status: 402; decline_code?: string }
-  | { drop: 'before' | 'after-create' };
+  | {
+      status: 500 | 429 | 409 | 403 | 402 | 401 | 400;
+      decline_code?: string;
+      code?: 'rate_limit' | 'lock_timeout';
+      after?: 'rollback' | 'commit';
+      shouldRetry?: boolean | null;
+    }
+  /** The connection is destroyed before anything happens, or after the change was made and stored. */
+  | { drop: 'before' | 'after-create' }
+  /** This request is answered this much later (on top of the latency), otherwise normally. */
+  | { delayMs: number };
 
 export interface StartStripeDoubleOptions {
   /** 0 = a free port (default). */
   port?: number;
-  /** Accepted Bearer keys; default ['sk_test_double_123']. */
+  /** Accepted API keys, all of the account 'acct_double' (the platform); default ['sk_test_double_123']. */
   secretKeys?: string[];
+  /**
+   * More accounts and their keys, e.g. `{acct_platform: ['sk_test_…', 'rk_test_…']}`: a secret and a restricted key
+   * of one account share its customers and its idempotency keys.
+   */
+  accounts?: Record<string, string[]>;
+  /**
+   * Stripe's concurrency limiter: a request that arrives while this many requests of the same account are in
+   * flight gets a 429 rate_limit (nothing stored). Default: none.
+   */
+  concurrencyLimit?: number;
+  /** How long an idempotency key's stored answer is replayed. Default 24 h (Stripe: at least 24 hours). */
+  idempotencyTtlMs?: number;
   /** Delay before every /v1 response, errors included (default 0). */
   latencyMs?: number;
   /**
@@ -49,7 +84,7 @@ export interface StartStripeDoubleOptions {
   rateLimitPerSecond?: number;
   /** Send `Retry-After: N` with every 429. Default: none (Stripe mostly sends none). */
   retryAfterSeconds?: number;
-  /** Search lags writes by this long (Stripe: up to about a minute); list stays consistent. Default 0. */
+  /** Search lags writes by this long (Stripe: up to about a minute); list stays consistent. Default 1000. */
   searchLagMs?: number;
   /** Serve TLS with a self-signed certificate made by the `openssl` CLI (see caPem / caFile). Default false. */
   https?: boolean;
@@ -133,7 +168,7 @@ export interface DoubleTaxId {
 
 export interface StoredCustomer {
   id: string;
-  /** The Stripe-Account header of the create request, or null. */
+  /** The Stripe-Account header of the create request, or null (the platform). */
   account: string | null;
   /** The decoded form body exactly as received (all leaves are strings). */
   params: FormParams;
@@ -142,7 +177,10 @@ export interface StoredCustomer {
   /** The Stripe-Version header of the create request, or null. */
   apiVersion: string | null;
   idempotencyKey: string | null;
-  /** Payment methods attached (create's `payment_method`, POST /v1/payment_methods/:id/attach). */
+  /**
+   * Payment methods attached (create's `payment_method`, POST /v1/payment_methods/:id/attach); a test payment
+   * method (`pm_card_visa`…) is attached as a new `pm_…`.
+   */
   paymentMethods: string[];
   /** Set once the customer was deleted (it stays in `customers`). */
   deleted?: true;
@@ -175,8 +213,8 @@ export interface RecordedRequest {
   /** Set when the connection was destroyed instead of answered. */
   dropped?: 'before' | 'after-create';
   /**
-   * Set when a fault decided the outcome, e.g. 'failNext:500', 'burst:429', 'random:500', 'bucket:429', 'window:429',
-   * 'random:drop-after-create'.
+   * Set when a fault decided the outcome, e.g. 'failNext:500', 'failNext:500-after-commit', 'failNext:delay-200',
+   * 'burst:429', 'random:500', 'bucket:429', 'window:429', 'concurrency:429', 'random:drop-after-create'.
    */
   fault?: string;
 }
@@ -351,10 +389,10 @@ export interface StripeDouble {
   webhooks: WebhookControls;
   stats(): StripeDoubleStats;
   /**
-   * Queue a fault for the next n fault-eligible requests: POST /v1/customers, POST /v1/customers/:id and
-   * DELETE /v1/customers/:id (queued before random faults).
+   * Queue a fault for the next n requests of the selected routes (default: the customer writes); queued faults
+   * come before random ones.
    */
-  failNext(n: number, how: FailHow): void;
+  failNext(n: number, how: FailHow, on?: RouteSelector): void;
   /** Replace the random/burst fault configuration ({} turns them off). */
   setFaults(f: FaultOptions): void;
   setLatency(ms: number): void;
@@ -364,9 +402,14 @@ export interface StripeDouble {
   setRetryAfter(seconds: number | undefined): void;
   /** How long search lags writes (0 = immediately consistent). */
   setSearchLag(ms: number): void;
+  /** Requests in flight per account above which Stripe's concurrency limiter answers 429 (undefined: no limit). */
+  setConcurrencyLimit(n: number | undefined): void;
+  /** How long stored idempotent answers are replayed (keys stored earlier expire by the new rule). */
+  setIdempotencyTtl(ms: number): void;
   /**
-   * Forget customers, requests, idempotency store, stats, faults and the failNext queue; re-seed the PRNG;
-   * restore latency, rate limit, Retry-After and search lag to the values given to startStripeDouble.
+   * Forget customers, webhook endpoints, events, deliveries, requests, idempotency store, stats, faults and the
+   * failNext queues; re-seed the PRNG; restore every setting (latency, rate limit, Retry-After, search lag,
+   * concurrency limit, idempotency TTL, webhook retry delays) to the values given to startStripeDouble.
    */
   reset(): void;
   /** Stop listening, destroy open connections, remove the certificate folder. */
@@ -387,6 +430,8 @@ export const TAX_ID_TYPES: readonly string[];
 export const DEFAULT_API_VERSION: string;
 /** ['sk_test_double_123'] */
 export const DEFAULT_SECRET_KEYS: readonly string[];
+/** 'acct_double': the account of DEFAULT_SECRET_KEYS and of `secretKeys`. */
+export const DEFAULT_ACCOUNT: string;
 /** True for API versions dated before 2025-03-31. */
 export function isLegacyCouponVersion(apiVersion: string | null | undefined): boolean;
 /** Decode Stripe's bracketed form encoding into nested objects/arrays of strings. */

@@ -7,7 +7,7 @@
  * in endpoints/index.js.
  */
 
-const { startDouble, DEFAULT_API_VERSION, DEFAULT_SECRET_KEYS } = require('./core/double');
+const { startDouble, DEFAULT_API_VERSION, DEFAULT_SECRET_KEYS, DEFAULT_ACCOUNT } = require('./core/double');
 const { decodeForm } = require('./core/formDecode');
 const { ENDPOINT_FAMILIES } = require('./endpoints');
 const { TAX_ID_TYPES, CREATE_PARAMS, UPDATE_PARAMS, LEGACY_PARAMS, isLegacyCouponVersion } = require('./endpoints/customerFields');
@@ -30,6 +30,7 @@ module.exports = {
   TAX_ID_TYPES,
   DEFAULT_API_VERSION,
   DEFAULT_SECRET_KEYS,
+  DEFAULT_ACCOUNT,
   isLegacyCouponVersion,
   decodeForm,
   EVENT_TYPES,

@@ -11,13 +11,14 @@ const { decodeForm } = require('./formDecode');
 const { FaultInjector, TokenBucket } = require('./faults');
 const { Router } = require('./router');
 const { Recorder } = require('./recorder');
-const { IdempotencyStore } = require('./idempotency');
+const { IdempotencyStore, DAY_MS } = require('./idempotency');
 const { startServers, sendJson } = require('./server');
 const { randomAlnum, stableStringify, isHash, checkNonNegative } = require('./util');
 const {
   apiError,
   unrecognizedUrl,
   faultError,
+  idempotencyKeyInUse,
   invalidApiKey,
   NO_API_KEY,
   PUBLISHABLE_KEY,
@@ -36,11 +37,16 @@ const {
 
 const DEFAULT_API_VERSION = '2026-10-28.endive';
 const DEFAULT_SECRET_KEYS = Object.freeze(['sk_test_double_123']);
+/** The account of the `secretKeys` (the platform when a request names no Stripe-Account). */
+const DEFAULT_ACCOUNT = 'acct_double';
 
 /**
  * @typedef {object} StartOptions
  * @property {number} [port]
  * @property {string[]} [secretKeys]
+ * @property {Record<string, string[]>} [accounts]
+ * @property {number} [concurrencyLimit]
+ * @property {number} [idempotencyTtlMs]
  * @property {number} [latencyMs]
  * @property {number} [rateLimitPerSecond]
  * @property {number} [retryAfterSeconds]
@@ -64,8 +70,8 @@ const DEFAULT_SECRET_KEYS = Object.freeze(['sk_test_double_123']);
  * @property {Record<string, string>} pathParams   `:id` segments of the route, decoded
  * @property {string | null} apiVersion
  * @property {string | null} account       the Stripe-Account header, or null
- * @property {string} accountKey           the account acted on, as a store key ('' = the platform)
- * @property {string} platformKey          the account the API key belongs to, as a store key
+ * @property {string} accountKey           the account acted on: the Stripe-Account header, else the key's account
+ * @property {string} platformKey          the account the API key belongs to
  * @property {string | null} idempotencyKey
  * @property {string} requestId
  * @property {RecordedRequest} record
@@ -118,15 +124,18 @@ const DEFAULT_SECRET_KEYS = Object.freeze(['sk_test_double_123']);
 
 /** @typedef {(api: DoubleApi) => void} EndpointFamily */
 
-/** Stripe-Should-Retry as Stripe sends it. @param {number} status */
-function shouldRetry(status) {
-  if (status >= 500 || status === 409) return 'true';
+/**
+ * Stripe-Should-Retry as Stripe sends it when nothing else is known: retry a 5xx that stored nothing, a 409 (a
+ * concurrent request with the same key) and a lock timeout; do not retry what a repeat would only replay (400,
+ * 402, 404).
+ * @param {number} status
+ * @param {string} [code]   the error's code
+ */
+function shouldRetry(status, code) {
+  if (status >= 500 || status === 409 || code === 'lock_timeout') return 'true';
   if (status === 400 || status === 402 || status === 404) return 'false';
   return undefined;
 }
-
-/** @param {Result} r */
-const isError = (r) => r.status >= 300;
 
 /**
  * Start a Stripe double listening on 127.0.0.1 with the given endpoint families.
@@ -134,10 +143,18 @@ const isError = (r) => r.status >= 300;
  * @param {readonly EndpointFamily[]} families
  */
 async function startDouble(options, families) {
-  const secretKeys = new Set(options.secretKeys && options.secretKeys.length ? options.secretKeys : DEFAULT_SECRET_KEYS);
+  /** API key → the account it belongs to */
+  const accountOfKey = new Map();
+  for (const key of options.secretKeys && options.secretKeys.length ? options.secretKeys : DEFAULT_SECRET_KEYS) {
+    accountOfKey.set(key, DEFAULT_ACCOUNT);
+  }
+  for (const [account, keys] of Object.entries(options.accounts || {})) {
+    if (!/^acct_\w+$/.test(account) || !Array.isArray(keys)) throw new TypeError(`accounts: {acct_…: [keys]}, not ${account}`);
+    for (const key of keys) accountOfKey.set(key, account);
+  }
   const faults = new FaultInjector(options.seed, options.faults);
   const recorder = new Recorder();
-  const idempotency = new IdempotencyStore();
+  const idempotency = new IdempotencyStore(checkNonNegative(options.idempotencyTtlMs ?? DAY_MS, 'idempotencyTtlMs'));
   /** @type {Router<Route>} */
   const router = new Router();
   /** @type {Map<string, ControlHandler>} */
@@ -192,6 +209,25 @@ async function startDouble(options, families) {
     set: applyRate,
     reset: () => applyRate(options.rateLimitPerSecond),
   });
+  /** @param {unknown} n */
+  const checkLimit = (n) => {
+    if (n === undefined || n === null) return undefined;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new TypeError('concurrencyLimit must be an integer >= 1 (or undefined)');
+    return n;
+  };
+  let concurrencyLimit = checkLimit(options.concurrencyLimit);
+  /** account → requests in flight */
+  const inFlight = new Map();
+  settings.set('concurrencyLimit', {
+    get: () => concurrencyLimit ?? null,
+    set: (v) => (concurrencyLimit = checkLimit(v)),
+    reset: () => (concurrencyLimit = checkLimit(options.concurrencyLimit)),
+  });
+  settings.set('idempotencyTtlMs', {
+    get: () => idempotency.ttlMs,
+    set: (v) => (idempotency.ttlMs = checkNonNegative(v, 'idempotencyTtlMs')),
+    reset: () => (idempotency.ttlMs = checkNonNegative(options.idempotencyTtlMs ?? DAY_MS, 'idempotencyTtlMs')),
+  });
   settings.set('retryAfterSeconds', {
     get: () => retryAfterSeconds ?? null,
     set: applyRetryAfter,
@@ -228,7 +264,7 @@ async function startDouble(options, families) {
    * @param {Ctx} ctx
    * @param {number} status
    * @param {unknown} body   object or pre-serialised JSON string
-   * @param {Record<string, string>} [extra]
+   * @param {Record<string, string | null>} [extra]   headers to add or (null) to leave out
    */
   async function send(ctx, status, body, extra) {
     await delay(ctx);
@@ -247,16 +283,22 @@ async function startDouble(options, families) {
     };
     if (ctx.idempotencyKey && ctx.method === 'POST') headers['Idempotency-Key'] = ctx.idempotencyKey;
     if (ctx.account) headers['Stripe-Account'] = ctx.account;
-    const retry = shouldRetry(status);
+    const retry = shouldRetry(status, errorCode(body));
     if (retry) headers['Stripe-Should-Retry'] = retry;
     if (status === 429 && retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
-    if (extra) Object.assign(headers, extra);
+    for (const [name, value] of Object.entries(extra || {})) {
+      if (value === null) delete headers[name];
+      else headers[name] = value;
+    }
     res.writeHead(status, headers);
     res.end(text);
   }
 
-  /** @param {Ctx} ctx @param {ApiError} e */
-  const sendError = (ctx, e) => send(ctx, e.status, { error: e.error });
+  /** The `error.code` of a response body object, if any. @param {unknown} body */
+  const errorCode = (body) => (isHash(body) && isHash(body.error) ? body.error.code : undefined);
+
+  /** @param {Ctx} ctx @param {ApiError} e @param {Record<string, string | null>} [extra] */
+  const sendError = (ctx, e, extra) => send(ctx, e.status, { error: e.error }, extra);
 
   /** @param {Ctx} ctx @param {'before' | 'after-create'} when */
   async function drop(ctx, when) {
@@ -269,7 +311,7 @@ async function startDouble(options, families) {
 
   // ---- the request pipeline ------------------------------------------------
 
-  /** @param {Record<string, string | string[] | undefined>} headers @returns {{ key: string } | ApiError} */
+  /** @param {Record<string, string | string[] | undefined>} headers @returns {{ key: string, account: string } | ApiError} */
   function authenticate(headers) {
     const h = headers.authorization;
     const auth = Array.isArray(h) ? h[0] : h;
@@ -282,40 +324,56 @@ async function startDouble(options, families) {
     }
     if (!key) return NO_API_KEY;
     if (key.startsWith('pk_')) return PUBLISHABLE_KEY;
-    if (!secretKeys.has(key)) return invalidApiKey(key);
-    return { key };
+    const account = accountOfKey.get(key);
+    if (!account) return invalidApiKey(key);
+    return { key, account };
   }
 
-  /** @param {Ctx} ctx @param {Route | null} route */
-  async function api(ctx, route) {
-    if (faults.inRateLimitWindow()) {
-      ctx.record.fault = 'window:429';
-      return sendError(ctx, RATE_LIMITED);
-    }
-    if (bucket && !bucket.take()) {
-      ctx.record.fault = 'bucket:429';
-      return sendError(ctx, RATE_LIMITED);
-    }
-    const auth = authenticate(ctx.req.headers);
-    if ('status' in auth) return sendError(ctx, auth);
-    ctx.apiKey = auth.key;
-    if (!route) return sendError(ctx, unrecognizedUrl(ctx.method, ctx.path));
-    if (ctx.method === 'GET') {
-      const verr = route.validate ? route.validate(ctx) : null;
-      if (verr) return sendError(ctx, verr);
-      const result = route.execute(ctx);
-      return send(ctx, result.status, result.body);
-    }
-    return mutate(ctx, route);
+  /** The limiters' 429 (refused before the idempotency layer: nothing stored). @param {Ctx} ctx @param {string} fault */
+  function rateLimited(ctx, fault) {
+    ctx.record.fault = fault;
+    const retry = faults.faults.rateLimitShouldRetry;
+    return sendError(ctx, RATE_LIMITED, retry === undefined ? {} : { 'Stripe-Should-Retry': String(retry) });
   }
 
   /**
-   * POST and DELETE: faults, idempotency (POST only: Stripe ignores Idempotency-Key on DELETE), validation,
-   * latency, the work, the stored answer.
+   * @param {{ shouldRetry?: boolean | null }} how
+   * @returns {Record<string, string | null>}  a Stripe-Should-Retry override (null: send none), or nothing
+   */
+  const retryOverride = (how) =>
+    how.shouldRetry === undefined ? {} : { 'Stripe-Should-Retry': how.shouldRetry === null ? null : String(how.shouldRetry) };
+
+  /** @param {Ctx} ctx @param {Route | null} route */
+  async function api(ctx, route) {
+    if (faults.inRateLimitWindow()) return rateLimited(ctx, 'window:429');
+    if (bucket && !bucket.take()) return rateLimited(ctx, 'bucket:429');
+    const auth = authenticate(ctx.req.headers);
+    if ('status' in auth) return sendError(ctx, auth);
+    ctx.apiKey = auth.key;
+    ctx.platformKey = auth.account;
+    ctx.accountKey = ctx.account || auth.account;
+    if (!route) return sendError(ctx, unrecognizedUrl(ctx.method, ctx.path));
+    const busy = inFlight.get(ctx.accountKey) || 0;
+    if (concurrencyLimit !== undefined && busy >= concurrencyLimit) return rateLimited(ctx, 'concurrency:429');
+    inFlight.set(ctx.accountKey, busy + 1);
+    try {
+      return await run(ctx, route);
+    } finally {
+      const left = (inFlight.get(ctx.accountKey) || 1) - 1;
+      if (left > 0) inFlight.set(ctx.accountKey, left);
+      else inFlight.delete(ctx.accountKey);
+    }
+  }
+
+  /**
+   * Faults, idempotency (POST only: Stripe ignores Idempotency-Key on GET and DELETE), validation, latency, the
+   * work, the stored answer. Stripe stores the answer of every request that began executing, whatever its status;
+   * it stores nothing for a request refused by parameter validation, by a concurrent request with the same key
+   * (409) or by a limiter (429).
    * @param {Ctx} ctx
    * @param {Route} route
    */
-  async function mutate(ctx, route) {
+  async function run(ctx, route) {
     const key = ctx.method === 'POST' ? ctx.idempotencyKey : null;
     if (key !== null && key.length > 255) {
       return sendError(
@@ -323,35 +381,29 @@ async function startDouble(options, families) {
         apiError(400, 'invalid_request_error', undefined, 'Idempotency-Key must be at most 255 characters long.', 'Idempotency-Key'),
       );
     }
-    /** @type {FaultDecision} */
-    const fault = route.faults ? faults.decide() : { kind: 'none' };
-    if (fault.kind === 'status') {
-      ctx.record.fault = `${fault.source}:${fault.status}`;
-      return sendError(ctx, faultError(fault.status, { key: ctx.apiKey, account: ctx.account, declineCode: fault.declineCode }));
+    const fault = faults.decide(`${route.method} ${route.path}`, !!route.faults);
+    if (fault.kind !== 'none') {
+      ctx.record.fault =
+        fault.kind === 'status' ? `${fault.source}:${fault.how.status}${fault.how.after ? `-after-${fault.how.after}` : ''}`
+        : fault.kind === 'drop' ? `${fault.source}:drop-${fault.when}`
+        : `${fault.source}:delay-${fault.ms}`;
     }
-    if (fault.kind === 'drop') ctx.record.fault = `${fault.source}:drop-${fault.when}`;
+    if (fault.kind === 'delay') await sleep(fault.ms);
+    /** @param {import('./faults').FailStatus} how */
+    const injected = (how) =>
+      faultError(how, { key: ctx.apiKey, account: ctx.accountKey, idempotencyKey: ctx.idempotencyKey });
+    if (fault.kind === 'status' && !fault.how.after) return sendError(ctx, injected(fault.how), retryOverride(fault.how));
     if (fault.kind === 'drop' && fault.when === 'before') return drop(ctx, 'before');
     const dropAfter = fault.kind === 'drop' && fault.when === 'after-create';
 
     let scope = '';
     let fingerprint = '';
     if (key !== null) {
-      scope = ctx.apiKey + '\u0000' + ctx.accountKey + '\u0000' + key;
+      scope = ctx.accountKey + '\u0000' + key;
       fingerprint = ctx.method + ' ' + ctx.path + ' ' + stableStringify(ctx.params);
       const prev = idempotency.get(scope);
       if (prev) {
-        if (prev.inFlight) {
-          return sendError(
-            ctx,
-            apiError(
-              409,
-              'idempotency_error',
-              'idempotency_key_in_use',
-              'There is currently another in-progress request using this Stripe-Idempotency-Key (that probably means ' +
-                `you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
-            ),
-          );
-        }
+        if (prev.inFlight) return sendError(ctx, idempotencyKeyInUse(key));
         if (prev.fingerprint !== fingerprint) {
           return sendError(
             ctx,
@@ -364,12 +416,14 @@ async function startDouble(options, families) {
             ),
           );
         }
+        const answer = /** @type {import('./idempotency').StoredAnswer} */ (prev.answer);
         ctx.record.replayed = true;
         recorder.count.replays++;
         if (dropAfter) return drop(ctx, 'after-create');
-        return send(ctx, /** @type {number} */ (prev.status), prev.body, {
+        return send(ctx, answer.status, answer.body, {
+          ...answer.headers,
           'Idempotent-Replayed': 'true',
-          'Original-Request': /** @type {string} */ (prev.requestId),
+          'Original-Request': answer.requestId,
         });
       }
     }
@@ -379,23 +433,36 @@ async function startDouble(options, families) {
 
     const gen = generation;
     if (scope) idempotency.begin(scope, fingerprint);
-    await delay(ctx);
+    if (ctx.method !== 'GET') await delay(ctx);
     if (closed) return;
-    /** @type {Result} */
-    let result;
+    /** @type {Result | undefined} */
+    let executed;
+    /** @type {Record<string, string | null>} */
+    let headers = {};
     try {
-      result = route.execute(ctx);
+      const after = fault.kind === 'status' ? fault.how.after : undefined;
+      if (after !== 'rollback') executed = route.execute(ctx);
+      if (fault.kind === 'status' && after) {
+        const e = injected(fault.how);
+        executed = { status: e.status, body: { error: e.error } };
+        // a 500 whose answer is stored: a retry with the same key only replays it
+        headers = { 'Stripe-Should-Retry': e.status >= 500 ? 'false' : shouldRetry(e.status, e.error.code) ?? null, ...retryOverride(fault.how) };
+      }
     } catch (err) {
       if (scope && gen === generation) idempotency.forget(scope);
       throw err;
     }
+    const result = /** @type {Result} */ (executed);
     const text = JSON.stringify(result.body);
     if (scope && gen === generation) {
-      if (!isError(result)) idempotency.store(scope, fingerprint, { status: result.status, body: text, requestId: ctx.requestId });
-      else idempotency.forget(scope);
+      /** @type {Record<string, string>} */
+      const stored = {};
+      const retry = 'Stripe-Should-Retry' in headers ? headers['Stripe-Should-Retry'] : shouldRetry(result.status, errorCode(result.body));
+      if (retry) stored['Stripe-Should-Retry'] = retry;
+      idempotency.store(scope, fingerprint, { status: result.status, body: text, requestId: ctx.requestId, headers: stored });
     }
     if (dropAfter) return drop(ctx, 'after-create');
-    return send(ctx, result.status, text);
+    return send(ctx, result.status, text, headers);
   }
 
   /** @param {IncomingMessage} req @param {ServerResponse} res @param {string} body */
@@ -449,8 +516,8 @@ async function startDouble(options, families) {
       pathParams: matched ? matched.pathParams : {},
       apiVersion: record.apiVersion,
       account: record.account,
-      accountKey: record.account || '',
-      platformKey: '',
+      accountKey: record.account || DEFAULT_ACCOUNT,
+      platformKey: DEFAULT_ACCOUNT,
       idempotencyKey: method === 'POST' ? record.idempotencyKey : null,
       requestId,
       record,
@@ -497,8 +564,8 @@ async function startDouble(options, families) {
     if (b.faults !== undefined) faults.setFaults(b.faults);
     for (const [name, s] of settings) if (b[name] !== undefined) s.set(b[name]);
     if (b.failNext !== undefined) {
-      if (!isHash(b.failNext)) throw new TypeError('failNext must be {n, how}');
-      faults.failNext(b.failNext.n, b.failNext.how);
+      if (!isHash(b.failNext)) throw new TypeError('failNext must be {n, how, on?}');
+      faults.failNext(b.failNext.n, b.failNext.how, b.failNext.on);
     }
     /** @type {Record<string, unknown>} */
     const out = { ok: true, faults: faults.faults };
@@ -577,9 +644,9 @@ async function startDouble(options, families) {
     caFile: servers.caFile,
     requests: recorder.requests,
     stats,
-    /** @param {number} n @param {FailHow} how */
-    failNext(n, how) {
-      faults.failNext(n, how);
+    /** @param {number} n @param {FailHow} how @param {import('./faults').RouteSelector} [on] */
+    failNext(n, how, on) {
+      faults.failNext(n, how, on);
     },
     /** @param {FaultOptions} f */
     setFaults(f) {
@@ -596,6 +663,14 @@ async function startDouble(options, families) {
     /** @param {number | undefined} seconds */
     setRetryAfter(seconds) {
       applyRetryAfter(seconds);
+    },
+    /** @param {number | undefined} n */
+    setConcurrencyLimit(n) {
+      concurrencyLimit = checkLimit(n);
+    },
+    /** @param {number} ms */
+    setIdempotencyTtl(ms) {
+      idempotency.ttlMs = checkNonNegative(ms, 'idempotencyTtlMs');
     },
     reset,
     /** @returns {Promise<void>} */
@@ -615,4 +690,4 @@ async function startDouble(options, families) {
   return double;
 }
 
-module.exports = { startDouble, DEFAULT_API_VERSION, DEFAULT_SECRET_KEYS };
+module.exports = { startDouble, DEFAULT_API_VERSION, DEFAULT_SECRET_KEYS, DEFAULT_ACCOUNT };

@@ -127,16 +127,35 @@ const DECLINE_MESSAGES = /** @type {Record<string, string>} */ ({
   expired_card: 'Your card has expired.',
 });
 
+const LOCK_TIMEOUT = apiError(
+  429,
+  'invalid_request_error',
+  'lock_timeout',
+  'This object cannot be accessed right now because another API request or Stripe process is currently accessing it. ' +
+    'If you see this error intermittently, retry the request. If you see this error frequently and are making multiple ' +
+    'concurrent requests to a single object, make your requests serially or at a lower rate.',
+);
+
+/** @param {string} key */
+const idempotencyKeyInUse = (key) =>
+  apiError(
+    409,
+    'idempotency_error',
+    'idempotency_key_in_use',
+    'There is currently another in-progress request using this Stripe-Idempotency-Key (that probably means ' +
+      `you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
+  );
+
 /**
  * The error a fault injects (failNext / burst / random 500).
- * @param {number} status
- * @param {{ key: string, account: string | null, declineCode?: string }} ctx   the key is only ever shown masked
+ * @param {import('./faults').FailStatus} how
+ * @param {{ key: string, account: string, idempotencyKey: string | null }} ctx   the API key is only ever shown masked
  * @returns {ApiError}
  */
-function faultError(status, ctx) {
-  switch (status) {
+function faultError(how, ctx) {
+  switch (how.status) {
     case 429:
-      return RATE_LIMITED;
+      return how.code === 'lock_timeout' ? LOCK_TIMEOUT : RATE_LIMITED;
     case 500:
       return apiError(
         500,
@@ -145,14 +164,7 @@ function faultError(status, ctx) {
         "Sorry, something went wrong. We've already been notified of the problem (fault injected by the Stripe double).",
       );
     case 409:
-      return apiError(
-        409,
-        'invalid_request_error',
-        'lock_timeout',
-        'This object cannot be accessed right now because another API request or Stripe process is currently accessing it. ' +
-          'If you see this error intermittently, retry the request. If you see this error frequently and are making multiple ' +
-          'concurrent requests to a single object, make your requests serially or at a lower rate.',
-      );
+      return idempotencyKeyInUse(ctx.idempotencyKey || '(none)');
     case 403:
       // What Stripe answers a restricted key without the permission (stripe-node: StripePermissionError).
       return apiError(
@@ -160,27 +172,36 @@ function faultError(status, ctx) {
         'invalid_request_error',
         undefined,
         `The provided key '${maskKey(ctx.key)}' does not have the required permissions for this endpoint on account ` +
-          `'${ctx.account || 'acct_double'}'. Having the 'rak_customer_write' permission would allow this request to continue.`,
+          `'${ctx.account}'. Having the 'rak_customer_write' permission would allow this request to continue.`,
       );
-    case 402: {
-      const decline = ctx.declineCode || 'generic_decline';
-      return {
-        status: 402,
-        error: {
-          type: 'card_error',
-          code: 'card_declined',
-          decline_code: decline,
-          message: DECLINE_MESSAGES[decline] || 'Your card was declined.',
-          doc_url: docUrl('card_declined'),
-        },
-      };
-    }
+    case 402:
+      return cardDeclined(how.decline_code || 'generic_decline');
     case 401:
       return invalidApiKey(ctx.key);
     case 400:
     default:
-      return apiError(status, 'invalid_request_error', undefined, 'Invalid request (fault injected by the Stripe double).');
+      return apiError(how.status, 'invalid_request_error', undefined, 'Invalid request (fault injected by the Stripe double).');
   }
+}
+
+/**
+ * A 402 card error as Stripe answers a declined card (docs "Testing": declined payments).
+ * @param {string} declineCode   generic_decline, insufficient_funds, lost_card, stolen_card, fraudulent, expired_card,
+ *   incorrect_cvc, processing_error
+ * @returns {ApiError}
+ */
+function cardDeclined(declineCode) {
+  /** @type {Record<string, [code: string, message: string, param?: string]>} */
+  const special = {
+    expired_card: ['expired_card', 'Your card has expired.', 'exp_month'],
+    incorrect_cvc: ['incorrect_cvc', "Your card's security code is incorrect.", 'cvc'],
+    processing_error: ['processing_error', 'An error occurred while processing your card. Try again in a little bit.'],
+  };
+  const [code, message, param] = special[declineCode] || ['card_declined', DECLINE_MESSAGES[declineCode] || 'Your card was declined.'];
+  /** @type {StripeErrorBody} */
+  const error = { type: 'card_error', code, decline_code: declineCode, message, doc_url: docUrl(code) };
+  if (param) error.param = param;
+  return { status: 402, error };
 }
 
 /** An error as a route's result. @param {ApiError} e @returns {{ status: number, body: { error: StripeErrorBody } }} */
@@ -203,5 +224,8 @@ module.exports = {
   NO_API_KEY,
   PUBLISHABLE_KEY,
   RATE_LIMITED,
+  LOCK_TIMEOUT,
+  idempotencyKeyInUse,
   faultError,
+  cardDeclined,
 };

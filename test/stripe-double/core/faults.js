@@ -14,26 +14,45 @@
  */
 
 /**
+ * Which routes faults apply to: route names (`'POST /v1/customers/:id/tax_ids'`, the method and the path pattern
+ * as registered) or `'*'` (every /v1 route). Unset: the customer writes (`POST /v1/customers`,
+ * `POST /v1/customers/:id`, `DELETE /v1/customers/:id`).
+ * @typedef {'*' | string | string[]} RouteSelector
+ */
+
+/**
  * @typedef {object} FaultOptions
  * @property {number} [error500Rate]
  * @property {number} [dropAfterCreateRate]
  * @property {number} [rateLimitBurstEvery]
  * @property {number} [rateLimitBurstLength]
  * @property {RateLimitWindow} [rateLimitWindow]
+ * @property {RouteSelector} [routes]          where error500Rate, dropAfterCreateRate and bursts apply
+ * @property {boolean} [rateLimitShouldRetry]  Stripe-Should-Retry on the limiters' 429s (unset: no header)
  */
 
 /**
- * @typedef {{ status: 500 | 429 | 409 | 403 | 401 | 400 } | { status: 402, decline_code?: string }
- *   | { drop: 'before' | 'after-create' }} FailHow
+ * @typedef {object} FailStatus
+ * @property {500 | 429 | 409 | 403 | 402 | 401 | 400} status
+ * @property {string} [decline_code]               402 only
+ * @property {'rate_limit' | 'lock_timeout'} [code] 429 only (default rate_limit)
+ * @property {'rollback' | 'commit'} [after]
+ *   the request was executed, then failed: 'rollback' = nothing changed, 'commit' = the change was made; either way
+ *   the answer is stored for the idempotency key and replayed. Unset: refused before execution, nothing stored.
+ * @property {boolean | null} [shouldRetry]        the Stripe-Should-Retry header to send (null: none); unset: as Stripe
  */
+
+/** @typedef {FailStatus | { drop: 'before' | 'after-create' } | { delayMs: number }} FailHow */
 
 /**
  * @typedef {{ kind: 'none' }
- *   | { kind: 'status', status: number, declineCode?: string, source: 'failNext' | 'burst' | 'random' }
- *   | { kind: 'drop', when: 'before' | 'after-create', source: 'failNext' | 'random' }} FaultDecision
+ *   | { kind: 'status', how: FailStatus, source: 'failNext' | 'burst' | 'random' }
+ *   | { kind: 'drop', when: 'before' | 'after-create', source: 'failNext' | 'random' }
+ *   | { kind: 'delay', ms: number, source: 'failNext' }} FaultDecision
  */
 
 const FAIL_STATUSES = [500, 429, 409, 403, 402, 401, 400];
+const STATUS_KEYS = ['status', 'decline_code', 'code', 'after', 'shouldRetry'];
 
 /**
  * mulberry32: small, fast, deterministic.
@@ -75,15 +94,43 @@ class TokenBucket {
 
 /** @param {FailHow} how */
 function checkHow(how) {
-  if (how && typeof how === 'object') {
-    if ('status' in how && FAIL_STATUSES.includes(how.status)) {
-      const decline = /** @type {{ decline_code?: unknown }} */ (how).decline_code;
-      if (decline === undefined || (how.status === 402 && typeof decline === 'string' && decline !== '')) return;
-    }
-    if ('drop' in how && (how.drop === 'before' || how.drop === 'after-create')) return;
+  const bad = () => new TypeError(`failNext: invalid "how" ${JSON.stringify(how)}`);
+  if (!how || typeof how !== 'object') throw bad();
+  const keys = Object.keys(how);
+  if ('status' in how) {
+    const h = /** @type {Record<string, unknown>} */ (how);
+    const ok =
+      FAIL_STATUSES.includes(how.status) &&
+      keys.every((k) => STATUS_KEYS.includes(k)) &&
+      (h.decline_code === undefined || (how.status === 402 && typeof h.decline_code === 'string' && h.decline_code !== '')) &&
+      (h.code === undefined || (how.status === 429 && (h.code === 'rate_limit' || h.code === 'lock_timeout'))) &&
+      (h.after === undefined || h.after === 'rollback' || h.after === 'commit') &&
+      (h.shouldRetry === undefined || h.shouldRetry === null || typeof h.shouldRetry === 'boolean');
+    if (ok) return;
+  } else if ('drop' in how) {
+    if (keys.length === 1 && (how.drop === 'before' || how.drop === 'after-create')) return;
+  } else if ('delayMs' in how) {
+    if (keys.length === 1 && typeof how.delayMs === 'number' && Number.isFinite(how.delayMs) && how.delayMs >= 0) return;
   }
-  throw new TypeError(`failNext: invalid "how" ${JSON.stringify(how)}`);
+  throw bad();
 }
+
+/**
+ * @param {unknown} on
+ * @returns {'*' | Set<string> | null}  null: the default routes
+ */
+function checkSelector(on) {
+  if (on === undefined || on === null) return null;
+  if (on === '*') return '*';
+  const list = typeof on === 'string' ? [on] : on;
+  if (!Array.isArray(list) || !list.every((r) => typeof r === 'string' && /^(GET|POST|DELETE) \/v1\//.test(r))) {
+    throw new TypeError(`fault routes must be '*' or route names such as 'POST /v1/customers/:id/tax_ids', not ${JSON.stringify(on)}`);
+  }
+  return new Set(list);
+}
+
+/** @param {'*' | Set<string> | null} selector @param {string} route @param {boolean} byDefault */
+const selects = (selector, route, byDefault) => (selector === null ? byDefault : selector === '*' || selector.has(route));
 
 /** @param {FaultOptions | undefined} f @returns {FaultOptions} */
 function normalizeFaults(f) {
@@ -104,6 +151,14 @@ function normalizeFaults(f) {
     }
     out.rateLimitWindow = { everyMs: w.everyMs, forMs: w.forMs };
   }
+  if (f.routes !== undefined && f.routes !== null) {
+    checkSelector(f.routes);
+    out.routes = f.routes;
+  }
+  if (f.rateLimitShouldRetry !== undefined && f.rateLimitShouldRetry !== null) {
+    if (typeof f.rateLimitShouldRetry !== 'boolean') throw new TypeError('faults.rateLimitShouldRetry must be a boolean');
+    out.rateLimitShouldRetry = f.rateLimitShouldRetry;
+  }
   return out;
 }
 
@@ -114,7 +169,7 @@ class FaultInjector {
     this.rng = mulberry32(this.seed);
     /** @type {FaultOptions} */
     this.faults = normalizeFaults(faults);
-    /** @type {{ n: number, how: FailHow }[]} */
+    /** @type {{ n: number, how: FailHow, on: RouteSelector | null }[]} */
     this.queue = [];
     this.counter = 0;
     this.burstRemaining = 0;
@@ -139,11 +194,17 @@ class FaultInjector {
     return (performance.now() - this.windowStart) % w.everyMs < w.forMs;
   }
 
-  /** @param {number} n @param {FailHow} how */
-  failNext(n, how) {
+  /**
+   * Queue a fault for the next n requests of the selected routes.
+   * @param {number} n
+   * @param {FailHow} how
+   * @param {RouteSelector} [on]   unset: the customer writes
+   */
+  failNext(n, how, on) {
     checkHow(how);
     if (!Number.isInteger(n) || n < 0) throw new TypeError('failNext: n must be an integer >= 0');
-    if (n > 0) this.queue.push({ n, how });
+    checkSelector(on);
+    if (n > 0) this.queue.push({ n, how, on: on ?? null });
   }
 
   reset() {
@@ -155,30 +216,35 @@ class FaultInjector {
   }
 
   /**
-   * Decide the fault for one fault-eligible request.
+   * Decide the fault for one request: the first queued fault that selects its route, else (on the routes the
+   * fault options select) the rate-limit burst, error500Rate, dropAfterCreateRate.
+   * @param {string} route       the route's name, e.g. 'POST /v1/customers'
+   * @param {boolean} byDefault  whether faults apply to this route when nothing says which routes
    * @returns {FaultDecision}
    */
-  decide() {
-    this.counter++;
+  decide(route, byDefault) {
+    const i = this.queue.findIndex((e) => selects(checkSelector(e.on), route, byDefault));
     const f = this.faults;
-    const every = f.rateLimitBurstEvery || 0;
-    if (every > 0 && this.counter % every === 0) this.burstRemaining = Math.max(0, Math.floor(f.rateLimitBurstLength || 0));
-
-    const head = this.queue[0];
-    if (head) {
-      if (--head.n <= 0) this.queue.shift();
-      const how = head.how;
-      if ('status' in how) {
-        const declineCode = 'decline_code' in how ? how.decline_code : undefined;
-        return { kind: 'status', status: how.status, declineCode, source: 'failNext' };
-      }
-      return { kind: 'drop', when: how.drop, source: 'failNext' };
+    const random = selects(checkSelector(f.routes), route, byDefault);
+    if (random) {
+      this.counter++;
+      const every = f.rateLimitBurstEvery || 0;
+      if (every > 0 && this.counter % every === 0) this.burstRemaining = Math.max(0, Math.floor(f.rateLimitBurstLength || 0));
     }
+    if (i >= 0) {
+      const entry = this.queue[i];
+      if (--entry.n <= 0) this.queue.splice(i, 1);
+      const how = entry.how;
+      if ('status' in how) return { kind: 'status', how, source: 'failNext' };
+      if ('drop' in how) return { kind: 'drop', when: how.drop, source: 'failNext' };
+      return { kind: 'delay', ms: how.delayMs, source: 'failNext' };
+    }
+    if (!random) return { kind: 'none' };
     if (this.burstRemaining > 0) {
       this.burstRemaining--;
-      return { kind: 'status', status: 429, source: 'burst' };
+      return { kind: 'status', how: { status: 429 }, source: 'burst' };
     }
-    if (f.error500Rate && this.rng() < f.error500Rate) return { kind: 'status', status: 500, source: 'random' };
+    if (f.error500Rate && this.rng() < f.error500Rate) return { kind: 'status', how: { status: 500 }, source: 'random' };
     if (f.dropAfterCreateRate && this.rng() < f.dropAfterCreateRate) {
       return { kind: 'drop', when: 'after-create', source: 'random' };
     }

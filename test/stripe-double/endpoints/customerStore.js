@@ -12,6 +12,9 @@ const { noSuch } = require('../core/errors');
 
 /** @typedef {import('../core/formDecode').FormParams} FormParams */
 
+/** What search lags writes by unless told otherwise: Stripe's search is eventually consistent (docs "Search"). */
+const DEFAULT_SEARCH_LAG_MS = 1000;
+
 /**
  * @typedef {object} StoredCustomer
  * @property {string} id
@@ -29,7 +32,7 @@ const { noSuch } = require('../core/errors');
  * @property {StoredCustomer} stored
  * @property {number} seq      global creation order
  * @property {number} pos      index in its account's list
- * @property {string} acct     account key ('' = platform)
+ * @property {string} acct     the account it belongs to
  * @property {Record<string, any>[]} taxIds
  * @property {Record<string, any>[]} sources   cards (from tok_…) and sources attached with `source`
  * @property {boolean} deleted
@@ -263,7 +266,7 @@ function presentCustomer(e, expand, customer = e.stored.customer) {
  */
 function useCustomerStore(api) {
   return api.shared('customerStore', () => {
-    const initialLag = checkNonNegative(api.options.searchLagMs ?? 0, 'searchLagMs');
+    const initialLag = checkNonNegative(api.options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS, 'searchLagMs');
     const store = new CustomerStore(initialLag);
     api.setting('searchLagMs', {
       get: () => store.searchLagMs,
@@ -285,4 +288,4 @@ function useCustomerStore(api) {
 /** The 404 for the customer in the request's path. @param {import('../core/double').Ctx} ctx */
 const noSuchCustomer = (ctx) => noSuch('customer', ctx.pathParams.id);
 
-module.exports = { CustomerStore, useCustomerStore, presentCustomer, noSuchCustomer };
+module.exports = { CustomerStore, useCustomerStore, presentCustomer, noSuchCustomer, DEFAULT_SEARCH_LAG_MS };

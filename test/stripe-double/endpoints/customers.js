@@ -6,12 +6,13 @@
  */
 
 const { validate, str, expand, pageLimit } = require('../core/schema');
-const { noSuch, asResult: fail } = require('../core/errors');
+const { noSuch, invalid, asResult: fail } = require('../core/errors');
 const { randomAlnum, randomHexUpper, nowSeconds, isHash, strOrNull, mergeMetadata, expandOfData, matchCreated } = require('../core/util');
 const { validateCustomerParams } = require('./customerFields');
 const { useCustomerStore, presentCustomer, noSuchCustomer } = require('./customerStore');
-const { makeTaxId } = require('./taxIds');
-const { paymentMethod } = require('./paymentMethods');
+const { makeTaxId, TAX_ID_EXISTS } = require('./taxIds');
+const { CARD_TOKENS, declinedCard } = require('./testCards');
+const { paymentMethod, attachedId, isTestCard, ALREADY_ATTACHED } = require('./paymentMethods');
 const { useEvents } = require('./events');
 
 /** @typedef {import('../core/double').DoubleApi} DoubleApi */
@@ -188,15 +189,29 @@ function applyUpdate(c, p, newSourceId) {
   if (discount) c.discount = discount;
 }
 
-/** What a test card token stands for (brand, last 4 digits). */
-const CARD_TOKENS = /** @type {Record<string, [string, string]>} */ ({
-  tok_visa: ['Visa', '4242'],
-  tok_visa_debit: ['Visa', '5556'],
-  tok_mastercard: ['MasterCard', '4444'],
-  tok_mastercard_debit: ['MasterCard', '8210'],
-  tok_amex: ['American Express', '0005'],
-  tok_discover: ['Discover', '1117'],
-});
+/** A payment method is not a source (parameter validation, as at Stripe). @param {FormParams} p */
+function checkSource(p) {
+  return typeof p.source === 'string' && p.source.startsWith('pm_')
+    ? invalid(
+        'You cannot use a PaymentMethod as a source for Customers. Instead, use the PaymentMethods API to Attach a ' +
+          'Customer to a PaymentMethod. See https://stripe.com/docs/api/payment_methods/attach',
+        'source',
+      )
+    : null;
+}
+
+/** A tax ID given twice in `tax_id_data`. @param {FormParams} p */
+function repeatedTaxId(p) {
+  if (!Array.isArray(p.tax_id_data)) return null;
+  const seen = new Set();
+  for (const t of p.tax_id_data) {
+    const datum = /** @type {Record<string, FormValue>} */ (t);
+    const k = `${datum.type}\u0000${datum.value}`;
+    if (seen.has(k)) return TAX_ID_EXISTS;
+    seen.add(k);
+  }
+  return null;
+}
 
 /**
  * The source a `source` param attaches: a token (`tok_…`) becomes a new card `card_…`; a source id (`src_…`)
@@ -206,7 +221,7 @@ const CARD_TOKENS = /** @type {Record<string, [string, string]>} */ ({
  */
 function attachedSource(source, customerId) {
   if (source.startsWith('src_')) return { id: source, object: 'source', customer: customerId, livemode: false, status: 'chargeable', type: 'card' };
-  const [brand, last4] = CARD_TOKENS[source] || ['Visa', '4242'];
+  const [brand, last4] = CARD_TOKENS[source] || CARD_TOKENS.tok_visa;
   return {
     id: 'card_' + randomAlnum(24),
     object: 'card',
@@ -322,16 +337,20 @@ function registerCustomers(api) {
     path: '/v1/customers',
     faults: true,
     countsAsCreate: true,
-    validate: (ctx) => validateCustomerParams(ctx.params, 'create', ctx.apiVersion),
+    validate: (ctx) => validateCustomerParams(ctx.params, 'create', ctx.apiVersion) || checkSource(ctx.params),
     execute(ctx) {
       const p = ctx.params;
+      const pm = strOrNull(p.payment_method);
+      const refused =
+        declinedCard(p.source) || declinedCard(pm) || repeatedTaxId(p) || (pm && !isTestCard(pm) && store.ownerOf(ctx.accountKey, pm) ? ALREADY_ATTACHED : null);
+      if (refused) return fail(refused);
       let id;
       do id = 'cus_' + randomAlnum(14);
       while (store.has(id));
       const customer = newCustomer(id, p);
       const source = strOrNull(p.source) ? attachedSource(String(p.source), id) : null;
       if (source) customer.default_source = source.id;
-      const pm = strOrNull(p.payment_method);
+      const attached = pm ? attachedId(pm) : null;
       /** @type {StoredCustomer} */
       const stored = {
         id,
@@ -350,13 +369,13 @@ function registerCustomers(api) {
           }
         }
         if (source) entry.sources.push(source);
-        if (pm) store.attach(entry, pm);
+        if (attached) store.attach(entry, attached);
       });
       const origin = events.fromRequest(ctx);
       events.emit(origin, 'customer.created', customer);
       for (const t of e.taxIds) events.emit(origin, 'customer.tax_id.created', t);
       if (source) events.emit(origin, 'customer.source.created', source);
-      if (pm) events.emit(origin, 'payment_method.attached', paymentMethod(pm, id));
+      if (attached) events.emit(origin, 'payment_method.attached', paymentMethod(attached, id));
       if (customer.discount) events.emit(origin, 'customer.discount.created', discountOf(customer));
       return { status: 200, body: presentCustomer(e, p.expand) };
     },
@@ -385,11 +404,15 @@ function registerCustomers(api) {
     path: '/v1/customers/:id',
     faults: true,
     validate: (ctx) =>
-      store.find(ctx.accountKey, ctx.pathParams.id) ? validateCustomerParams(ctx.params, 'update', ctx.apiVersion) : missing(ctx),
+      store.find(ctx.accountKey, ctx.pathParams.id)
+        ? validateCustomerParams(ctx.params, 'update', ctx.apiVersion) || checkSource(ctx.params)
+        : missing(ctx),
     execute(ctx) {
       const e = store.find(ctx.accountKey, ctx.pathParams.id);
       if (!e) return fail(missing(ctx));
       const p = ctx.params;
+      const declined = declinedCard(p.source);
+      if (declined) return fail(declined);
       const c = e.stored.customer;
       const before = structuredClone(c);
       const source = strOrNull(p.source) ? attachedSource(String(p.source), c.id) : null;

@@ -11,7 +11,7 @@ const { validate, str, expand, pageLimit, bool } = require('../core/schema');
 const { noSuch, asResult: fail } = require('../core/errors');
 const { randomAlnum, nowSeconds, isHash, matchCreated } = require('../core/util');
 const { pageNewestFirst } = require('../core/paging');
-const { DEFAULT_API_VERSION } = require('../core/double');
+const { DEFAULT_API_VERSION, DEFAULT_ACCOUNT } = require('../core/double');
 const { EVENT_TYPES } = require('./eventTypes');
 const { useWebhookEndpoints } = require('./webhookEndpoints');
 const { WebhookDelivery, signatureHeader } = require('./webhookDelivery');
@@ -175,7 +175,8 @@ function registerEvents(api) {
 
   /**
    * Fire an arbitrary event, as if something at Stripe had happened: stored and delivered like any other.
-   * @param {{ type: string, object?: Record<string, any>, account?: string | null, previousAttributes?: Record<string, any> }} spec
+   * @param {{ type: string, object?: Record<string, any>, account?: string | null, platform?: string,
+   *   previousAttributes?: Record<string, any> }} spec   account: a connected account of `platform` (default the keys' account)
    */
   function fire(spec) {
     if (!spec || typeof spec.type !== 'string' || !EVENT_TYPE_SET.has(spec.type)) {
@@ -183,8 +184,9 @@ function registerEvents(api) {
     }
     const object = spec.object ?? { id: `obj_${randomAlnum(14)}`, object: spec.type.split('.')[0] };
     const account = spec.account ?? null;
+    const platform = spec.platform ?? DEFAULT_ACCOUNT;
     return events.emit(
-      { accountKey: account || '', platformKey: '', account, requestId: null, idempotencyKey: null },
+      { accountKey: account || platform, platformKey: platform, account, requestId: null, idempotencyKey: null },
       spec.type,
       object,
       spec.previousAttributes,
@@ -246,7 +248,7 @@ function registerEvents(api) {
   });
   api.control('POST', '/_double/webhooks/fire', (b) => ({
     status: 200,
-    body: fire({ type: b.type, object: b.object, account: b.account, previousAttributes: b.previousAttributes }),
+    body: fire({ type: b.type, object: b.object, account: b.account, platform: b.platform, previousAttributes: b.previousAttributes }),
   }));
   api.control('POST', '/_double/webhooks/send', async (b) => ({
     status: 200,

@@ -4,7 +4,7 @@
 /** A customer's tax IDs: `GET|POST /v1/customers/:id/tax_ids`, `GET|DELETE /v1/customers/:id/tax_ids/:tax_id`. */
 
 const { validate, expand } = require('../core/schema');
-const { noSuch, asResult: fail } = require('../core/errors');
+const { noSuch, invalid, asResult: fail } = require('../core/errors');
 const { randomAlnum, nowSeconds } = require('../core/util');
 const { taxIdType, taxIdValue } = require('./customerFields');
 const { useCustomerStore, noSuchCustomer } = require('./customerStore');
@@ -15,6 +15,17 @@ const { useEvents } = require('./events');
 
 /** `POST /v1/customers/:id/tax_ids` @type {import('../core/schema').Schema} */
 const TAX_ID_CREATE = { t: 'hash', required: ['type', 'value'], fields: { type: taxIdType, value: taxIdValue, expand } };
+
+/**
+ * A tax ID the customer already has (same type and value): Stripe answers 400 "A tax ID with the specified value
+ * and type already exists for this customer." (as quoted in serpapi/public-roadmap#771; the code is the double's
+ * choice: Stripe's error codes list `resource_already_exists` for objects that already exist).
+ */
+const TAX_ID_EXISTS = invalid(
+  'A tax ID with the specified value and type already exists for this customer.',
+  'value',
+  'resource_already_exists',
+);
 
 /** @param {string} customerId @param {string} type @param {string} value */
 function makeTaxId(customerId, type, value) {
@@ -53,7 +64,9 @@ function registerTaxIds(api) {
     execute(ctx) {
       const e = store.find(ctx.accountKey, ctx.pathParams.id);
       if (!e) return fail(missing(ctx));
-      const t = makeTaxId(e.stored.id, String(ctx.params.type), String(ctx.params.value));
+      const [type, value] = [String(ctx.params.type), String(ctx.params.value)];
+      if (e.taxIds.some((t) => t.type === type && t.value === value)) return fail(TAX_ID_EXISTS);
+      const t = makeTaxId(e.stored.id, type, value);
       e.taxIds.push(t);
       events.emit(events.fromRequest(ctx), 'customer.tax_id.created', t);
       return { status: 200, body: t };
@@ -93,4 +106,4 @@ function registerTaxIds(api) {
   });
 }
 
-module.exports = { registerTaxIds, makeTaxId };
+module.exports = { registerTaxIds, makeTaxId, TAX_ID_EXISTS };
