@@ -32,7 +32,7 @@ const rows: Row[] = [
 	},
 	{
 		field: 'Business VAT ID (default type eu_vat)',
-		parameters: { additionalFields: { taxIds: { taxId: [{ type: 'eu_vat', value: 'DE123456789' }] } } },
+		parameters: { additionalFields: { taxIds: { taxId: [{ value: 'DE123456789' }] } } },
 		received: { tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }] },
 	},
 	{

@@ -430,6 +430,8 @@ export const TAX_ID_TYPES: readonly string[];
 export const DEFAULT_API_VERSION: string;
 /** ['sk_test_double_123'] */
 export const DEFAULT_SECRET_KEYS: readonly string[];
+/** 1000: how long search lags writes unless `searchLagMs` says otherwise. */
+export const DEFAULT_SEARCH_LAG_MS: number;
 /** 'acct_double': the account of DEFAULT_SECRET_KEYS and of `secretKeys`. */
 export const DEFAULT_ACCOUNT: string;
 /** True for API versions dated before 2025-03-31. */

@@ -13,6 +13,7 @@ const { ENDPOINT_FAMILIES } = require('./endpoints');
 const { TAX_ID_TYPES, CREATE_PARAMS, UPDATE_PARAMS, LEGACY_PARAMS, isLegacyCouponVersion } = require('./endpoints/customerFields');
 const { EVENT_TYPES } = require('./endpoints/eventTypes');
 const { signatureHeader } = require('./endpoints/webhookDelivery');
+const { DEFAULT_SEARCH_LAG_MS } = require('./endpoints/customerStore');
 
 /**
  * Start a Stripe double listening on 127.0.0.1.
@@ -34,5 +35,6 @@ module.exports = {
   isLegacyCouponVersion,
   decodeForm,
   EVENT_TYPES,
+  DEFAULT_SEARCH_LAG_MS,
   webhookSignatureHeader: signatureHeader,
 };
