@@ -1,6 +1,7 @@
+import { sleep } from 'n8n-workflow';
 import Stripe from 'stripe';
 
-import type { StripeDouble } from './stripe-double';
+import { DEFAULT_SEARCH_LAG_MS, type StripeDouble } from './stripe-double';
 import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
 import { runStripeCustomerWorkflow, searchCustomersInEditor, type RunResult } from './support/workflowRunner';
 
@@ -26,6 +27,8 @@ function run(parameters: Record<string, unknown>, items: object[] = [{}], contin
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
+/** Search sees writes late at Stripe (the double: a second); wait for it, as the README tells users to. */
+const searchCatchesUp = () => sleep(DEFAULT_SEARCH_LAG_MS + 100);
 const pairingOf = (result: RunResult) => result.output?.map((item) => item.pairedItem);
 
 test('a customer from create to delete: Create → Get → Update → Get Many → Search → Delete → Get', async () => {
@@ -57,6 +60,7 @@ test('a customer from create to delete: Create → Get → Update → Get Many �
 	const listed = await run({ operation: 'getMany', filters: { email: 'ada@example.com' } });
 	expect(jsonOf(listed)?.map((json) => json.customerId)).toEqual([customerId]);
 
+	await searchCatchesUp();
 	const found = await run({ operation: 'search', query: "metadata['plan']:'pro' AND name~'Lovelace'" });
 	expect(jsonOf(found)?.map((json) => json.customerId)).toEqual([customerId]);
 
@@ -103,6 +107,7 @@ describe('the customer picker (resource locator)', () => {
 		]);
 		expect(all.results[0].url).toBe(`https://dashboard.stripe.com/test/customers/${all.results[0].value}`);
 
+		await searchCatchesUp();
 		const typed = await searchCustomersInEditor(credentials, 'hopp');
 		expect(typed.results.map((result) => result.name)).toEqual(['Grace Hopper <grace@example.com>']);
 		const byEmail = await searchCustomersInEditor(credentials, 'alan@example');
@@ -195,11 +200,14 @@ describe('Get Many and Search', () => {
 		}
 	});
 
-	test('Return All pages through every customer, newest first; Limit stops there', async () => {
+	test('Return All pages through every customer with starting_after, newest first; Limit stops there', async () => {
 		const all = await run({ operation: 'getMany', returnAll: true });
-		expect(jsonOf(all)).toHaveLength(130);
-		expect(jsonOf(all)?.[0].customer).toMatchObject({ email: 'c129@example.com' });
-		expect(double.requests.filter((request) => request.method === 'GET').map((request) => request.query.limit)).toEqual(['100', '100']);
+		expect(jsonOf(all)?.map((json) => json.customerId)).toEqual(double.customers.map((customer) => customer.id).reverse());
+		const pages = double.requests.filter((request) => request.method === 'GET');
+		expect(pages.map((request) => [request.query.limit, request.query.starting_after])).toEqual([
+			['100', undefined],
+			['100', jsonOf(all)?.[99].customerId],
+		]);
 
 		double.requests.length = 0;
 		const some = await run({ operation: 'getMany', limit: 5 });
@@ -222,10 +230,17 @@ describe('Get Many and Search', () => {
 	});
 
 	test('Search pages through its results with Stripe\'s page token', async () => {
-		const result = await run({ operation: 'search', query: "name:'Odd'", returnAll: true });
-		expect(jsonOf(result)).toHaveLength(65);
+		await searchCatchesUp();
+		const query = "email~'example.com'";
+		const result = await run({ operation: 'search', query, returnAll: true });
+		expect(jsonOf(result)?.map((json) => json.customerId)).toEqual(double.customers.map((customer) => customer.id).reverse());
 		const searches = double.requests.filter((request) => request.path === '/v1/customers/search');
-		expect(searches).toHaveLength(1);
+		const firstPage = await stripe.customers.search({ query, limit: 100 });
+		expect(firstPage.next_page).toEqual(expect.any(String));
+		expect(searches.map((request) => [request.query.limit, request.query.page])).toEqual([
+			['100', undefined],
+			['100', firstPage.next_page],
+		]);
 		const limited = await run({ operation: 'search', query: "name:'Even'", limit: 3 });
 		expect(jsonOf(limited)).toHaveLength(3);
 	});
