@@ -3,6 +3,7 @@ import {
 	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
+	type IHookFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
@@ -65,7 +66,7 @@ export interface TransportSettings {
 	adaptiveRateLimit: boolean;
 }
 
-type StripeCallContext = IExecuteFunctions | ILoadOptionsFunctions;
+type StripeCallContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 interface HttpResponse {
 	statusCode: number;
