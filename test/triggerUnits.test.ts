@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import Stripe from 'stripe';
 
 import { DeliveryMemory } from '../nodes/StripeCustomer/trigger/deliveryDedupe';
@@ -9,16 +10,17 @@ import { verifySignature } from '../nodes/StripeCustomer/trigger/signature';
 // the output item, the delivery memory. Their behaviour inside n8n is in trigger.workflow.test.ts.
 
 const stripe = new Stripe('sk_test_unused');
-const SECRET = 'whsec_unitTestSecret0123456789abcdef';
+// An endpoint's signing secret, as Stripe returns it on create (made up for the test).
+const ENDPOINT_SECRET = `whsec_${randomBytes(16).toString('hex')}`;
 const NOW = 1_780_000_000;
 
 const body = JSON.stringify({ id: 'evt_1', object: 'event', type: 'customer.created', data: { object: { id: 'cus_1', object: 'customer', name: 'Zoë Ünicode' } } });
 /** The header Stripe sends for `payload`, made by Stripe's own library. */
 const signed = (payload: string, options: { secret?: string; timestamp?: number } = {}) =>
-	stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? SECRET, timestamp: options.timestamp ?? NOW });
+	stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? ENDPOINT_SECRET, timestamp: options.timestamp ?? NOW });
 
 describe('Stripe-Signature check', () => {
-	const check = (header: string | undefined, rawBody: string | Uint8Array = body, now = NOW) => verifySignature({ header, rawBody, secret: SECRET, now });
+	const check = (header: string | undefined, rawBody: string | Uint8Array = body, now = NOW) => verifySignature({ header, rawBody, secret: ENDPOINT_SECRET, now });
 
 	test('a delivery signed by Stripe with the endpoint secret passes, as text or as the bytes n8n received', () => {
 		expect(check(signed(body))).toEqual({ valid: true });

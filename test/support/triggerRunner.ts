@@ -171,7 +171,9 @@ export class TriggerWorkflow {
 	private published?: INode;
 	/** workflow_entity.staticData */
 	private storedStaticData = '{}';
-	private testListening?: { node: INode; staticData: IDataObject; stopped: Promise<void>; stop: () => void };
+	private testListening?: { node: INode; staticData: IDataObject; stop: () => void };
+	/** Resolves when the latest test listening has ended and its webhook was deleted. */
+	private testListeningStopped: Promise<void> = Promise.resolve();
 	private readonly name: string;
 	credentials: ICredentialDataDecryptedObject;
 
@@ -268,8 +270,8 @@ export class TriggerWorkflow {
 			if (!exists) await this.callHook(workflow, node, 'create', 'manual', 'manual', true);
 		});
 		let stop = () => {};
-		const stopped = new Promise<void>((resolve) => (stop = resolve));
-		this.testListening = { node, staticData: workflow.staticData, stopped, stop };
+		this.testListeningStopped = new Promise<void>((resolve) => (stop = resolve));
+		this.testListening = { node, staticData: workflow.staticData, stop };
 		this.harness.route(this.testUrl, async (req, res) => await this.receive(req, res, 'manual'));
 	}
 
@@ -287,7 +289,7 @@ export class TriggerWorkflow {
 
 	/** Resolves when test listening has ended (after its execution). */
 	async testListeningEnded(): Promise<void> {
-		await this.testListening?.stopped;
+		await this.testListeningStopped;
 	}
 
 	/** Waits until the workflow has run `count` executions in all (a few seconds at most). */
@@ -322,11 +324,12 @@ export class TriggerWorkflow {
 		} as unknown as IWorkflowExecuteAdditionalData;
 	}
 
+	/** A Workflow as n8n builds one for each call; n8n-workflow fills in parameter defaults on its own copy of the node. */
 	private workflowOf(node: INode, staticData: IDataObject): Workflow {
 		return new Workflow({
 			id: this.id,
 			name: this.name,
-			nodes: [node, { id: 'next', name: NEXT_NODE, type: 'test.nextNode', typeVersion: 1, position: [200, 0], parameters: {} }],
+			nodes: [structuredClone(node), { id: 'next', name: NEXT_NODE, type: 'test.nextNode', typeVersion: 1, position: [200, 0], parameters: {} }],
 			connections: { [node.name]: { main: [[{ node: NEXT_NODE, type: NodeConnectionTypes.Main, index: 0 }]] } },
 			active: true,
 			nodeTypes,
@@ -357,7 +360,8 @@ export class TriggerWorkflow {
 		isTest = false,
 	): Promise<boolean> {
 		const additionalData = this.additionalData();
-		const context = new HookContext(workflow, node, additionalData, mode, activation, this.webhookData(node, additionalData, isTest));
+		const workflowNode = workflow.getNode(node.name)!;
+		const context = new HookContext(workflow, workflowNode, additionalData, mode, activation, this.webhookData(workflowNode, additionalData, isTest));
 		return await trigger.webhookMethods.default[method].call(context);
 	}
 
@@ -393,8 +397,9 @@ export class TriggerWorkflow {
 		}
 		const workflow = this.workflowOf(node, mode === 'trigger' ? this.staticData : {});
 		if (mode === 'manual') workflow.setTestStaticData(listening!.staticData);
+		const workflowNode = workflow.getNode(node.name)!;
 		const additionalData = this.additionalData({ httpRequest: req as never, httpResponse: res as never });
-		const context = new WebhookContext(workflow, node, additionalData, mode, this.webhookData(node, additionalData, mode === 'manual'), [], null);
+		const context = new WebhookContext(workflow, workflowNode, additionalData, mode, this.webhookData(workflowNode, additionalData, mode === 'manual'), [], null);
 		const result: IWebhookResponseData = await trigger.webhook.call(context);
 		if (mode === 'trigger') this.saveStaticData(workflow);
 		if (result.noWebhookResponse) return;
@@ -403,7 +408,7 @@ export class TriggerWorkflow {
 			return;
 		}
 		res.status(200).json({ message: 'Workflow was started' });
-		const run = await this.runExecution(workflow, node, result.workflowData, mode);
+		const run = await this.runExecution(workflow, workflowNode, result.workflowData, mode);
 		const items = (run.data.resultData.runData[NEXT_NODE]?.[0]?.data?.main?.[0] ?? []).map((item) => item.json);
 		this.executions.push({ mode, items, run });
 		if (mode === 'manual') await this.stopListening();
