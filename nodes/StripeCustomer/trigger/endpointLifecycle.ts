@@ -16,6 +16,12 @@ import { PACKAGE_METADATA_KEY, WebhookEndpoints, type EndpointCreateParams, type
 /** How long a released production endpoint waits for the workflow to come back before it is deleted. */
 export const releaseSettings = { graceMs: 30_000 };
 
+/**
+ * n8n saves a workflow's static data only when the workflow's ID is at most this long (n8n 1.x: 16, n8n 2.x: 21;
+ * its utils.js isWorkflowIdValid). n8n makes 16-character IDs; longer ones come from imported workflows.
+ */
+export const LONGEST_WORKFLOW_ID = { n8n1: 16, n8n2: 21 };
+
 /** Metadata key of a released endpoint: the token of the release that will delete it. */
 export const RELEASE_METADATA_KEY = 'n8n_release';
 
@@ -83,6 +89,14 @@ interface DesiredEndpoint {
 /** The endpoint this node wants, from its parameters and n8n's URL; checked before any request. */
 async function desiredEndpoint(context: IHookFunctions): Promise<{ desired: DesiredEndpoint; endpoints: WebhookEndpoints }> {
 	const settings = readTriggerSettings(context);
+	const workflowId = String(context.getWorkflow().id ?? '');
+	if (workflowId.length > LONGEST_WORKFLOW_ID.n8n2) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`n8n keeps no static data for this workflow (its ID "${workflowId}" is longer than ${LONGEST_WORKFLOW_ID.n8n2} characters), so the trigger could not keep its endpoint's signing secret`,
+			{ description: 'Duplicate the workflow (n8n gives the copy a new ID) and activate the copy instead.' },
+		);
+	}
 	const url = context.getNodeWebhookUrl('default');
 	if (!url) throw new NodeOperationError(context.getNode(), 'n8n gave no webhook URL for this trigger');
 	const kind: UrlKind = context.getMode() === 'manual' ? 'test' : 'production';

@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { deliveryMemory } from './deliveryDedupe';
-import { readState } from './endpointLifecycle';
+import { LONGEST_WORKFLOW_ID, readState } from './endpointLifecycle';
 import { eventToItem, parseEvent } from './output';
 import { readTriggerSettings } from './properties';
 import { verifySignature } from './signature';
@@ -31,7 +31,14 @@ function headerOf(context: IWebhookFunctions, name: string): string | undefined 
 
 export function receiveEvent(context: IWebhookFunctions, now = Date.now()): Delivery {
 	const state = readState(context);
-	if (!state) return { reject: 'this trigger has no webhook endpoint at Stripe (activate the workflow, or listen for a test event)' };
+	if (!state) {
+		const workflowId = String(context.getWorkflow().id ?? '');
+		const hint =
+			workflowId.length > LONGEST_WORKFLOW_ID.n8n1
+				? ` n8n 1.x keeps no static data for workflow IDs longer than ${LONGEST_WORKFLOW_ID.n8n1} characters ("${workflowId}"): duplicate the workflow and activate the copy.`
+				: '';
+		return { reject: `this trigger has no webhook endpoint at Stripe (activate the workflow, or listen for a test event).${hint}` };
+	}
 	const rawBody = rawBodyOf(context);
 	if (rawBody === undefined) return { reject: 'n8n passed no raw request body to check the signature against' };
 	const signature = verifySignature({
