@@ -56,6 +56,13 @@ export interface StartStripeDoubleOptions {
   faults?: FaultOptions;
   /** Seeds the fault PRNG (deterministic runs). Default: random. */
   seed?: number;
+  /**
+   * Back-off before each retry of a webhook delivery that got no 2xx (the number of entries is the number of
+   * retries). Default [100, 200, 400, 800, 1600] (Stripe: hours, for up to 3 days).
+   */
+  webhookRetryDelaysMs?: readonly number[];
+  /** How long a webhook receiver may take to answer before the attempt counts as failed. Default 10000. */
+  webhookTimeoutMs?: number;
 }
 
 export interface StripeErrorBody {
@@ -174,6 +181,119 @@ export interface RecordedRequest {
   fault?: string;
 }
 
+/** A webhook endpoint as the double keeps it (`endpoint` is what the API answers, without the secret). */
+export interface StoredWebhookEndpoint {
+  id: string;
+  /** The Stripe-Account header of the create request, or null. */
+  account: string | null;
+  /** The account it belongs to (store key; '' = the platform). */
+  accountKey: string;
+  /** A Connect endpoint: receives the events of connected accounts (with `account`). */
+  connect: boolean;
+  /** The signing secret (whsec_…), returned by the API on create only. */
+  secret: string;
+  endpoint: {
+    id: string;
+    object: 'webhook_endpoint';
+    api_version: string | null;
+    application: null;
+    created: number;
+    description: string | null;
+    enabled_events: string[];
+    livemode: false;
+    metadata: Record<string, string>;
+    status: 'enabled' | 'disabled';
+    url: string;
+  };
+  deleted?: true;
+}
+
+/** An event (`evt_…`) as delivered and as `GET /v1/events/:id` answers it. */
+export interface DoubleEvent {
+  id: string;
+  object: 'event';
+  /** The connected account the event happened on (Connect). */
+  account?: string;
+  api_version: string;
+  created: number;
+  data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
+  livemode: false;
+  /** Endpoints that have not acknowledged it yet. */
+  pending_webhooks: number;
+  request: { id: string | null; idempotency_key: string | null };
+  type: string;
+}
+
+export interface StoredEvent {
+  id: string;
+  /** The connected account it happened on, or null (the platform). */
+  account: string | null;
+  accountKey: string;
+  event: DoubleEvent;
+}
+
+/** How a delivery is signed: as Stripe does, or one of the ways a receiver must refuse. */
+export type WebhookSigning = 'valid' | 'wrong-secret' | 'old-timestamp' | 'missing' | 'tampered-body';
+
+/** One POST of an event to a webhook endpoint, with the receiver's answer. */
+export interface DeliveryAttempt {
+  /** Order in which attempts started. */
+  seq: number;
+  eventId: string;
+  type: string;
+  endpointId: string;
+  url: string;
+  /** 1 = the first attempt of this event to this endpoint, 2 = the first retry…; 0 = a one-off `webhooks.send`. */
+  attempt: number;
+  /** The second copy of an attempt (`webhooks.failNext(n, 'duplicate')`). */
+  duplicate: boolean;
+  signing: WebhookSigning;
+  /** ms since epoch. */
+  at: number;
+  /** The Stripe-Signature header sent (null with signing 'missing'). */
+  signature: string | null;
+  /** The raw body sent (pretty-printed JSON, as Stripe sends it). */
+  body: string;
+  /** The receiver's HTTP status; 0 while pending or when it did not answer. */
+  status: number;
+  /** Why there was no answer (ECONNREFUSED, a timeout…). */
+  error?: string;
+  /** The start of the receiver's answer. */
+  response: string;
+  /** How long the receiver took. */
+  ms: number;
+}
+
+/** Webhook delivery controls. */
+export interface WebhookControls {
+  /** Hold deliveries (they wait, in order) until resume(). */
+  pause(): void;
+  resume(): void;
+  /**
+   * The next n deliveries: 'duplicate' = delivered twice; 'wrong-signature' = signed with another secret;
+   * 'old-timestamp' = signed 10 minutes ago. A delivery the receiver refuses is retried as usual (correctly signed).
+   */
+  failNext(n: number, how: 'duplicate' | 'wrong-signature' | 'old-timestamp'): void;
+  /** Replace the back-off before each retry (ms); reset() restores the start option. */
+  setRetryDelays(ms: readonly number[]): void;
+  /** Fire an arbitrary event (stored, listed, delivered like any other); `account`: a connected account's id. */
+  fire(spec: {
+    type: string;
+    object?: Record<string, unknown>;
+    account?: string | null;
+    previousAttributes?: Record<string, unknown>;
+  }): DoubleEvent;
+  /** One POST to an endpoint, not retried: an existing event (`event`: its id) or any payload, signed as asked. */
+  send(
+    endpointId: string,
+    how?: { event?: string; payload?: Record<string, unknown>; signing?: WebhookSigning; timestamp?: number },
+  ): Promise<DeliveryAttempt>;
+  /** Resolves true once no delivery is running or waiting to be retried (held ones of a paused double aside), false after timeoutMs (default 10000). */
+  idle(timeoutMs?: number): Promise<boolean>;
+  /** The Stripe-Signature header Stripe sends for a body: `t=<timestamp>,v1=<HMAC-SHA256(secret, "t.body")>`. */
+  signatureHeader(body: string, secret: string, timestamp?: number): string;
+}
+
 export interface SecondCounters {
   /** Seconds since start or the last reset (0 = the first second). */
   second: number;
@@ -222,6 +342,13 @@ export interface StripeDouble {
   customers: StoredCustomer[];
   /** Every /v1 request, in arrival order (control endpoints are not recorded). Cleared in place by reset(). */
   requests: RecordedRequest[];
+  /** In creation order, deleted ones included. Cleared in place by reset(). */
+  webhookEndpoints: StoredWebhookEndpoint[];
+  /** Every event, oldest first. Cleared in place by reset(). */
+  events: StoredEvent[];
+  /** Every webhook delivery attempt, in the order they started. Cleared in place by reset(). */
+  deliveries: DeliveryAttempt[];
+  webhooks: WebhookControls;
   stats(): StripeDoubleStats;
   /**
    * Queue a fault for the next n fault-eligible requests: POST /v1/customers, POST /v1/customers/:id and
@@ -264,3 +391,7 @@ export const DEFAULT_SECRET_KEYS: readonly string[];
 export function isLegacyCouponVersion(apiVersion: string | null | undefined): boolean;
 /** Decode Stripe's bracketed form encoding into nested objects/arrays of strings. */
 export function decodeForm(input: string): FormParams;
+/** The event types a webhook endpoint can enable ('*' first), from stripe@23.1.0. */
+export const EVENT_TYPES: readonly string[];
+/** The Stripe-Signature header for a webhook body (see WebhookControls.signatureHeader). */
+export function webhookSignatureHeader(body: string, secret: string, timestamp?: number): string;
