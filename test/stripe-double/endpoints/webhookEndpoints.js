@@ -161,6 +161,8 @@ function registerWebhookEndpoints(api) {
   api.route({
     method: 'POST',
     path: '/v1/webhook_endpoints',
+    // failNext applies: e.g. {status: 403}, what a restricted key without the webhook permission gets
+    faults: true,
     validate: (ctx) => validate(ENDPOINT_CREATE, ctx.params) || checkUrl(ctx),
     execute(ctx) {
       const p = ctx.params;
