@@ -86,7 +86,7 @@ async function deliver(
 
 /** The endpoint's signing secret as Stripe holds it (Stripe signs with it). */
 async function secretAtStripe(endpointId: string): Promise<string> {
-	const stored = (double as unknown as { webhookEndpoints: Array<{ id: string; secret: string }> }).webhookEndpoints.find((w) => w.id === endpointId);
+	const stored = double.webhookEndpoints.find((w) => w.id === endpointId);
 	if (!stored) throw new Error(`the double has no endpoint ${endpointId}`);
 	return stored.secret;
 }
@@ -98,97 +98,151 @@ async function activeWorkflow(parameters?: INodeParameters, extra?: IDataObject)
 	return { workflow, endpoint, secret: await secretAtStripe(endpoint.id) };
 }
 
+/** Waits until the double has delivered everything it had to (retries included). */
+async function deliveriesDone(): Promise<void> {
+	expect(await double.webhooks.idle(10_000)).toBe(true);
+}
+
+/** The answers the trigger gave the double's deliveries, in order: [event type, HTTP status]. */
+const answers = () => double.deliveries.map((attempt) => [attempt.type, attempt.status]);
+
 describe('deliveries', () => {
-	test("a delivery signed with the endpoint's secret starts one execution; its item is the customer event", async () => {
-		const { workflow, secret } = await activeWorkflow();
-		const event = customerEvent('customer.updated', { ...ada, email: 'ada@new.example.com' }, { data: { object: { ...ada, email: 'ada@new.example.com' }, previous_attributes: { email: 'ada@example.com' } } });
-		expect(await deliver(workflow.productionUrl, event, secret)).toEqual({ status: 200, body: { message: 'Workflow was started' } });
-		const [execution] = await workflow.waitForExecutions(1);
-		expect(execution.mode).toBe('trigger');
-		expect(execution.items).toEqual([
-			{
-				customerId: 'cus_ada',
-				event: 'customer.updated',
-				id: event.id,
-				created: event.created,
-				livemode: false,
-				customer: { ...ada, email: 'ada@new.example.com' },
-				previousAttributes: { email: 'ada@example.com' },
-			},
+	test('a customer created, updated and deleted at Stripe starts one execution each; its item is that event', async () => {
+		const { workflow } = await activeWorkflow({ events: ['customer.created', 'customer.updated', 'customer.deleted'] });
+		const customer = await stripe.customers.create({ name: 'Ada Lovelace', email: 'ada@example.com' });
+		await stripe.customers.update(customer.id, { email: 'ada@new.example.com' });
+		await stripe.customers.del(customer.id);
+		await deliveriesDone();
+		expect(answers()).toEqual([
+			['customer.created', 200],
+			['customer.updated', 200],
+			['customer.deleted', 200],
+		]);
+		const executions = await workflow.waitForExecutions(3);
+		const events = double.events.map((stored) => stored.event);
+		expect(executions.map((execution) => [execution.mode, execution.items])).toEqual([
+			['trigger', [{ customerId: customer.id, event: 'customer.created', id: events[0].id, created: events[0].created, livemode: false, customer: events[0].data.object }]],
+			[
+				'trigger',
+				[
+					{
+						customerId: customer.id,
+						event: 'customer.updated',
+						id: events[1].id,
+						created: events[1].created,
+						livemode: false,
+						customer: events[1].data.object,
+						previousAttributes: { email: 'ada@example.com' },
+					},
+				],
+			],
+			['trigger', [{ customerId: customer.id, event: 'customer.deleted', id: events[2].id, created: events[2].created, livemode: false, customer: events[2].data.object }]],
 		]);
 	});
 
-	test.each([
-		['signed with another secret', { secret: 'whsec_notTheEndpointsSecret' }, "Stripe signature check failed: no v1 signature matches the body and this endpoint's signing secret"],
-		['signed 10 minutes ago (a replay)', { timestamp: Math.floor(Date.now() / 1000) - 600 }, "Stripe signature check failed: the signature's timestamp is"],
-		['without a Stripe-Signature header', { header: null }, 'Stripe signature check failed: no Stripe-Signature header'],
-		['with its body changed after signing', { tamper: true }, "Stripe signature check failed: no v1 signature matches the body and this endpoint's signing secret"],
-	])('a delivery %s gets a 400 and starts nothing', async (_title, how: { secret?: string; timestamp?: number; header?: null; tamper?: boolean }, reason) => {
+	test("a delivery signed by Stripe's own library with the endpoint's secret starts the workflow", async () => {
 		const { workflow, secret } = await activeWorkflow();
 		const event = customerEvent('customer.created', ada);
-		const tampered = how.tamper ? JSON.stringify(event).replace('ada@example.com', 'mallory@example.com') : undefined;
-		const answer = await deliver(workflow.productionUrl, event, how.secret ?? secret, { timestamp: how.timestamp, header: how.header, body: tampered });
-		expect(answer.status).toBe(400);
-		expect(String(answer.body.error)).toContain(reason);
-		// The genuine event still runs afterwards: a refused forgery does not mark its ID as delivered.
-		expect((await deliver(workflow.productionUrl, event, secret)).status).toBe(200);
-		expect((await workflow.waitForExecutions(1)).map((execution) => execution.items[0].id)).toEqual([event.id]);
-		await sleep(100);
-		expect(workflow.executions).toHaveLength(1);
+		expect(await deliver(workflow.productionUrl, event, secret)).toEqual({ status: 200, body: { message: 'Workflow was started' } });
+		expect((await workflow.waitForExecutions(1))[0].items[0]).toMatchObject({ customerId: 'cus_ada', id: event.id });
 	});
 
-	test('the same event delivered again (Stripe retries, duplicates) is acknowledged and runs once', async () => {
-		const { workflow, secret } = await activeWorkflow();
-		const event = customerEvent('customer.created', ada);
-		const other = customerEvent('customer.created', { ...ada, id: 'cus_other' });
-		expect((await deliver(workflow.productionUrl, event, secret)).body).toEqual({ message: 'Workflow was started' });
-		expect(await deliver(workflow.productionUrl, event, secret)).toEqual({ status: 200, body: { received: true, duplicate: `${event.id} was already delivered` } });
-		expect((await deliver(workflow.productionUrl, other, secret)).body).toEqual({ message: 'Workflow was started' });
-		await workflow.waitForExecutions(2);
+	test.each([
+		['signed with another secret', 'wrong-secret', "no v1 signature matches the body and this endpoint's signing secret"],
+		['signed 10 minutes ago (a replay)', 'old-timestamp', "the signature's timestamp is 600 s old (at most 300 s allowed)"],
+		['without a Stripe-Signature header', 'missing', 'no Stripe-Signature header'],
+		['with its body changed after signing', 'tampered-body', "no v1 signature matches the body and this endpoint's signing secret"],
+	] as const)('a delivery %s gets a 400 and starts nothing', async (_title, signing, reason) => {
+		const { workflow, endpoint } = await activeWorkflow();
+		double.webhooks.pause(); // the event is stored, its regular delivery held back
+		const customer = await stripe.customers.create({ name: 'Ada Lovelace' });
+		const [{ id: eventId }] = double.events.map((stored) => stored.event);
+		const forged = await double.webhooks.send(endpoint.id, { event: eventId, signing });
+		expect([forged.status, JSON.parse(forged.response)]).toEqual([400, { error: `Stripe signature check failed: ${reason}` }]);
 		await sleep(100);
-		expect(workflow.executions.map((execution) => execution.items[0].customerId)).toEqual(['cus_ada', 'cus_other']);
+		expect(workflow.executions).toHaveLength(0);
+		// The genuine delivery of the same event still runs: a refused forgery does not mark its ID as delivered.
+		double.webhooks.resume();
+		await deliveriesDone();
+		expect((await workflow.waitForExecutions(1)).map((execution) => execution.items[0].customerId)).toEqual([customer.id]);
+	});
+
+	test('an event Stripe delivers twice, or retries after a refused attempt, runs once', async () => {
+		const { workflow } = await activeWorkflow();
+		double.webhooks.failNext(1, 'duplicate');
+		const first = await stripe.customers.create({ name: 'Twice Delivered' });
+		await deliveriesDone();
+		double.webhooks.failNext(1, 'wrong-signature');
+		const second = await stripe.customers.create({ name: 'Retried' });
+		await deliveriesDone();
+		expect(double.deliveries.map((attempt) => [attempt.attempt, attempt.duplicate, attempt.signing, attempt.status])).toEqual([
+			[1, false, 'valid', 200],
+			[1, true, 'valid', 200],
+			[1, false, 'wrong-secret', 400],
+			[2, false, 'valid', 200],
+		]);
+		await workflow.waitForExecutions(2);
+		await sleep(200);
+		expect(workflow.executions.map((execution) => execution.items[0].customerId)).toEqual([first.id, second.id]);
+		const duplicate = double.deliveries[1];
+		expect(JSON.parse(duplicate.response)).toEqual({ received: true, duplicate: `${duplicate.eventId} was already delivered` });
 	});
 
 	test('an event type the trigger was not set to is acknowledged and starts nothing; "Any Customer Event" takes tax IDs, not subscriptions', async () => {
-		const { workflow, secret } = await activeWorkflow({ events: ['anyCustomerEvent'] });
-		const taxId = { id: 'txi_1', object: 'tax_id', customer: 'cus_ada', type: 'eu_vat', value: 'DE123456789' };
-		const subscription = { id: 'sub_1', object: 'subscription', customer: 'cus_ada', status: 'active' };
-		expect((await deliver(workflow.productionUrl, customerEvent('customer.subscription.created', subscription), secret)).body).toEqual({
-			received: true,
-			ignored: "customer.subscription.created is not one of this trigger's events",
-		});
-		expect((await deliver(workflow.productionUrl, customerEvent('customer.tax_id.created', taxId), secret)).status).toBe(200);
-		const [execution] = await workflow.waitForExecutions(1);
+		const { workflow, endpoint } = await activeWorkflow({ events: ['anyCustomerEvent'] });
+		expect(endpoint.enabled_events).not.toContain('customer.subscription.created');
+		// Stripe would not send it to this endpoint; a signed one arrives anyway (an endpoint edited in the Dashboard).
+		const subscription = customerEvent('customer.subscription.created', { id: 'sub_1', object: 'subscription', customer: 'cus_ada', status: 'active' });
+		const ignored = await double.webhooks.send(endpoint.id, { payload: subscription });
+		expect([ignored.status, JSON.parse(ignored.response)]).toEqual([200, { received: true, ignored: "customer.subscription.created is not one of this trigger's events" }]);
+		const customer = await stripe.customers.create({ name: 'Ada', tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }] });
+		await deliveriesDone();
+		const executions = await workflow.waitForExecutions(2);
 		await sleep(100);
-		expect(workflow.executions).toHaveLength(1);
-		expect(execution.items[0]).toMatchObject({ customerId: 'cus_ada', event: 'customer.tax_id.created', object: taxId });
+		expect(executions.map((execution) => [execution.items[0].event, execution.items[0].customerId])).toEqual([
+			['customer.created', customer.id],
+			['customer.tax_id.created', customer.id],
+		]);
+		expect(executions[1].items[0].object).toMatchObject({ object: 'tax_id', type: 'eu_vat', value: 'DE123456789', customer: customer.id });
 	});
 
 	test('Include Raw Event adds the event exactly as Stripe sent it', async () => {
-		const { workflow, secret } = await activeWorkflow({ events: ['customer.created'], options: { includeRawEvent: true } });
-		const event = customerEvent('customer.created', ada);
-		await deliver(workflow.productionUrl, event, secret);
+		const { workflow } = await activeWorkflow({ events: ['customer.created'], options: { includeRawEvent: true } });
+		await stripe.customers.create({ name: 'Raw' });
+		await deliveriesDone();
 		const [execution] = await workflow.waitForExecutions(1);
-		expect(execution.items[0].rawEvent).toEqual(event);
+		expect(execution.items[0].rawEvent).toEqual(JSON.parse(double.deliveries[0].body));
 	});
 });
 
 describe('Connect', () => {
 	test("with the credential's connected account: the endpoint is made on that account and items carry its ID", async () => {
-		const { workflow, endpoint, secret } = await activeWorkflow({ events: ['customer.created'] }, { stripeAccount: 'acct_1Connected' });
+		const { workflow, endpoint } = await activeWorkflow({ events: ['customer.created'] }, { stripeAccount: 'acct_1Connected' });
 		expect(await endpointsAtStripe()).toEqual([]);
 		expect(endpoint.url).toBe(workflow.productionUrl);
-		await deliver(workflow.productionUrl, customerEvent('customer.created', ada), secret);
-		expect((await workflow.waitForExecutions(1))[0].items[0].account).toBe('acct_1Connected');
+		await stripe.customers.create({ name: 'Platform customer' });
+		const customer = await stripe.customers.create({ name: 'Connected customer' }, { stripeAccount: 'acct_1Connected' });
+		await deliveriesDone();
+		const [execution] = await workflow.waitForExecutions(1);
+		await sleep(100);
+		expect(workflow.executions.map((e) => [e.items[0].customerId, e.items[0].account])).toEqual([[customer.id, 'acct_1Connected']]);
+		expect(execution.mode).toBe('trigger');
 	});
 
 	test("Events From Connected Accounts: a Connect endpoint on the platform; each item carries its event's account", async () => {
-		const { workflow, secret } = await activeWorkflow({ events: ['customer.created'], options: { connectedAccounts: true } });
+		const { workflow } = await activeWorkflow({ events: ['customer.created'], options: { connectedAccounts: true } });
 		const created = double.requests.find((request) => request.method === 'POST' && request.path === '/v1/webhook_endpoints');
-		expect(created?.params).toMatchObject({ connect: 'true' });
-		expect(created?.account).toBeNull();
-		await deliver(workflow.productionUrl, customerEvent('customer.created', ada, { account: 'acct_1Seller' }), secret);
-		expect((await workflow.waitForExecutions(1))[0].items[0].account).toBe('acct_1Seller');
+		expect([created?.params, created?.account]).toEqual([expect.objectContaining({ connect: 'true' }), null]);
+		await stripe.customers.create({ name: 'Platform customer' });
+		const first = await stripe.customers.create({ name: 'Seller one' }, { stripeAccount: 'acct_1SellerOne' });
+		const second = await stripe.customers.create({ name: 'Seller two' }, { stripeAccount: 'acct_1SellerTwo' });
+		await deliveriesDone();
+		await workflow.waitForExecutions(2);
+		await sleep(100);
+		expect(workflow.executions.map((e) => [e.items[0].customerId, e.items[0].account])).toEqual([
+			[first.id, 'acct_1SellerOne'],
+			[second.id, 'acct_1SellerTwo'],
+		]);
 	});
 
 	test('Events From Connected Accounts with a credential set to one connected account is an error, before any request', async () => {
@@ -339,7 +393,7 @@ describe('one endpoint at Stripe across n8n\'s lifecycle', () => {
 	test('an endpoint of another API version (made by an earlier release) is replaced: the new one is made before the old one goes', async () => {
 		const { workflow, endpoint } = await activeWorkflow();
 		// What an earlier release of the package pinned: Stripe keeps an endpoint's version for its whole life.
-		const stored = (double as unknown as { webhookEndpoints: Array<{ id: string; endpoint: { api_version: string } }> }).webhookEndpoints.find((w) => w.id === endpoint.id)!;
+		const stored = double.webhookEndpoints.find((w) => w.id === endpoint.id)!;
 		stored.endpoint.api_version = '2025-03-31.basil';
 		await workflow.restart('1.x');
 		const calls = endpointCalls();
@@ -350,6 +404,16 @@ describe('one endpoint at Stripe across n8n\'s lifecycle', () => {
 });
 
 describe('activation errors say what to do', () => {
+	test('a restricted key without the webhook permission (403): the error names the permission to give', async () => {
+		double.failNext(1, { status: 403 });
+		const activation = newWorkflow().activate();
+		await expect(activation).rejects.toMatchObject({
+			message: expect.stringMatching(/^The key of the credential "Stripe Customer account" may not manage webhook endpoints: The provided key/),
+			description: expect.stringContaining('A restricted key (rk_…) needs the permission "Webhook Endpoints: Write"'),
+		});
+		expect(await endpointsAtStripe()).toEqual([]);
+	});
+
 	test('no event chosen: an error that names the field, nothing sent to Stripe', async () => {
 		await expect(newWorkflow({ events: [] }).activate()).rejects.toThrow('Events: choose at least one event');
 		expect(endpointCalls()).toEqual([]);
@@ -381,7 +445,7 @@ describe('activation errors say what to do', () => {
 });
 
 describe('Listen for test event', () => {
-	test('a temporary endpoint at the test URL beside the production one; a test delivery runs once, then it is removed', async () => {
+	test('a temporary endpoint at the test URL beside the production one; the next event runs once in each, then the test endpoint is removed', async () => {
 		const { workflow, endpoint } = await activeWorkflow();
 		await workflow.listenForTestEvent();
 		const endpoints = await endpointsAtStripe();
@@ -389,13 +453,20 @@ describe('Listen for test event', () => {
 		expect(endpoints).toHaveLength(2);
 		expect(testEndpoint).toMatchObject({ url: workflow.testUrl, metadata: { n8n_url_kind: 'test' } });
 		expect(testEndpoint.description).toContain(', test URL:');
-		const testSecret = await secretAtStripe(testEndpoint.id);
 
-		// A forgery gets a 400 and does not end the listening.
-		expect((await deliver(workflow.testUrl, customerEvent('customer.created', ada), 'whsec_forged')).status).toBe(400);
-		expect((await deliver(workflow.testUrl, customerEvent('customer.created', ada), testSecret)).status).toBe(200);
+		// A forgery to the test URL gets a 400 and does not end the listening.
+		double.webhooks.pause();
+		const customer = await stripe.customers.create({ name: 'Listened For' });
+		const forged = await double.webhooks.send(testEndpoint.id, { event: double.events[0].event.id, signing: 'wrong-secret' });
+		expect(forged.status).toBe(400);
+		double.webhooks.resume();
+		await deliveriesDone();
 		await workflow.testListeningEnded();
-		expect(workflow.executions.map((execution) => [execution.mode, execution.items[0].customerId])).toEqual([['manual', 'cus_ada']]);
+		await workflow.waitForExecutions(2);
+		expect(workflow.executions.map((execution) => [execution.mode, execution.items[0].customerId]).sort()).toEqual([
+			['manual', customer.id],
+			['trigger', customer.id],
+		]);
 		expect((await endpointsAtStripe()).map((e) => e.id)).toEqual([endpoint.id]);
 	});
 

@@ -116,8 +116,8 @@ export class WebhookEndpoints {
 		return new NodeApiError(this.context.getNode(), errorFields(failure) as JsonObject, {
 			message: `The key of the credential "${this.credentialName}" may not manage webhook endpoints: ${failure.message}`,
 			description:
-				`The trigger registers its URL at Stripe as a webhook endpoint. A restricted key (rk_…) needs the permission "${RESTRICTED_KEY_PERMISSION}" ` +
-				'(Stripe Dashboard → Developers → API keys → edit the key → Webhook Endpoints: Write), or use a secret key (sk_…).' +
+				`The trigger registers its URL at Stripe as a webhook endpoint. A restricted key (rk_…) needs the permission "${RESTRICTED_KEY_PERMISSION}": ` +
+				'in the Stripe Dashboard, Developers → API keys → edit the key → "Webhook Endpoints" (under "All webhook resources") → Write; or use a secret key (sk_…).' +
 				(failure.requestId ? ` Request: ${failure.requestId}.` : ''),
 			httpCode: '403',
 		});
