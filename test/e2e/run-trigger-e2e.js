@@ -354,6 +354,13 @@ async function doubleRequests(doubleUrl) {
   return state.requests ?? [];
 }
 
+/** @param {string} doubleUrl @param {string} p @param {unknown} [body] @returns {Promise<any>} a control call of the double */
+async function control(doubleUrl, p, body) {
+  const res = await fetch(doubleUrl + p, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${p}: HTTP ${res.status} ${await res.text()}`);
+  return await res.json();
+}
+
 /** @param {N8nServer} n8n @param {string} action @param {Record<string, string>} body */
 async function customerWrite(n8n, action, body) {
   const res = await fetch(`${n8n.url}/webhook/e2e-trigger-${action}-customer`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -431,12 +438,29 @@ async function main() {
     const created = (await doubleRequests(double.url)).filter((r) => r.method === 'POST' && r.path === '/v1/webhook_endpoints');
     checkEqual('Stripe was asked to create an endpoint once in all', created.length, 1);
 
-    heading('customer writes with the action node');
+    heading('customer writes with the action node; Stripe delivers one event twice and signs one wrongly first');
+    await control(double.url, '/_double/webhooks', { failNext: { n: 1, how: 'duplicate' } });
     const made = await customerWrite(n8n, 'create', { name: 'Trigger E2E', email: 'trigger.e2e@example.com' });
     const customerId = made.customerId;
     check('the action node created a customer', typeof customerId === 'string' && customerId.startsWith('cus_'), made);
+    await control(double.url, '/_double/webhooks/idle', { timeoutMs: 15_000 });
+    await control(double.url, '/_double/webhooks', { failNext: { n: 1, how: 'wrong-signature' } });
     await customerWrite(n8n, 'update', { customerId, name: 'Trigger E2E (renamed)' });
+    await control(double.url, '/_double/webhooks/idle', { timeoutMs: 15_000 });
     await customerWrite(n8n, 'delete', { customerId });
+    await control(double.url, '/_double/webhooks/idle', { timeoutMs: 15_000 });
+    const attempts = /** @type {any[]} */ ((await control(double.url, '/_double/webhooks')).deliveries).sort((a, b) => a.seq - b.seq);
+    checkEqual(
+      "Stripe's deliveries and the trigger's answers",
+      attempts.map((a) => [a.type, a.attempt, a.duplicate, a.signing, a.status]),
+      [
+        ['customer.created', 1, false, 'valid', 200],
+        ['customer.created', 1, true, 'valid', 200],
+        ['customer.updated', 1, false, 'wrong-secret', 400],
+        ['customer.updated', 2, false, 'valid', 200],
+        ['customer.deleted', 1, false, 'valid', 200],
+      ],
+    );
     const runs = await until(async () => {
       const list = await triggerExecutions(n8n);
       return list.length >= 3 ? list : undefined;
