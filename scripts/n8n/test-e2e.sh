@@ -29,21 +29,11 @@ export N8N_USER_FOLDER="$USER_FOLDER"
 export N8N_NODE_BIN N8N_BIN
 
 # Two runners (the action node with `n8n execute`, then the trigger in a running n8n); the last line sums their counts.
-rc=0 passed=0 failed=0
+rc=0
 for runner in ${E2E_RUNNERS:-run-e2e.js run-trigger-e2e.js}; do
-  out="$(mktemp)"
-  runner_rc=0
-  node "$REPO_ROOT/test/e2e/$runner" 2>&1 | tee "$out" || runner_rc=$?
-  line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1)"
-  rm -f "$out"
-  if [ -n "$line" ]; then
-    passed=$((passed + ${line%% passed*})); f="${line#*passed, }"; failed=$((failed + ${f%% failed}))
-  else
-    failed=$((failed + 1)); log "$runner printed no result line: counted as 1 failed"
-  fi
-  [ "$runner_rc" -eq 0 ] || rc=1
+  run_counted node "$REPO_ROOT/test/e2e/$runner" || rc=1
 done
-echo "$passed passed, $failed failed"
+echo "$COUNT_PASSED passed, $COUNT_FAILED failed"
 
 log "timings (n8n $N8N_VERSION): n8n install/check ${t_install}s, build+pack+install ${t_pkg}s, total $(( $(date +%s) - t0 ))s"
 finish_run_folder "$rc" "$USER_FOLDER" "${KEEP_E2E_HOME:-}" "n8n user folder: logs/, e2e-artifacts/"
