@@ -174,6 +174,10 @@ async function triggerFlow(page) {
   await output.getByText(customer.id).first().waitFor({ timeout: 20_000 }).catch(() => {});
   const text = await output.innerText();
   check(`the editor shows the event's item (${customer.id}, customer.created)`, text.includes(customer.id) && text.includes('customer.created'), text.slice(0, 800));
+  // The picture: the item as JSON, without n8n's notifications over it.
+  await output.getByText('JSON', { exact: true }).first().click().catch(() => {});
+  const closeToast = page.locator('.el-notification__closeBtn:visible');
+  for (let i = (await closeToast.count()) - 1; i >= 0; i--) await closeToast.nth(i).click().catch(() => {});
   await screenshot(page, 'trigger-panel.png');
   const gone = await until(async () => (await liveEndpoints()).length === endpointsBefore, 15_000);
   check('after the test event the temporary endpoint is removed', gone === true, await liveEndpoints());
