@@ -390,6 +390,22 @@ describe('one endpoint at Stripe across n8n\'s lifecycle', () => {
 		expect((await endpointsAtStripe()).map((e) => e.id)).not.toContain(stray.id);
 	});
 
+	test('an endpoint labelled by another n8n instance (a copy of the database) is left alone: this instance makes its own', async () => {
+		const { workflow, endpoint } = await activeWorkflow();
+		// Staging restored from production's database: same workflow, same stored endpoint ID, another instance.
+		const stored = double.webhookEndpoints.find((w) => w.id === endpoint.id)!;
+		stored.endpoint.metadata.n8n_instance = 'another-instance';
+		stored.endpoint.url = 'https://production.example.com/webhook/x/webhook';
+		await workflow.restart('1.x');
+		await workflow.deactivate();
+		await sleep(GRACE_MS * 2);
+		const endpoints = await endpointsAtStripe();
+		expect(endpoints.map((e) => [e.id, e.url, e.metadata[RELEASE_METADATA_KEY]])).toEqual([
+			[endpoint.id, 'https://production.example.com/webhook/x/webhook', undefined],
+		]);
+		expect(creates()).toHaveLength(2);
+	});
+
 	test('an endpoint of another API version (made by an earlier release) is replaced: the new one is made before the old one goes', async () => {
 		const { workflow, endpoint } = await activeWorkflow();
 		// What an earlier release of the package pinned: Stripe keeps an endpoint's version for its whole life.

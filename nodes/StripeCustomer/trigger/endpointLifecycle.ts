@@ -128,6 +128,15 @@ function truncate(text: string, length: number): string {
 	return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
+/**
+ * An endpoint labelled by another n8n instance: a copy of this workflow's database (staging restored from
+ * production) holds the same endpoint ID, but the endpoint serves the other instance and is never touched from here.
+ */
+function isAnotherInstancesEndpoint(endpoint: WebhookEndpoint, instanceId: string): boolean {
+	const labelled = endpoint.metadata?.n8n_instance;
+	return !!labelled && labelled !== instanceId;
+}
+
 /** An endpoint this node made earlier for the same URL (a crash between create and saving its ID leaves one behind). */
 function isSameNodesEndpoint(endpoint: WebhookEndpoint, desired: DesiredEndpoint): boolean {
 	return endpoint.url === desired.url && Object.entries(desired.label).every(([key, value]) => endpoint.metadata?.[key] === value);
@@ -166,7 +175,7 @@ export async function endpointExists(context: IHookFunctions): Promise<boolean> 
 	const state = readState(context);
 	if (!state || state.kind !== desired.kind) return false;
 	const existing = await endpoints.retrieve(state.endpointId);
-	if (!existing) {
+	if (!existing || isAnotherInstancesEndpoint(existing, desired.label.n8n_instance)) {
 		forgetState(context);
 		return false;
 	}
@@ -231,8 +240,12 @@ export async function releaseEndpoint(context: IHookFunctions): Promise<boolean>
 		forgetState(context);
 		return true;
 	}
+	const existing = await endpoints.retrieve(state.endpointId);
 	const token = randomUUID();
-	const released = await endpoints.update(state.endpointId, { metadata: { [RELEASE_METADATA_KEY]: token } }, randomUUID());
+	const released =
+		existing &&
+		!isAnotherInstancesEndpoint(existing, context.getInstanceId?.() ?? '') &&
+		(await endpoints.update(state.endpointId, { metadata: { [RELEASE_METADATA_KEY]: token } }, randomUUID()));
 	if (!released) {
 		forgetState(context);
 		return true;
