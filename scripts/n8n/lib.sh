@@ -131,6 +131,25 @@ finish_run_folder() {
   fi
 }
 
+# Runs a test runner with its output shown, and adds the last "N passed, N failed" line it printed to COUNT_PASSED and
+# COUNT_FAILED (a runner that printed none counts as 1 failed). Returns the runner's exit code.
+COUNT_PASSED=0
+COUNT_FAILED=0
+run_counted() {
+  local out rc=0 line failed
+  out="$(mktemp)"
+  "$@" 2>&1 | tee "$out" || rc=$?
+  line="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -1 || true)"
+  rm -f "$out"
+  if [ -n "$line" ]; then
+    failed="${line#*passed, }"
+    COUNT_PASSED=$((COUNT_PASSED + ${line%% passed*})); COUNT_FAILED=$((COUNT_FAILED + ${failed%% failed}))
+  else
+    COUNT_FAILED=$((COUNT_FAILED + 1)); log "$* printed no result line: counted as 1 failed"
+  fi
+  return "$rc"
+}
+
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }

@@ -6,9 +6,11 @@
 # "Custom API Call", run the demo workflow, and check the credential test in the credential modal; every run is
 # checked against what the Stripe double received.
 # Screenshots: test-results/browser/; SCREENSHOT_DIR=docs/images puts the README's three pictures there instead.
+# Then test/browser/trigger.test.js: the Stripe Customer Trigger on the canvas, its events picker, "Listen for test
+# event" with the double delivering a customer event (BROWSER_TESTS picks the tests; default both).
 # Uses start.sh (same setup as `npm start`) on a free port with a fresh temporary user folder and the
 # Stripe double (STRIPE_SECRET_KEY is ignored here: the test never talks to real Stripe).
-# Env: N8N_CACHE_DIR, SKIP_BUILD=1, KEEP_BROWSER_HOME=1, SCREENSHOT_DIR, CHROMIUM_PATH
+# Env: N8N_CACHE_DIR, SKIP_BUILD=1, KEEP_BROWSER_HOME=1, SCREENSHOT_DIR, CHROMIUM_PATH, BROWSER_TESTS
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -57,8 +59,12 @@ done
 [ -s "$READY" ] || { tail -40 "$HOME_DIR/start.log" >&2; die "n8n was not ready after 300 s"; }
 t_ready=$(( $(date +%s) - t0 - t_chromium ))
 
+# The action node's test, then the trigger's (same n8n and double); the last line sums their counts.
 rc=0
-BROWSER_ARTIFACTS="$HOME_DIR/artifacts" N8N_READY_FILE="$READY" node "$REPO_ROOT/test/browser/editor.test.js" || rc=$?
+for test in ${BROWSER_TESTS:-editor.test.js trigger.test.js}; do
+  BROWSER_ARTIFACTS="$HOME_DIR/artifacts" N8N_READY_FILE="$READY" run_counted node "$REPO_ROOT/test/browser/$test" || rc=1
+done
+echo "$COUNT_PASSED passed, $COUNT_FAILED failed"
 mkdir -p "$HOME_DIR/artifacts"
 
 stop_editor

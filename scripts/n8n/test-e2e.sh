@@ -3,9 +3,10 @@
 #   1. n8n $N8N_VERSION (default 2.41.1; 1.85.x = 1.85.4) and its Node runtime in the cache (installed once, see install-n8n.sh)
 #   2. npm run build, npm pack, npm install <tgz> into a fresh temporary <user folder>/.n8n/nodes
 #   3. test/e2e/run-e2e.js: Stripe double, import credential + workflows, n8n execute, checks
+#   4. test/e2e/run-trigger-e2e.js: the trigger in a running n8n (`n8n start`): publish, restart, events, customer writes, deactivate
 # N8N_VERSIONS="1.85.x 2.41.1" runs it once per version instead (test-e2e-versions.sh).
 # Env: N8N_VERSION, N8N_VERSIONS, N8N_CACHE_DIR, SKIP_BUILD=1 (reuse dist/), KEEP_E2E_HOME=1 (keep the temp user folder),
-#      E2E_VERBOSE=1
+#      E2E_VERBOSE=1, E2E_RUNNERS (default "run-e2e.js run-trigger-e2e.js")
 set -euo pipefail
 if [ -n "${N8N_VERSIONS:-}" ]; then
   exec bash "$(dirname "${BASH_SOURCE[0]}")/test-e2e-versions.sh"
@@ -27,8 +28,12 @@ export N8N_RUNNERS_BROKER_PORT="$(free_port)"
 export N8N_USER_FOLDER="$USER_FOLDER"
 export N8N_NODE_BIN N8N_BIN
 
+# Two runners (the action node with `n8n execute`, then the trigger in a running n8n); the last line sums their counts.
 rc=0
-node "$REPO_ROOT/test/e2e/run-e2e.js" || rc=$?
+for runner in ${E2E_RUNNERS:-run-e2e.js run-trigger-e2e.js}; do
+  run_counted node "$REPO_ROOT/test/e2e/$runner" || rc=1
+done
+echo "$COUNT_PASSED passed, $COUNT_FAILED failed"
 
 log "timings (n8n $N8N_VERSION): n8n install/check ${t_install}s, build+pack+install ${t_pkg}s, total $(( $(date +%s) - t0 ))s"
 finish_run_folder "$rc" "$USER_FOLDER" "${KEEP_E2E_HOME:-}" "n8n user folder: logs/, e2e-artifacts/"

@@ -402,8 +402,8 @@ async function main() {
     const logText = fs.existsSync(N8N_LOG_FILE) ? fs.readFileSync(N8N_LOG_FILE, 'utf8') : '';
     check('n8n wrote a log file (debug level)', logText.length > 0, N8N_LOG_FILE);
     check(
-      `n8n loaded the community package from .n8n/nodes (node type ${NODE_TYPE})`,
-      /Loaded all credentials and nodes from n8n-nodes-stripe-customer.*"nodes":1/.test(logText),
+      `n8n loaded the community package from .n8n/nodes (node type ${NODE_TYPE} and the trigger)`,
+      /Loaded all credentials and nodes from n8n-nodes-stripe-customer.*"nodes":2/.test(logText),
     );
     const dbFiles = ['database.sqlite', 'database.sqlite-wal', 'database.sqlite-shm'].map((f) => path.join(USER_FOLDER, '.n8n', f));
     const places = {

@@ -3,6 +3,7 @@ import {
 	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
+	type IHookFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
@@ -62,7 +63,7 @@ export interface TransportSettings {
 	adaptiveRateLimit: boolean;
 }
 
-type StripeCallContext = IExecuteFunctions | ILoadOptionsFunctions;
+type StripeCallContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 interface HttpResponse {
 	statusCode: number;

@@ -1,0 +1,437 @@
+import { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
+import {
+	createRunExecutionData,
+	ICredentialsHelper,
+	NodeConnectionTypes,
+	sleep,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IWebhookData,
+	type IWebhookResponseData,
+	type IWorkflowExecuteAdditionalData,
+	type WorkflowActivateMode,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { randomUUID } from 'crypto';
+
+import { StripeCustomerApi } from '../../credentials/StripeCustomerApi.credentials';
+import { StripeCustomerTrigger } from '../../nodes/StripeCustomer/StripeCustomerTrigger.node';
+import { startWebhookServer, type WebhookRequest, type WebhookResponse } from './webhookServer';
+
+// A workflow "Stripe Customer Trigger → Next Node" run the way n8n runs it, without the n8n server: n8n-core's
+// HookContext for the trigger's checkExists / create / delete, its WebhookContext for each request to the trigger's
+// URL (served over real HTTP by webhookServer.js), its WorkflowExecute for the execution a delivery starts. What n8n's
+// server adds around them is done here as n8n 2.41.1 and 1.85.4 do it (their file and function in brackets):
+//  - the workflow's static data lives in "the database" as JSON; every call gets a new Workflow built from it and
+//    saves it back when the node changed it (WorkflowStaticDataService.saveStaticData);
+//  - checkExists, then create if it answered false, on one Workflow (WebhookService.createWebhookIfNotExists);
+//  - the call sequences of activation, a save of an active workflow (1.x: workflow.service update → remove, add),
+//    a publish (2.x: publication/trigger-diff + workflow-publication-applier: nothing for an unchanged trigger,
+//    delete then checkExists/create for a changed one), a restart (2.x: nothing for a registered webhook; 1.x:
+//    ActiveWorkflowManager.init → add 'init'), deactivation (remove → delete);
+//  - "Listen for test event" (webhooks/test-webhooks.js): test static data starts empty, the mode is 'manual', the
+//    URL is the test URL; after the first execution (not after a request that starts none), delete;
+//  - the answer to a request (webhooks/webhook-helpers.js executeWebhook): what the node sent itself, its
+//    webhookResponse, or for responseMode onReceived {"message": "Workflow was started"} before the run.
+
+export const TRIGGER_TYPE = 'n8n-nodes-stripe-customer.stripeCustomerTrigger';
+export const TRIGGER_NAME = 'Stripe Customer Trigger';
+const NEXT_NODE = 'Next Node';
+const CREDENTIAL_REFERENCE = { stripeCustomerApi: { id: '1', name: 'Stripe Customer account' } };
+
+/** Passes its items on, so an execution shows what the next node of a workflow receives. */
+class NextNode implements INodeType {
+	description = {
+		displayName: 'Next Node',
+		name: 'nextNode',
+		group: ['transform'],
+		version: 1,
+		description: 'Receives the trigger output',
+		defaults: { name: NEXT_NODE },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
+const trigger = new StripeCustomerTrigger();
+const nodeTypesByName: Record<string, INodeType> = { [TRIGGER_TYPE]: trigger, 'test.nextNode': new NextNode() };
+const nodeTypes: INodeTypes = {
+	getByName: (type: string) => nodeTypesByName[type],
+	getByNameAndVersion: (type: string) => nodeTypesByName[type],
+	getKnownTypes: () => ({}),
+};
+
+class CredentialsHelper extends ICredentialsHelper {
+	private readonly credentialType = new StripeCustomerApi();
+
+	constructor(private readonly credentials: () => ICredentialDataDecryptedObject) {
+		super();
+	}
+	getParentTypes() {
+		return [];
+	}
+	// n8n's CredentialsHelper calls the credential type's `authenticate` function the same way.
+	async authenticate(credentials: ICredentialDataDecryptedObject, _typeName: string, request: never) {
+		return await this.credentialType.authenticate(credentials, request);
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	getCredentialsProperties() {
+		return [];
+	}
+	async getDecrypted() {
+		return this.credentials();
+	}
+	async getCredentials(): Promise<never> {
+		throw new Error('not used');
+	}
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	getOAuth2Options() {
+		return undefined;
+	}
+	isCredentialUsableByNode() {
+		return true;
+	}
+}
+
+export interface TriggerExecution {
+	mode: 'trigger' | 'manual';
+	/** What the trigger emitted, as the next node received it. */
+	items: IDataObject[];
+	run: IRun;
+}
+
+export interface TriggerWorkflowOptions {
+	/** The trigger's parameters (events, options). */
+	parameters: INodeParameters;
+	/** The stripeCustomerApi credential: secretKey, baseUrl, stripeAccount. */
+	credentials: ICredentialDataDecryptedObject;
+	workflowId?: string;
+	workflowName?: string;
+	nodeName?: string;
+}
+
+/** The n8n "server" of a test: one webhook server, the workflows registered on it. */
+export class TriggerHarness {
+	private constructor(private readonly server: Awaited<ReturnType<typeof startWebhookServer>>) {}
+
+	static async start(): Promise<TriggerHarness> {
+		return new TriggerHarness(await startWebhookServer());
+	}
+
+	get webhookBaseUrl(): string {
+		return `${this.server.baseUrl}/webhook`;
+	}
+
+	get webhookTestBaseUrl(): string {
+		return `${this.server.baseUrl}/webhook-test`;
+	}
+
+	workflow(options: TriggerWorkflowOptions): TriggerWorkflow {
+		return new TriggerWorkflow(this, options);
+	}
+
+	/** @internal */ route(url: string, handler: (req: WebhookRequest, res: WebhookResponse) => Promise<void>): void {
+		this.server.handle(new URL(url).pathname, handler);
+	}
+
+	/** @internal */ unroute(url: string): void {
+		this.server.unhandle(new URL(url).pathname);
+	}
+
+	async close(): Promise<void> {
+		await this.server.close();
+	}
+}
+
+/** One workflow with the trigger, as n8n's database and server hold it. */
+export class TriggerWorkflow {
+	readonly id: string;
+	readonly executions: TriggerExecution[] = [];
+	/** The trigger node as saved (the draft) and as published (active); n8n gives the webhook ID once. */
+	private draft: INode;
+	private published?: INode;
+	/** workflow_entity.staticData */
+	private storedStaticData = '{}';
+	private testListening?: { node: INode; staticData: IDataObject; stop: () => void };
+	/** Resolves when the latest test listening has ended and its webhook was deleted. */
+	private testListeningStopped: Promise<void> = Promise.resolve();
+	private readonly name: string;
+	credentials: ICredentialDataDecryptedObject;
+
+	constructor(
+		private readonly harness: TriggerHarness,
+		options: TriggerWorkflowOptions,
+	) {
+		this.id = options.workflowId ?? `wf${randomUUID().slice(0, 8)}`;
+		this.name = options.workflowName ?? 'Stripe Customer Trigger test';
+		this.credentials = options.credentials;
+		this.draft = {
+			id: randomUUID(),
+			name: options.nodeName ?? TRIGGER_NAME,
+			type: TRIGGER_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: options.parameters,
+			credentials: CREDENTIAL_REFERENCE,
+			webhookId: randomUUID(),
+		};
+	}
+
+	/** The URL n8n registers for the published workflow. */
+	get productionUrl(): string {
+		return `${this.harness.webhookBaseUrl}/${this.draft.webhookId}/webhook`;
+	}
+
+	get testUrl(): string {
+		return `${this.harness.webhookTestBaseUrl}/${this.draft.webhookId}/webhook`;
+	}
+
+	get triggerNode(): INode {
+		return this.draft;
+	}
+
+	/** The static data n8n has stored for the workflow. */
+	get staticData(): IDataObject {
+		return JSON.parse(this.storedStaticData) as IDataObject;
+	}
+
+	/** Edits the trigger in the editor (the draft), e.g. other events. */
+	edit(change: { parameters?: INodeParameters; name?: string }): void {
+		this.draft = { ...this.draft, parameters: change.parameters ?? this.draft.parameters, name: change.name ?? this.draft.name };
+	}
+
+	/** Activation (n8n 1.x: Active on; n8n 2.x: first publish). */
+	async activate(): Promise<void> {
+		this.published = structuredClone(this.draft);
+		await this.addWebhook(this.published, 'activate');
+		this.harness.route(this.productionUrl, async (req, res) => await this.receive(req, res, 'trigger'));
+	}
+
+	/** n8n 1.x: every save of an active workflow removes its webhooks and adds them again (workflow.service update). */
+	async saveWhileActive(): Promise<void> {
+		if (!this.published) throw new Error('not active');
+		await this.removeWebhook(this.published);
+		this.published = structuredClone(this.draft);
+		await this.addWebhook(this.published, 'update');
+	}
+
+	/** n8n 2.x: publish the draft of a published workflow; only a trigger whose registration changed is re-registered. */
+	async publish(): Promise<'unchanged' | 're-registered'> {
+		if (!this.published) throw new Error('not published');
+		const registration = (node: INode) =>
+			JSON.stringify([node.name, node.type, node.typeVersion, node.webhookId, node.credentials, node.parameters]);
+		if (registration(this.published) === registration(this.draft)) return 'unchanged';
+		await this.removeWebhook(this.published);
+		this.published = structuredClone(this.draft);
+		await this.addWebhook(this.published, 'update');
+		return 're-registered';
+	}
+
+	/** A restart of n8n: 2.x finds the webhook registered and calls nothing; 1.x activates every active workflow ('init'). */
+	async restart(version: '1.x' | '2.x'): Promise<void> {
+		if (this.published && version === '1.x') await this.addWebhook(this.published, 'init');
+	}
+
+	/** Deactivation (n8n 1.x: Active off; n8n 2.x: unpublish). */
+	async deactivate(): Promise<void> {
+		if (!this.published) return;
+		this.harness.unroute(this.productionUrl);
+		await this.removeWebhook(this.published);
+		this.published = undefined;
+	}
+
+	/**
+	 * "Listen for test event": registers the test URL (test static data starts empty; mode 'manual'); resolves once
+	 * registered. The listening ends after the first execution, or with `stopListening()` (n8n's timeout, or the user).
+	 */
+	async listenForTestEvent(): Promise<void> {
+		const node = structuredClone(this.draft);
+		const workflow = this.workflowOf(node, {});
+		await this.callHook(workflow, node, 'checkExists', 'manual', 'manual', true).then(async (exists) => {
+			if (!exists) await this.callHook(workflow, node, 'create', 'manual', 'manual', true);
+		});
+		let stop = () => {};
+		this.testListeningStopped = new Promise<void>((resolve) => (stop = resolve));
+		this.testListening = { node, staticData: workflow.staticData, stop };
+		this.harness.route(this.testUrl, async (req, res) => await this.receive(req, res, 'manual'));
+	}
+
+	/** The end of test listening: n8n deletes the test webhook with the static data the registration kept. */
+	async stopListening(): Promise<void> {
+		const listening = this.testListening;
+		if (!listening) return;
+		this.testListening = undefined;
+		this.harness.unroute(this.testUrl);
+		const workflow = this.workflowOf(listening.node, {});
+		workflow.staticData = listening.staticData;
+		await this.callHook(workflow, listening.node, 'delete', 'internal', 'update', true);
+		listening.stop();
+	}
+
+	/** Resolves when test listening has ended (after its execution). */
+	async testListeningEnded(): Promise<void> {
+		await this.testListeningStopped;
+	}
+
+	/** Waits until the workflow has run `count` executions in all (a few seconds at most). */
+	async waitForExecutions(count: number, timeoutMs = 10_000): Promise<TriggerExecution[]> {
+		const deadline = Date.now() + timeoutMs;
+		while (this.executions.length < count && Date.now() < deadline) await sleep(20);
+		return this.executions;
+	}
+
+	private additionalData(extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {
+		return {
+			credentialsHelper: new CredentialsHelper(() => this.credentials),
+			executionId: randomUUID(),
+			currentNodeExecutionIndex: 0,
+			variables: {},
+			restApiUrl: 'http://127.0.0.1/rest',
+			instanceBaseUrl: 'http://127.0.0.1/',
+			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+			webhookBaseUrl: this.harness.webhookBaseUrl,
+			webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+			webhookTestBaseUrl: this.harness.webhookTestBaseUrl,
+			userId: 'test-user',
+			executeWorkflow: async () => {
+				throw new Error('not used');
+			},
+			getRunExecutionData: async () => undefined,
+			logAiEvent: () => {},
+			startRunnerTask: async () => {
+				throw new Error('not used');
+			},
+			...extra,
+		} as unknown as IWorkflowExecuteAdditionalData;
+	}
+
+	/** A Workflow as n8n builds one for each call; n8n-workflow fills in parameter defaults on its own copy of the node. */
+	private workflowOf(node: INode, staticData: IDataObject): Workflow {
+		return new Workflow({
+			id: this.id,
+			name: this.name,
+			nodes: [structuredClone(node), { id: 'next', name: NEXT_NODE, type: 'test.nextNode', typeVersion: 1, position: [200, 0], parameters: {} }],
+			connections: { [node.name]: { main: [[{ node: NEXT_NODE, type: NodeConnectionTypes.Main, index: 0 }]] } },
+			active: true,
+			nodeTypes,
+			staticData,
+			settings: {},
+		});
+	}
+
+	private webhookData(node: INode, additionalData: IWorkflowExecuteAdditionalData, isTest: boolean): IWebhookData {
+		return {
+			httpMethod: 'POST',
+			node: node.name,
+			path: `${node.webhookId}/webhook`,
+			webhookDescription: trigger.description.webhooks![0],
+			workflowId: this.id,
+			workflowExecuteAdditionalData: additionalData,
+			webhookId: node.webhookId,
+			isTest,
+		};
+	}
+
+	private async callHook(
+		workflow: Workflow,
+		node: INode,
+		method: 'checkExists' | 'create' | 'delete',
+		mode: WorkflowExecuteMode,
+		activation: WorkflowActivateMode,
+		isTest = false,
+	): Promise<boolean> {
+		const additionalData = this.additionalData();
+		const workflowNode = workflow.getNode(node.name)!;
+		const context = new HookContext(workflow, workflowNode, additionalData, mode, activation, this.webhookData(workflowNode, additionalData, isTest));
+		return await trigger.webhookMethods.default[method].call(context);
+	}
+
+	/** WebhookService.createWebhookIfNotExists on a workflow built from the stored static data, then saveStaticData. */
+	private async addWebhook(node: INode, activation: WorkflowActivateMode): Promise<void> {
+		const workflow = this.workflowOf(node, this.staticData);
+		try {
+			if (!(await this.callHook(workflow, node, 'checkExists', 'trigger', activation))) {
+				await this.callHook(workflow, node, 'create', 'trigger', activation);
+			}
+		} finally {
+			this.saveStaticData(workflow);
+		}
+	}
+
+	private async removeWebhook(node: INode): Promise<void> {
+		const workflow = this.workflowOf(node, this.staticData);
+		await this.callHook(workflow, node, 'delete', 'internal', 'update');
+		this.saveStaticData(workflow);
+	}
+
+	private saveStaticData(workflow: Workflow): void {
+		if (workflow.staticData.__dataChanged === true) this.storedStaticData = JSON.stringify(workflow.staticData);
+	}
+
+	/** One request to the trigger's URL: the node's webhook() in a WebhookContext, then the execution it starts. */
+	private async receive(req: WebhookRequest, res: WebhookResponse, mode: 'trigger' | 'manual'): Promise<void> {
+		const listening = this.testListening;
+		const node = mode === 'trigger' ? this.published : listening?.node;
+		if (!node) {
+			res.status(404).json({ message: 'not registered' });
+			return;
+		}
+		const workflow = this.workflowOf(node, mode === 'trigger' ? this.staticData : {});
+		if (mode === 'manual') workflow.setTestStaticData(listening!.staticData);
+		const workflowNode = workflow.getNode(node.name)!;
+		const additionalData = this.additionalData({ httpRequest: req as never, httpResponse: res as never });
+		const context = new WebhookContext(workflow, workflowNode, additionalData, mode, this.webhookData(workflowNode, additionalData, mode === 'manual'), [], null);
+		const result: IWebhookResponseData = await trigger.webhook.call(context);
+		if (mode === 'trigger') this.saveStaticData(workflow);
+		if (result.noWebhookResponse) return;
+		if (result.workflowData === undefined) {
+			res.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });
+			return;
+		}
+		res.status(200).json({ message: 'Workflow was started' });
+		const run = await this.runExecution(workflow, workflowNode, result.workflowData, mode);
+		const items = (run.data.resultData.runData[NEXT_NODE]?.[0]?.data?.main?.[0] ?? []).map((item) => item.json);
+		this.executions.push({ mode, items, run });
+		if (mode === 'manual') await this.stopListening();
+	}
+
+	private async runExecution(workflow: Workflow, node: INode, data: INodeExecutionData[][], mode: WorkflowExecuteMode): Promise<IRun> {
+		const executionId = randomUUID();
+		const hooks = new ExecutionLifecycleHooks(mode, executionId, {
+			id: this.id,
+			name: this.name,
+			active: true,
+			activeVersionId: null,
+			isArchived: false,
+			nodes: Object.values(workflow.nodes),
+			connections: workflow.connectionsBySourceNode,
+			createdAt: new Date(),
+			updatedAt: new Date(),
+		});
+		let resolveRun: (run: IRun) => void = () => {};
+		const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+		hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
+		const runData = createRunExecutionData({ executionData: { nodeExecutionStack: [{ node, data: { main: data }, source: null }] } });
+		await new WorkflowExecute(this.additionalData({ hooks, executionId }), mode, runData).processRunExecutionData(workflow);
+		return await finished;
+	}
+}
