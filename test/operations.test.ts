@@ -246,11 +246,13 @@ describe('Get Many and Search', () => {
 });
 
 describe('Delete', () => {
-	test('outputs {customerId, deleted: true}; one customer given twice is deleted once and the second item says so', async () => {
+	test('outputs {customerId, deleted: true}; one customer given twice is deleted once and the second item finds it deleted', async () => {
 		const customer = await stripe.customers.create({ email: 'ada@example.com' });
 		const result = await run({ operation: 'delete', customerId: '={{ $json.id }}' }, [{ id: customer.id }, { id: customer.id }], true);
-		expect(jsonOf(result)?.[0]).toEqual({ customerId: customer.id, deleted: true });
-		expect(jsonOf(result)?.[1]).toMatchObject({ itemIndex: 1, statusCode: 404 });
+		expect(jsonOf(result)).toEqual([
+			{ customerId: customer.id, deleted: true },
+			{ customerId: customer.id, deleted: true, alreadyDeleted: true },
+		]);
 		expect(double.requests.filter((request) => request.method === 'DELETE')).toHaveLength(2);
 	});
 });

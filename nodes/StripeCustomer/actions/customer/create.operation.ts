@@ -26,8 +26,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		prepare: (itemIndex) => prepareCreateItem(this, itemIndex, rule),
 		// Same email (with an email rule) or same key: one after another, so the first creates and the rest reuse.
 		groupOf: (item) => emailGroup(item, rule) ?? `key:${item.createKey}`,
-		run: async (item, itemIndex) => {
-			const outcome = await matcher.createOrMatch(item, itemIndex);
+		run: async (item, itemIndex, steps) => {
+			const outcome = await matcher.createOrMatch(item, itemIndex, steps);
 			return { json: [createOutput(outcome, rule !== 'create', item.returnFullCustomer)], change: changeOf(outcome) };
 		},
 	});

@@ -17,6 +17,7 @@ import {
 	type InvoiceSettingsInput,
 	type Repeated,
 	type ShippingInput,
+	type ShippingParam,
 	type TaxIdInput,
 	type Value,
 } from './fieldRules';
@@ -33,7 +34,8 @@ export interface RemovedCouponParams {
 	promotion_code?: string;
 }
 
-export type CustomerParams = Stripe.CustomerCreateParams & RemovedCouponParams;
+/** What a customer's fields give: Stripe's create parameters, with a shipping recipient that mapping.ts completes. */
+export type CustomerParams = Omit<Stripe.CustomerCreateParams, 'shipping'> & RemovedCouponParams & { shipping?: ShippingParam };
 export type CustomerParamName = keyof CustomerParams;
 
 type EditorProperty = Omit<INodeProperties, 'name'>;
@@ -54,7 +56,7 @@ interface FieldDefinition<Input, Param extends CustomerParamName> {
 	/** The editor's value as the rule takes it, when the two differ. */
 	read?: (editorValue: unknown) => Input;
 	/** The rule: the field's value → its Stripe parameters; a bad value is recorded on `check` and not sent. */
-	map(value: Input | undefined, check: FieldCheck, otherField: (name: string) => unknown): Partial<Pick<CustomerParams, Param>> | undefined;
+	map(value: Input | undefined, check: FieldCheck): Partial<Pick<CustomerParams, Param>> | undefined;
 }
 
 function field<Input, Param extends CustomerParamName>(definition: FieldDefinition<Input, Param>) {
@@ -91,10 +93,13 @@ const shippingRecipient = {
 		name: 'recipientName',
 		type: 'string',
 		default: '',
-		hint: "Empty: the customer's Name is used (Stripe requires a recipient name for shipping)",
+		hint: "Empty: on create, the customer's Name; on update, the current recipient (Stripe requires a recipient name)",
 	},
 	recipientPhone: { displayName: 'Recipient Phone', name: 'recipientPhone', type: 'string', default: '' },
 } satisfies Record<string, INodeProperties>;
+
+/** The label of shipping's recipient name, for the rule that completes it (mapping.ts). */
+export const SHIPPING_RECIPIENT_LABEL = shippingRecipient.recipientName.displayName;
 
 // Billing address and shipping: in node version 1 a collection (one click per field); from 1.1 a fixed group that
 // shows every address field at once, as n8n's own nodes do. Version 1 workflows keep their saved values.
@@ -234,14 +239,7 @@ export const CUSTOMER_FIELDS = {
 		params: ['shipping'],
 		customerData: true,
 		read: (editorValue) => flatAddress<ShippingInput>(editorValue),
-		map: (value, check, otherField) => ({
-			shipping: shippingParam(
-				value,
-				check,
-				{ country: addressParts.country.displayName, recipientName: shippingRecipient.recipientName.displayName },
-				givenText(otherField('name')),
-			),
-		}),
+		map: (value, check) => ({ shipping: shippingParam(value, check, addressParts.country.displayName) }),
 	}),
 	balance: field({
 		section: 'additional',

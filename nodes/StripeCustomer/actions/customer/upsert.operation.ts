@@ -24,8 +24,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		rerunNote: `${createRerunNote(settings)} Updated customers are found by email again and updated again.`,
 		prepare: (itemIndex) => prepareCreateItem(this, itemIndex, 'update', true),
 		groupOf: (item) => emailGroup(item, 'update'),
-		run: async (item, itemIndex) => {
-			const outcome = await matcher.createOrMatch(item, itemIndex);
+		run: async (item, itemIndex, steps) => {
+			const outcome = await matcher.createOrMatch(item, itemIndex, steps);
 			return { json: [createOutput(outcome, true, item.returnFullCustomer)], change: changeOf(outcome) };
 		},
 	});
