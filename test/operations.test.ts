@@ -1,3 +1,4 @@
+import { sleep } from 'n8n-workflow';
 import Stripe from 'stripe';
 
 import type { StripeDouble } from './stripe-double';
@@ -25,10 +26,16 @@ function run(parameters: Record<string, unknown>, items: object[] = [{}], contin
 }
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+/** "2025-01-02 14:03", as the picker shows a creation time of a workflow in Tokyo (UTC+9, no daylight saving time). */
+const tokyoMinute = (created: number) => new Date((created + 9 * 3600) * 1000).toISOString().slice(0, 16).replace('T', ' ');
 const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
 const pairingOf = (result: RunResult) => result.output?.map((item) => item.pairedItem);
 
+/** How far behind writes the double's search is in the chain below: Stripe's lags by up to a minute. */
+const SEARCH_LAG_MS = 1000;
+
 test('a customer from create to delete: Create → Get → Update → Get Many → Search → Delete → Get', async () => {
+	double.setSearchLag(SEARCH_LAG_MS);
 	const created = await run(
 		{ operation: 'create', name: '={{ $json.name }}', email: '={{ $json.email }}', additionalFields: { metadata: { entry: [{ key: 'plan', value: 'free' }] } } },
 		[{ name: 'Ada Lovelace', email: 'ada@example.com' }],
@@ -54,9 +61,10 @@ test('a customer from create to delete: Create → Get → Update → Get Many �
 	expect(afterUpdate.tax_ids?.data.map((taxId) => [taxId.type, taxId.value])).toEqual([['gb_vat', 'GB123456789']]);
 	expect(jsonOf(updated)).toEqual([{ customerId, customer: expect.objectContaining({ phone: '+44 20 7946 0000' }) }]);
 
+	// Right after a write, Get Many by email finds the customer at once; Search only once Stripe's search caught up.
 	const listed = await run({ operation: 'getMany', filters: { email: 'ada@example.com' } });
 	expect(jsonOf(listed)?.map((json) => json.customerId)).toEqual([customerId]);
-
+	await sleep(SEARCH_LAG_MS + 200);
 	const found = await run({ operation: 'search', query: "metadata['plan']:'pro' AND name~'Lovelace'" });
 	expect(jsonOf(found)?.map((json) => json.customerId)).toEqual([customerId]);
 
@@ -84,9 +92,16 @@ describe('the customer picker (resource locator)', () => {
 	});
 
 	test('a value that is not a customer ID is refused before any request: typed (by n8n) or from an expression (by the node)', async () => {
-		await expect(run({ operation: 'delete', customerId: byId('ada@example.com') })).rejects.toThrow(/A Stripe customer ID starts with cus_/);
-		const result = await run({ operation: 'delete', customerId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } }, [{ id: 'ada@example.com' }]);
-		expect(result.error?.message).toBe('[item 0] Customer: "ada@example.com" is not a Stripe customer ID (cus_…)');
+		await expect(run({ operation: 'delete', customerId: byId('cus_123 456') })).rejects.toThrow(
+			/Not a customer ID: one is cus_ followed by letters and digits only, e.g\. cus_NffrFeUfNV2Hib \(no spaces, no other characters\)/,
+		);
+		const viaExpression = { __rl: true, mode: 'id', value: '={{ $json.id }}' };
+		const result = await run({ operation: 'delete', customerId: viaExpression }, [{ id: 'ada@example.com' }, { id: 'cus_12-34' }, { id: 'cus_' }], true);
+		expect(jsonOf(result)?.map((json) => json.error)).toEqual([
+			'[item 0] Customer: "ada@example.com" is not a Stripe customer ID: one starts with cus_ (e.g. cus_NffrFeUfNV2Hib)',
+			'[item 1] Customer: "cus_12-34" is not a Stripe customer ID: after cus_ come only letters and digits, and it holds "-"',
+			'[item 2] Customer: "cus_" is only the start of a customer ID: the letters and digits after cus_ are missing',
+		]);
 		expect(double.requests).toHaveLength(0);
 	});
 
@@ -94,19 +109,23 @@ describe('the customer picker (resource locator)', () => {
 		const names = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing'];
 		for (const name of names) await stripe.customers.create({ name, email: `${name.split(' ')[0].toLowerCase()}@example.com` });
 		const credentials = credentialsFor(double);
+		const entry = (customer: Stripe.Customer) => `${customer.name} <${customer.email}> (${customer.id}, created ${tokyoMinute(customer.created)})`;
+		const newestFirst = (await stripe.customers.list()).data;
 
-		const all = await searchCustomersInEditor(credentials);
-		expect(all.results.map((result) => result.name)).toEqual([
+		const all = await searchCustomersInEditor(credentials, undefined, undefined, 'Asia/Tokyo');
+		expect(all.results.map((result) => result.name)).toEqual(newestFirst.map(entry));
+		expect(all.results.map((result) => result.name.split(' (')[0])).toEqual([
 			'Alan Turing <alan@example.com>',
 			'Grace Hopper <grace@example.com>',
 			'Ada Lovelace <ada@example.com>',
 		]);
 		expect(all.results[0].url).toBe(`https://dashboard.stripe.com/test/customers/${all.results[0].value}`);
 
-		const typed = await searchCustomersInEditor(credentials, 'hopp');
-		expect(typed.results.map((result) => result.name)).toEqual(['Grace Hopper <grace@example.com>']);
-		const byEmail = await searchCustomersInEditor(credentials, 'alan@example');
-		expect(byEmail.results.map((result) => result.name)).toEqual(['Alan Turing <alan@example.com>']);
+		double.setSearchLag(0);
+		const typed = await searchCustomersInEditor(credentials, 'hopp', undefined, 'Asia/Tokyo');
+		expect(typed.results.map((result) => result.name)).toEqual([entry(newestFirst[1])]);
+		const byEmail = await searchCustomersInEditor(credentials, 'alan@example', undefined, 'Asia/Tokyo');
+		expect(byEmail.results.map((result) => result.name)).toEqual([entry(newestFirst[0])]);
 
 		for (let index = 0; index < 60; index++) await stripe.customers.create({ email: `bulk-${index}@example.com` });
 		const firstPage = await searchCustomersInEditor(credentials);
@@ -157,18 +176,12 @@ describe('Create or Update (upsert, by email)', () => {
 });
 
 describe('Update', () => {
-	test('a payment method is attached and a default source set; a test clock is refused before sending', async () => {
+	test('a payment method is attached and made the invoice default', async () => {
 		const customer = await stripe.customers.create({ email: 'ada@example.com' });
-		const result = await run(
-			{ operation: 'update', customerId: '={{ $json.id }}', additionalFields: { defaultSource: '={{ $json.pm }}', testClock: '={{ $json.clock }}' } },
-			[
-				{ id: customer.id, pm: 'pm_card_visa', clock: '' },
-				{ id: customer.id, pm: '', clock: 'clock_1' },
-			],
-			true,
-		);
-		expect(jsonOf(result)?.[0]).toEqual({ customerId: customer.id });
-		expect(jsonOf(result)?.[1]).toMatchObject({ itemIndex: 1, field: 'Test Clock' });
+		const result = await run({ operation: 'update', customerId: '={{ $json.id }}', additionalFields: { defaultSource: '={{ $json.pm }}' } }, [
+			{ id: customer.id, pm: 'pm_card_visa' },
+		]);
+		expect(jsonOf(result)).toEqual([{ customerId: customer.id }]);
 		const after = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
 		expect(after.invoice_settings.default_payment_method).toBe('pm_card_visa');
 		expect(double.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
@@ -195,11 +208,16 @@ describe('Get Many and Search', () => {
 		}
 	});
 
-	test('Return All pages through every customer, newest first; Limit stops there', async () => {
+	test('Return All pages through every customer with starting_after, newest first; Limit stops there', async () => {
 		const all = await run({ operation: 'getMany', returnAll: true });
 		expect(jsonOf(all)).toHaveLength(130);
+		expect(new Set(jsonOf(all)?.map((json) => json.customerId)).size).toBe(130);
 		expect(jsonOf(all)?.[0].customer).toMatchObject({ email: 'c129@example.com' });
-		expect(double.requests.filter((request) => request.method === 'GET').map((request) => request.query.limit)).toEqual(['100', '100']);
+		const pages = double.requests.filter((request) => request.method === 'GET');
+		expect(pages.map((request) => [request.query.limit, request.query.starting_after])).toEqual([
+			['100', undefined],
+			['100', jsonOf(all)?.[99].customerId],
+		]);
 
 		double.requests.length = 0;
 		const some = await run({ operation: 'getMany', limit: 5 });
@@ -222,10 +240,14 @@ describe('Get Many and Search', () => {
 	});
 
 	test('Search pages through its results with Stripe\'s page token', async () => {
-		const result = await run({ operation: 'search', query: "name:'Odd'", returnAll: true });
-		expect(jsonOf(result)).toHaveLength(65);
+		double.setSearchLag(0);
+		const result = await run({ operation: 'search', query: "email~'example.com'", returnAll: true });
+		expect(jsonOf(result)).toHaveLength(130);
+		expect(new Set(jsonOf(result)?.map((json) => json.customerId)).size).toBe(130);
 		const searches = double.requests.filter((request) => request.path === '/v1/customers/search');
-		expect(searches).toHaveLength(1);
+		expect(searches).toHaveLength(2);
+		expect(searches[0].query.page).toBeUndefined();
+		expect(searches[1].query.page).toEqual(expect.any(String));
 		const limited = await run({ operation: 'search', query: "name:'Even'", limit: 3 });
 		expect(jsonOf(limited)).toHaveLength(3);
 	});

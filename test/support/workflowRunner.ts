@@ -168,6 +168,8 @@ export interface RunOptions {
 	workflowId?: string;
 	/** Run as another n8n instance (another database): its own instance ID, execution IDs of its own. */
 	instance?: string;
+	/** The workflow's time zone (Workflow settings → Timezone), e.g. 'Asia/Tokyo'; default: n8n's. */
+	timezone?: string;
 }
 
 export interface RunResult {
@@ -221,6 +223,8 @@ export async function searchCustomersInEditor(
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 	filter?: string,
 	paginationToken?: string,
+	/** The workflow's time zone; default: n8n's. */
+	timezone?: string,
 ): Promise<INodeListSearchResult> {
 	useInstance('main');
 	const node: INode = {
@@ -232,7 +236,8 @@ export async function searchCustomersInEditor(
 		parameters: { operation: 'get' },
 		credentials: STRIPE_CREDENTIALS,
 	};
-	const workflow = new Workflow({ id: 'test-workflow', nodes: [node], connections: {}, active: false, nodeTypes, settings: {} });
+	const settings = timezone ? { timezone } : {};
+	const workflow = new Workflow({ id: 'test-workflow', nodes: [node], connections: {}, active: false, nodeTypes, settings });
 	const context = new LoadOptionsContext(workflow, node, additionalDataFor(credentials, randomUUID()), 'parameters.customerId');
 	const stripeCustomer = nodeTypesByName[STRIPE_NODE_TYPE] as StripeCustomer;
 	return await stripeCustomer.methods.listSearch.searchCustomers.call(context, filter, paginationToken);
@@ -282,7 +287,8 @@ export async function runStripeCustomerWorkflow(options: RunOptions): Promise<Ru
 		connections[STRIPE_NODE_NAME] = { main: [[{ node: 'After', type: 'main', index: 0 }]] };
 	}
 
-	const workflow = new Workflow({ id: workflowId, nodes, connections, active: false, nodeTypes, settings: {} });
+	const settings = options.timezone ? { timezone: options.timezone } : {};
+	const workflow = new Workflow({ id: workflowId, nodes, connections, active: false, nodeTypes, settings });
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
 		id: workflowId,
 		name: 'Stripe Customer test',

@@ -13,7 +13,11 @@ export const option = {
 	description: 'Create a customer, one per input item',
 };
 
-export const description: INodeProperties[] = [...customerFieldProperties(), OPTIONS_OF.create];
+/** What an AI Agent is told this operation does, when the node is its tool. */
+export const toolDescription =
+	"Creates one Stripe customer from the fields given (name, email, phone, customer description, billing address, shipping and more) and returns its ID as customerId. Fill only what you know: an empty field is not sent.";
+
+export const description: INodeProperties[] = [...customerFieldProperties({ operation: 'create' }), ...OPTIONS_OF.create];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this);

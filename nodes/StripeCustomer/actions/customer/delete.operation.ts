@@ -13,7 +13,11 @@ export const option = {
 	description: 'Delete a customer for good; its subscriptions are cancelled at once',
 };
 
-export const description: INodeProperties[] = [customerLocator, OPTIONS_OF.read];
+/** What an AI Agent is told this operation does, when the node is its tool. */
+export const toolDescription =
+	"Deletes the Stripe customer with this ID (cus_…) for good; its subscriptions end at once. A customer deleted already is reported as alreadyDeleted: true.";
+
+export const description: INodeProperties[] = [customerLocator, ...OPTIONS_OF.read];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this);

@@ -41,7 +41,7 @@ export interface CreateItem {
 /** Reads and checks one item to create (or match by email, as `rule` says). */
 export function prepareCreateItem(context: IExecuteFunctions, itemIndex: number, rule: EmailRule, emailRequired = false): Checked<CreateItem> {
 	const values = readCustomerValues(context, itemIndex);
-	const request = toCustomerCreateRequest(values);
+	const request = toCustomerCreateRequest(values, { createOnlyIfNew: rule === 'update' });
 	if (!request.ok) return request;
 	const email = request.value.params.email;
 	if (emailRequired && email === undefined) return invalid('Email', 'required: the customer is looked up by its email');
@@ -166,6 +166,9 @@ export class EmailMatcher {
 		email?: string,
 		findMade?: () => Promise<CreateOutcome | undefined>,
 	): Promise<CreateOutcome> {
+		if (item.request.problemsIfCreated) {
+			throw new InvalidItemError(this.node, itemIndex, item.request.problemsIfCreated, 'No customer has this email, so it would be created; nothing was sent.');
+		}
 		let busyRounds = 0;
 		for (let generation = 1; generation <= MAX_RENEWALS + 1; ) {
 			const key = generation === 1 ? item.createKey : renewedKey(item.createKey, generation);

@@ -21,6 +21,11 @@ export interface CustomerCreateRequest {
 	params: CustomerCreateParams;
 	/** Set when the request must be sent with a particular Stripe-Version (the coupon rule). */
 	apiVersion?: string;
+	/**
+	 * Problems that matter only if the customer is created (with `createOnlyIfNew`: the customer may exist, and an
+	 * update would take the shipping recipient from it); set, the request must not be sent.
+	 */
+	problemsIfCreated?: FieldProblem[];
 }
 
 export type CustomerUpdateParams = Omit<Stripe.CustomerUpdateParams, 'shipping'> &
@@ -159,12 +164,16 @@ const recipientNameProblem = (why: string): FieldProblem => ({
 	message: `Stripe requires a recipient name for shipping${why}: set ${SHIPPING_RECIPIENT_LABEL} or the customer's Name`,
 });
 
-/** Maps one item's values to the Stripe create request, or every problem found in them. */
-export function toCustomerCreateRequest(values: CustomerValues): Checked<CustomerCreateRequest> {
+/**
+ * Maps one item's values to the Stripe create request, or every problem found in them. `createOnlyIfNew`: the
+ * customer is looked up first (by email), so a problem that concerns only a new customer waits until one is created.
+ */
+export function toCustomerCreateRequest(values: CustomerValues, options: { createOnlyIfNew?: boolean } = {}): Checked<CustomerCreateRequest> {
 	const { params: mapped, given, problems } = mapFields(values);
 	// On create, the customer's Name stands in for a missing shipping recipient.
 	const recipient = mapped.shipping?.name ?? mapped.name;
-	if (mapped.shipping && !recipient) problems.push(recipientNameProblem(''));
+	const problemsIfCreated = mapped.shipping && !recipient ? [recipientNameProblem('')] : [];
+	if (!options.createOnlyIfNew) problems.push(...problemsIfCreated);
 	if (problems.length) return { ok: false, problems };
 	if (!given.some((field) => field.customerData)) {
 		const identifying = inFormOrder(customerFields.filter((field) => field.customerData)).map((field) => field.label);
@@ -182,7 +191,10 @@ export function toCustomerCreateRequest(values: CustomerValues): Checked<Custome
 		Object.entries(mapped).map(([param, value]) => (param === 'shipping' ? [param, { name: recipient, ...mapped.shipping }] : [param, value])),
 	) as CustomerCreateParams;
 	const apiVersion = apiVersionOf(given);
-	return { ok: true, value: apiVersion ? { params, apiVersion } : { params } };
+	return {
+		ok: true,
+		value: { params, ...(apiVersion ? { apiVersion } : {}), ...(problemsIfCreated.length && options.createOnlyIfNew ? { problemsIfCreated } : {}) },
+	};
 }
 
 /** Splits create parameters into what Stripe's update takes, the nested parts to complete, and what goes through other endpoints. */

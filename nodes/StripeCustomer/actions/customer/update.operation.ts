@@ -18,7 +18,11 @@ export const option = {
 	description: 'Change the fields given; empty fields are left as they are',
 };
 
-export const description: INodeProperties[] = [customerLocator, ...customerFieldProperties(), OPTIONS_OF.write];
+/** What an AI Agent is told this operation does, when the node is its tool. */
+export const toolDescription =
+	"Changes the fields given of the Stripe customer with this ID (cus_…). Fields left empty stay as they are; an address given in part keeps its other parts. Returns customerId.";
+
+export const description: INodeProperties[] = [customerLocator, ...customerFieldProperties({ operation: 'update' }), ...OPTIONS_OF.write];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const runSettings = readSettings(this);
