@@ -559,13 +559,22 @@ async function runChecks() {
     missing: custom.failedOrders.length - custom.createdBeforeRerun,
   });
 
-  // Measured, not asserted: what the node's derived keys do when the user re-sends a failed call.
+  // What the node's derived keys do when the user re-sends a failed call: the README states these as guarantees.
   const byDefault = await scenarioKilledWorker('defaultKey', 'C', "not set (the node's default)", 'at-kill');
   const perExecution = await scenarioKilledWorker('perExecutionKey', 'D', 'perExecution', 'at-kill');
-  heading('measured: duplicates after re-sending the calls of a killed worker');
+  heading('duplicates after re-sending the calls of a killed worker');
   for (const [label, r] of /** @type {const} */ ([['custom key (order ID)', custom], ["not set (node's default)", byDefault], ['perExecution', perExecution]])) {
     report(`idempotency ${label}: ${r.createdBeforeRerun} of the failed orders had a customer before the re-send → duplicates ${r.after.duplicates}, lost ${r.after.lost}`);
   }
+  check('Per Input (the default): 0 duplicates, and the re-sent calls created only the missing customers', byDefault.after.duplicates === 0 && byDefault.rerunNew === byDefault.failedOrders.length - byDefault.createdBeforeRerun, {
+    duplicates: byDefault.after.duplicates,
+    createdByResend: byDefault.rerunNew,
+    missing: byDefault.failedOrders.length - byDefault.createdBeforeRerun,
+  });
+  check('Per Execution: every customer the killed execution had created is created again (duplicates = created before the re-send > 0)', perExecution.createdBeforeRerun > 0 && perExecution.after.duplicates === perExecution.createdBeforeRerun, {
+    duplicates: perExecution.after.duplicates,
+    createdBefore: perExecution.createdBeforeRerun,
+  });
 
   heading('secret');
   const key = mustEnv('STRIPE_DOUBLE_KEY');

@@ -5,7 +5,7 @@
 /**
  * Start the Stripe double standalone:
  *   node test/stripe-double/cli.js [--port 12111] [--key sk_test_...]... [--latency 50] [--rate 100] [--seed 1]
- *     [--https] [--retry-after SECONDS] [--search-lag MS]
+ *     [--https] [--retry-after SECONDS] [--search-lag MS] [--concurrency-limit N]
  * Prints one JSON line {"url":"http://127.0.0.1:PORT","port":PORT} (with --https also "caFile" and "controlUrl")
  * and runs until SIGINT/SIGTERM.
  */
@@ -14,7 +14,7 @@ const { startStripeDouble } = require('./index');
 
 const USAGE =
   'usage: node test/stripe-double/cli.js [--port N] [--key sk_test_...]... [--latency MS] [--rate PER_SECOND] [--seed N]\n' +
-  '       [--https] [--retry-after SECONDS] [--search-lag MS]';
+  '       [--https] [--retry-after SECONDS] [--search-lag MS (default 1000)] [--concurrency-limit N]';
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
@@ -65,6 +65,9 @@ function parseArgs(argv) {
         break;
       case '--search-lag':
         opts.searchLagMs = num(next());
+        break;
+      case '--concurrency-limit':
+        opts.concurrencyLimit = num(next());
         break;
       case '-h':
       case '--help':

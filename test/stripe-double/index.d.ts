@@ -8,38 +8,73 @@ export interface FormParams {
   [key: string]: FormValue;
 }
 
+/**
+ * Which routes faults apply to: route names as registered, `'METHOD /v1/path/:param'` (e.g.
+ * `'POST /v1/customers/:id/tax_ids'`, `'GET /v1/customers/search'`), or `'*'` for every /v1 route. Unset: the
+ * customer writes (`POST /v1/customers`, `POST /v1/customers/:id`, `DELETE /v1/customers/:id`).
+ */
+export type RouteSelector = '*' | string | string[];
+
 export interface FaultOptions {
-  /** Fraction (0..1) of fault-eligible requests (POST /v1/customers[/:id], DELETE /v1/customers/:id) answered 500 before anything changes (not stored for idempotency). */
+  /** Fraction (0..1) of the selected requests answered 500 before anything changes (nothing stored for idempotency). */
   error500Rate?: number;
   /** Fraction (0..1) where the change is made and the idempotent result stored, then the socket is destroyed. */
   dropAfterCreateRate?: number;
-  /** Every Nth fault-eligible request (N > 0) starts a burst of 429s ... */
+  /** Every Nth selected request (N > 0) starts a burst of 429s ... */
   rateLimitBurstEvery?: number;
-  /** ... of this many consecutive fault-eligible requests. */
+  /** ... of this many consecutive selected requests. */
   rateLimitBurstLength?: number;
   /**
    * A sustained rate limit (a busy account shared with other integrations): every /v1 request arriving in the
    * first `forMs` of each `everyMs` period gets a 429 (periods count from the moment the faults were set).
    */
   rateLimitWindow?: { everyMs: number; forMs: number };
+  /** Where error500Rate, dropAfterCreateRate and the bursts apply (default: the customer writes). */
+  routes?: RouteSelector;
+  /** Stripe-Should-Retry on the limiters' 429s (window, bucket, burst, concurrency); unset: no header, as Stripe mostly sends. */
+  rateLimitShouldRetry?: boolean;
 }
 
 /**
- * 500 api_error (Stripe-Should-Retry: true); 429 rate_limit; 409 lock_timeout (Stripe-Should-Retry: true);
- * 403 a restricted key without the permission (stripe-node: StripePermissionError); 402 card_declined with a
- * decline_code (default 'generic_decline'; e.g. 'insufficient_funds'); 401 invalid key; 400 invalid request;
- * drop: the connection is destroyed before anything happens, or after the change was made and stored.
+ * An injected answer. Without `after`, the request is refused before it executes: nothing changes and nothing is
+ * stored for its idempotency key. With `after`, it executed and then failed ('rollback': nothing changed;
+ * 'commit': the change was made), and its answer is stored and replayed for the key, as Stripe stores every
+ * executed request's answer. `shouldRetry` sets Stripe-Should-Retry (null: none); by default it is what Stripe
+ * sends: 'true' on a 500 that stored nothing, 409 and 429 lock_timeout; 'false' on a stored 500, 400, 402, 404.
+ * 500 api_error; 429 rate_limit or lock_timeout; 409 idempotency_key_in_use; 403 a restricted key without the
+ * permission (stripe-node: StripePermissionError); 402 a card error with `decline_code` (default
+ * 'generic_decline'); 401 invalid key; 400 invalid request.
  */
 export type FailHow =
-  | { status: 500 | 429 | 409 | 403 | 401 | 400 }
-  | { status: 402; decline_code?: string }
-  | { drop: 'before' | 'after-create' };
+  | {
+      status: 500 | 429 | 409 | 403 | 402 | 401 | 400;
+      decline_code?: string;
+      code?: 'rate_limit' | 'lock_timeout';
+      after?: 'rollback' | 'commit';
+      shouldRetry?: boolean | null;
+    }
+  /** The connection is destroyed before anything happens, or after the change was made and stored. */
+  | { drop: 'before' | 'after-create' }
+  /** This request is answered this much later (on top of the latency), otherwise normally. */
+  | { delayMs: number };
 
 export interface StartStripeDoubleOptions {
   /** 0 = a free port (default). */
   port?: number;
-  /** Accepted Bearer keys; default ['sk_test_double_123']. */
+  /** Accepted API keys, all of the account 'acct_double' (the platform); default ['sk_test_double_123']. */
   secretKeys?: string[];
+  /**
+   * More accounts and their keys, e.g. `{acct_platform: ['sk_test_…', 'rk_test_…']}`: a secret and a restricted key
+   * of one account share its customers and its idempotency keys.
+   */
+  accounts?: Record<string, string[]>;
+  /**
+   * Stripe's concurrency limiter: a request that arrives while this many requests of the same account are in
+   * flight gets a 429 rate_limit (nothing stored). Default: none.
+   */
+  concurrencyLimit?: number;
+  /** How long an idempotency key's stored answer is replayed. Default 24 h (Stripe: at least 24 hours). */
+  idempotencyTtlMs?: number;
   /** Delay before every /v1 response, errors included (default 0). */
   latencyMs?: number;
   /**
@@ -49,13 +84,20 @@ export interface StartStripeDoubleOptions {
   rateLimitPerSecond?: number;
   /** Send `Retry-After: N` with every 429. Default: none (Stripe mostly sends none). */
   retryAfterSeconds?: number;
-  /** Search lags writes by this long (Stripe: up to about a minute); list stays consistent. Default 0. */
+  /** Search lags writes by this long (Stripe: up to about a minute); list stays consistent. Default 1000. */
   searchLagMs?: number;
   /** Serve TLS with a self-signed certificate made by the `openssl` CLI (see caPem / caFile). Default false. */
   https?: boolean;
   faults?: FaultOptions;
   /** Seeds the fault PRNG (deterministic runs). Default: random. */
   seed?: number;
+  /**
+   * Back-off before each retry of a webhook delivery that got no 2xx (the number of entries is the number of
+   * retries). Default [100, 200, 400, 800, 1600] (Stripe: hours, for up to 3 days).
+   */
+  webhookRetryDelaysMs?: readonly number[];
+  /** How long a webhook receiver may take to answer before the attempt counts as failed. Default 10000. */
+  webhookTimeoutMs?: number;
 }
 
 export interface StripeErrorBody {
@@ -126,7 +168,7 @@ export interface DoubleTaxId {
 
 export interface StoredCustomer {
   id: string;
-  /** The Stripe-Account header of the create request, or null. */
+  /** The Stripe-Account header of the create request, or null (the platform). */
   account: string | null;
   /** The decoded form body exactly as received (all leaves are strings). */
   params: FormParams;
@@ -135,7 +177,10 @@ export interface StoredCustomer {
   /** The Stripe-Version header of the create request, or null. */
   apiVersion: string | null;
   idempotencyKey: string | null;
-  /** Payment methods attached (create's `payment_method`, POST /v1/payment_methods/:id/attach). */
+  /**
+   * Payment methods attached (create's `payment_method`, POST /v1/payment_methods/:id/attach); a test payment
+   * method (`pm_card_visa`…) is attached as a new `pm_…`.
+   */
   paymentMethods: string[];
   /** Set once the customer was deleted (it stays in `customers`). */
   deleted?: true;
@@ -168,10 +213,123 @@ export interface RecordedRequest {
   /** Set when the connection was destroyed instead of answered. */
   dropped?: 'before' | 'after-create';
   /**
-   * Set when a fault decided the outcome, e.g. 'failNext:500', 'burst:429', 'random:500', 'bucket:429', 'window:429',
-   * 'random:drop-after-create'.
+   * Set when a fault decided the outcome, e.g. 'failNext:500', 'failNext:500-after-commit', 'failNext:delay-200',
+   * 'burst:429', 'random:500', 'bucket:429', 'window:429', 'concurrency:429', 'random:drop-after-create'.
    */
   fault?: string;
+}
+
+/** A webhook endpoint as the double keeps it (`endpoint` is what the API answers, without the secret). */
+export interface StoredWebhookEndpoint {
+  id: string;
+  /** The Stripe-Account header of the create request, or null. */
+  account: string | null;
+  /** The account it belongs to (store key; '' = the platform). */
+  accountKey: string;
+  /** A Connect endpoint: receives the events of connected accounts (with `account`). */
+  connect: boolean;
+  /** The signing secret (whsec_…), returned by the API on create only. */
+  secret: string;
+  endpoint: {
+    id: string;
+    object: 'webhook_endpoint';
+    api_version: string | null;
+    application: null;
+    created: number;
+    description: string | null;
+    enabled_events: string[];
+    livemode: false;
+    metadata: Record<string, string>;
+    status: 'enabled' | 'disabled';
+    url: string;
+  };
+  deleted?: true;
+}
+
+/** An event (`evt_…`) as delivered and as `GET /v1/events/:id` answers it. */
+export interface DoubleEvent {
+  id: string;
+  object: 'event';
+  /** The connected account the event happened on (Connect). */
+  account?: string;
+  api_version: string;
+  created: number;
+  data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
+  livemode: false;
+  /** Endpoints that have not acknowledged it yet. */
+  pending_webhooks: number;
+  request: { id: string | null; idempotency_key: string | null };
+  type: string;
+}
+
+export interface StoredEvent {
+  id: string;
+  /** The connected account it happened on, or null (the platform). */
+  account: string | null;
+  accountKey: string;
+  event: DoubleEvent;
+}
+
+/** How a delivery is signed: as Stripe does, or one of the ways a receiver must refuse. */
+export type WebhookSigning = 'valid' | 'wrong-secret' | 'old-timestamp' | 'missing' | 'tampered-body';
+
+/** One POST of an event to a webhook endpoint, with the receiver's answer. */
+export interface DeliveryAttempt {
+  /** Order in which attempts started. */
+  seq: number;
+  eventId: string;
+  type: string;
+  endpointId: string;
+  url: string;
+  /** 1 = the first attempt of this event to this endpoint, 2 = the first retry…; 0 = a one-off `webhooks.send`. */
+  attempt: number;
+  /** The second copy of an attempt (`webhooks.failNext(n, 'duplicate')`). */
+  duplicate: boolean;
+  signing: WebhookSigning;
+  /** ms since epoch. */
+  at: number;
+  /** The Stripe-Signature header sent (null with signing 'missing'). */
+  signature: string | null;
+  /** The raw body sent (pretty-printed JSON, as Stripe sends it). */
+  body: string;
+  /** The receiver's HTTP status; 0 while pending or when it did not answer. */
+  status: number;
+  /** Why there was no answer (ECONNREFUSED, a timeout…). */
+  error?: string;
+  /** The start of the receiver's answer. */
+  response: string;
+  /** How long the receiver took. */
+  ms: number;
+}
+
+/** Webhook delivery controls. */
+export interface WebhookControls {
+  /** Hold deliveries (they wait, in order) until resume(). */
+  pause(): void;
+  resume(): void;
+  /**
+   * The next n deliveries: 'duplicate' = delivered twice; 'wrong-signature' = signed with another secret;
+   * 'old-timestamp' = signed 10 minutes ago. A delivery the receiver refuses is retried as usual (correctly signed).
+   */
+  failNext(n: number, how: 'duplicate' | 'wrong-signature' | 'old-timestamp'): void;
+  /** Replace the back-off before each retry (ms); reset() restores the start option. */
+  setRetryDelays(ms: readonly number[]): void;
+  /** Fire an arbitrary event (stored, listed, delivered like any other); `account`: a connected account's id. */
+  fire(spec: {
+    type: string;
+    object?: Record<string, unknown>;
+    account?: string | null;
+    previousAttributes?: Record<string, unknown>;
+  }): DoubleEvent;
+  /** One POST to an endpoint, not retried: an existing event (`event`: its id) or any payload, signed as asked. */
+  send(
+    endpointId: string,
+    how?: { event?: string; payload?: Record<string, unknown>; signing?: WebhookSigning; timestamp?: number },
+  ): Promise<DeliveryAttempt>;
+  /** Resolves true once no delivery is running or waiting to be retried (held ones of a paused double aside), false after timeoutMs (default 10000). */
+  idle(timeoutMs?: number): Promise<boolean>;
+  /** The Stripe-Signature header Stripe sends for a body: `t=<timestamp>,v1=<HMAC-SHA256(secret, "t.body")>`. */
+  signatureHeader(body: string, secret: string, timestamp?: number): string;
 }
 
 export interface SecondCounters {
@@ -222,12 +380,19 @@ export interface StripeDouble {
   customers: StoredCustomer[];
   /** Every /v1 request, in arrival order (control endpoints are not recorded). Cleared in place by reset(). */
   requests: RecordedRequest[];
+  /** In creation order, deleted ones included. Cleared in place by reset(). */
+  webhookEndpoints: StoredWebhookEndpoint[];
+  /** Every event, oldest first. Cleared in place by reset(). */
+  events: StoredEvent[];
+  /** Every webhook delivery attempt, in the order they started. Cleared in place by reset(). */
+  deliveries: DeliveryAttempt[];
+  webhooks: WebhookControls;
   stats(): StripeDoubleStats;
   /**
-   * Queue a fault for the next n fault-eligible requests: POST /v1/customers, POST /v1/customers/:id and
-   * DELETE /v1/customers/:id (queued before random faults).
+   * Queue a fault for the next n requests of the selected routes (default: the customer writes); queued faults
+   * come before random ones.
    */
-  failNext(n: number, how: FailHow): void;
+  failNext(n: number, how: FailHow, on?: RouteSelector): void;
   /** Replace the random/burst fault configuration ({} turns them off). */
   setFaults(f: FaultOptions): void;
   setLatency(ms: number): void;
@@ -237,9 +402,14 @@ export interface StripeDouble {
   setRetryAfter(seconds: number | undefined): void;
   /** How long search lags writes (0 = immediately consistent). */
   setSearchLag(ms: number): void;
+  /** Requests in flight per account above which Stripe's concurrency limiter answers 429 (undefined: no limit). */
+  setConcurrencyLimit(n: number | undefined): void;
+  /** How long stored idempotent answers are replayed (keys stored earlier expire by the new rule). */
+  setIdempotencyTtl(ms: number): void;
   /**
-   * Forget customers, requests, idempotency store, stats, faults and the failNext queue; re-seed the PRNG;
-   * restore latency, rate limit, Retry-After and search lag to the values given to startStripeDouble.
+   * Forget customers, webhook endpoints, events, deliveries, requests, idempotency store, stats, faults and the
+   * failNext queues; re-seed the PRNG; restore every setting (latency, rate limit, Retry-After, search lag,
+   * concurrency limit, idempotency TTL, webhook retry delays) to the values given to startStripeDouble.
    */
   reset(): void;
   /** Stop listening, destroy open connections, remove the certificate folder. */
@@ -260,7 +430,15 @@ export const TAX_ID_TYPES: readonly string[];
 export const DEFAULT_API_VERSION: string;
 /** ['sk_test_double_123'] */
 export const DEFAULT_SECRET_KEYS: readonly string[];
+/** 1000: how long search lags writes unless `searchLagMs` says otherwise. */
+export const DEFAULT_SEARCH_LAG_MS: number;
+/** 'acct_double': the account of DEFAULT_SECRET_KEYS and of `secretKeys`. */
+export const DEFAULT_ACCOUNT: string;
 /** True for API versions dated before 2025-03-31. */
 export function isLegacyCouponVersion(apiVersion: string | null | undefined): boolean;
 /** Decode Stripe's bracketed form encoding into nested objects/arrays of strings. */
 export function decodeForm(input: string): FormParams;
+/** The event types a webhook endpoint can enable ('*' first), from stripe@23.1.0. */
+export const EVENT_TYPES: readonly string[];
+/** The Stripe-Signature header for a webhook body (see WebhookControls.signatureHeader). */
+export function webhookSignatureHeader(body: string, secret: string, timestamp?: number): string;

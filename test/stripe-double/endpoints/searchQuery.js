@@ -13,9 +13,9 @@
  * `> < >= <= =` compare numbers (created only). At most 10 clauses.
  */
 
-const { invalid } = require('./validate');
+const { invalid } = require('../core/errors');
 
-/** @typedef {import('./validate').ApiError} ApiError */
+/** @typedef {import('../core/errors').ApiError} ApiError */
 
 /**
  * @typedef {object} Clause

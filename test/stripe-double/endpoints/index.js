@@ -1,0 +1,25 @@
+// @ts-check
+'use strict';
+
+/** Every endpoint family of the double: a new endpoint is a new file and one line here. */
+
+const { registerBalance } = require('./balance');
+const { registerCustomers } = require('./customers');
+const { registerCustomerSearch } = require('./customerSearch');
+const { registerTaxIds } = require('./taxIds');
+const { registerPaymentMethods } = require('./paymentMethods');
+const { registerWebhookEndpoints } = require('./webhookEndpoints');
+const { registerEvents } = require('./events');
+
+/** @type {readonly import('../core/double').EndpointFamily[]} */
+const ENDPOINT_FAMILIES = Object.freeze([
+  registerBalance,
+  registerCustomers,
+  registerCustomerSearch,
+  registerTaxIds,
+  registerPaymentMethods,
+  registerWebhookEndpoints,
+  registerEvents,
+]);
+
+module.exports = { ENDPOINT_FAMILIES };
