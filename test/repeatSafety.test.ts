@@ -139,3 +139,21 @@ describe('a repeated update converges', () => {
 		expect(writes().filter((request) => request.path.endsWith('/tax_ids'))).toHaveLength(2);
 	});
 });
+
+test('continue-on-fail: when the run fails (the key is refused half-way), what succeeded stays, an empty result included', async () => {
+	const ada = await stripe.customers.create({ email: 'ada@example.com' });
+	// The first two lookups are answered; the third is refused as if the key had been rolled meanwhile.
+	double.failNext(2, { delayMs: 0 }, 'GET /v1/customers');
+	double.failNext(1, { status: 401 }, 'GET /v1/customers');
+	const result = await run(
+		{ operation: 'getMany', filters: { email: '={{ $json.email }}' }, options: { concurrency: 1 } },
+		[{ email: 'nobody@example.com' }, { email: 'ada@example.com' }, { email: 'grace@example.com' }, { email: 'alan@example.com' }],
+		continueOnFail,
+	);
+	expect(result.output?.map((item) => [item.pairedItem, item.json.customerId ?? item.json.error])).toEqual([
+		// item 0 found nobody: a success with no output item, as without the failure
+		[{ item: 1 }, ada.id],
+		[{ item: 2 }, expect.stringMatching(/^Stripe refused the credential/)],
+		[{ item: 3 }, expect.stringMatching(/^Stripe refused the credential/)],
+	]);
+});
