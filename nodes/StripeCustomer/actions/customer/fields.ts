@@ -84,9 +84,12 @@ function withDisplay<P extends { displayOptions?: INodeProperties['displayOption
 	};
 }
 
-/** A list to pick from, for people; the same field as a text, for a model (`accepts` says what it takes). */
+/**
+ * A list to pick from, for people; the same field as a text, for a model (`accepts` says what it takes). Both have
+ * the list's default: n8n fills a new entry of a group from its fields' defaults, by name, hidden ones too.
+ */
 function pickOrFill<P extends EditorProperty>(property: P, accepts: string): P[] {
-	const text = { ...property, type: 'string', default: '', description: accepts };
+	const text = { ...property, type: 'string', description: accepts };
 	delete text.options;
 	delete text.typeOptions;
 	return [withDisplay(property, FOR_PEOPLE), withDisplay(text as P, FOR_TOOLS)];
