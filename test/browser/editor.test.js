@@ -901,6 +901,8 @@ async function checkOptions(page, ndv) {
   await choose(page, addButton(ndv, 'Add Option'), 'Idempotency');
   const idempotency = ndv.getByTestId('parameter-input-idempotency');
   await idempotency.waitFor();
+  await closeToasts(page);
+  await idempotency.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await idempotency.click();
   await dropdownOptions(page).first().waitFor();
   const choices = await dropdownOptions(page).evaluateAll((els) =>
