@@ -28,6 +28,14 @@ export class StripeCustomerApi implements ICredentialType {
 				'A secret key (sk_…) or a restricted key (rk_…) with write access to Customers. A publishable key (pk_…) cannot read or write customers and is refused.',
 		},
 		{
+			displayName:
+				'This is a publishable key (pk_…): it cannot read or write customers. Use a secret key (sk_…) or a restricted key (rk_…) from the Stripe Dashboard, Developers → API keys.',
+			name: 'publishableKeyNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { secretKey: [{ _cnd: { startsWith: 'pk_' } }] } },
+		},
+		{
 			displayName: 'Connected Account ID',
 			name: 'stripeAccount',
 			type: 'string',
@@ -41,6 +49,14 @@ export class StripeCustomerApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.stripe.com',
 			description: 'Change only for a local Stripe test server or a proxy',
+			hint: "Requests go to this address + /v1/…. If the test says ECONNREFUSED, nothing accepts connections at this host and port; ENOTFOUND: the host name does not resolve from n8n; a certificate error: n8n does not trust the server's certificate.",
+		},
+		{
+			displayName: 'The address needs no /v1 at its end: the node adds it to every request, so it is left out.',
+			name: 'versionSuffixNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { baseUrl: [{ _cnd: { regex: '/v1/*\\s*$' } }] } },
 		},
 	];
 
@@ -63,7 +79,8 @@ export class StripeCustomerApi implements ICredentialType {
 	// Listing one customer is harmless and needs the same Customers permission the node needs.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ ($credentials.baseUrl || "https://api.stripe.com").replace(/\\/$/, "") }}',
+			// As the node does: no trailing slash, no /v1 (the paths start with it).
+			baseURL: '={{ ($credentials.baseUrl || "https://api.stripe.com").trim().replace(/\\/+$/, "").replace(/\\/v1$/, "") }}',
 			url: '/v1/customers',
 			qs: { limit: 1 },
 		},
@@ -72,7 +89,8 @@ export class StripeCustomerApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'Stripe refused the key: check that it is a secret (sk_…) or restricted (rk_…) key of this account, not a publishable key (pk_…)',
+					message:
+						'Stripe refused the key (HTTP 401): check that it is a secret key (sk_…) or a restricted key (rk_…) of this Stripe account, copied whole, and not rolled or revoked in the Dashboard',
 				},
 			},
 			{

@@ -1,5 +1,5 @@
 import { COUPON_API_VERSION, type CustomerValues } from '../nodes/StripeCustomer/actions/customer/fields';
-import { toCustomerCreateRequest, toCustomerUpdatePlan } from '../nodes/StripeCustomer/actions/customer/mapping';
+import { completeUpdate, toCustomerCreateRequest, toCustomerUpdatePlan } from '../nodes/StripeCustomer/actions/customer/mapping';
 import type { Checked } from '../nodes/StripeCustomer/helpers/checks';
 import { TAX_ID_TYPES } from '../nodes/StripeCustomer/data/taxIdTypes';
 
@@ -154,7 +154,7 @@ describe('toCustomerCreateRequest: bad values are refused with the field named',
 		],
 		['shipping with no name at all', { shipping: { line1: 'x' } }, 'Shipping → Recipient Name', /recipient name/],
 		['shipping without an address', { name: 'A', shipping: { recipientName: 'B' } }, 'Shipping', /address/],
-		['country not a code', { address: { country: 'Germany' } }, 'Billing Address → Country', /pick the country from the list.*two-letter/],
+		['country neither a code nor a name', { address: { country: 'Germny' } }, 'Billing Address → Country', /"Germny" is not a country: pick it from the list.*two-letter.*or its name/],
 		['unknown tax ID type', { taxIds: { taxId: [{ type: 'xx_vat', value: '1' }] } }, 'Business VAT IDs / Tax IDs #1 → Type', /one of/],
 		['email over 512 characters', { email: `${'a'.repeat(510)}@b.c` }, 'Email', /512/],
 		['not an email', { email: 'ada at example' }, 'Email', /not an email/],
@@ -184,7 +184,7 @@ describe('toCustomerCreateRequest: bad values are refused with the field named',
 	test('every problem of an item is reported at once, in the order of the form', () => {
 		const mapped = toCustomerCreateRequest({
 			email: 'ada at example',
-			address: { country: 'Germany' },
+			address: { country: 'Germny' },
 			balance: '12.50', invoicePrefix: 'acme',
 		});
 		expect(mapped.ok).toBe(false);
@@ -206,10 +206,15 @@ describe('toCustomerCreateRequest: bad values are refused with the field named',
 		}
 	});
 
-	test('a country given by its code in any case is accepted, an unknown code is not', () => {
-		expect(valueOf(toCustomerCreateRequest({ address: { country: 'de' } })).params.address).toEqual({ country: 'DE' });
+	test('a country given by its code or by the name the list shows, in any case, is accepted; anything else is not', () => {
+		const countryOf = (country: string) => valueOf(toCustomerCreateRequest({ address: { country } })).params.address;
+		expect(countryOf('de')).toEqual({ country: 'DE' });
+		expect(countryOf('Germany')).toEqual({ country: 'DE' });
+		expect(countryOf('GERMANY')).toEqual({ country: 'DE' });
+		expect(countryOf(' united  states ')).toEqual({ country: 'US' });
+		expect(countryOf('Åland Islands')).toEqual({ country: 'AX' });
 		const unknown = toCustomerCreateRequest({ address: { country: 'ZZ' } });
-		expect(unknown.ok ? [] : unknown.problems[0].message).toMatch(/"ZZ" is not a country code/);
+		expect(unknown.ok ? [] : unknown.problems[0].message).toMatch(/^"ZZ" is not a country/);
 	});
 });
 
@@ -236,6 +241,66 @@ describe('toCustomerUpdatePlan', () => {
 	test('an update with every field empty is refused', () => {
 		const empty = toCustomerUpdatePlan({ name: '' });
 		expect(empty.ok ? '' : empty.problems[0].message).toMatch(/nothing to update/);
+	});
+});
+
+describe('texts that cannot be sent and keys named like object methods', () => {
+	// "Ada 🙂" cut by an expression such as .slice(0, 5): the first half of the emoji's surrogate pair stays.
+	const cutEmoji = 'Ada 🙂'.slice(0, 5);
+
+	test('half of an emoji is refused before sending, naming the field and the position', () => {
+		const name = toCustomerCreateRequest({ ...someone, name: cutEmoji });
+		expect(name.ok ? [] : name.problems).toEqual([
+			{ field: 'Name', message: expect.stringMatching(/^contains half of an emoji \(a lone UTF-16 surrogate\) at position 4, which cannot be sent/) },
+		]);
+		const city = toCustomerCreateRequest({ ...someone, address: { city: `Köln ${cutEmoji}` } });
+		expect(city.ok ? [] : city.problems).toEqual([{ field: 'Billing Address', message: expect.stringMatching(/^address\[city\] contains half of an emoji .* at position 9,/) }]);
+		const key = toCustomerCreateRequest({ ...someone, metadata: { entry: [{ key: cutEmoji, value: 'x' }] } });
+		expect(key.ok ? [] : key.problems[0].message).toMatch(/^metadata\[\(a key\) Ada .\] contains half of an emoji .* at position 4,/);
+		// A whole emoji is a text like any other.
+		expect(valueOf(toCustomerCreateRequest({ ...someone, name: 'Ada 🙂' })).params.name).toBe('Ada 🙂');
+	});
+
+	test('metadata keys named like object methods are keys like any other', () => {
+		const keys = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'];
+		const request = valueOf(toCustomerCreateRequest({ ...someone, metadata: { entry: keys.map((key) => ({ key, value: `v-${key}` })) } }));
+		const metadata = request.params.metadata as Record<string, string>;
+		expect(Object.keys(metadata)).toEqual(keys);
+		for (const key of keys) expect(Object.getOwnPropertyDescriptor(metadata, key)?.value).toBe(`v-${key}`);
+		expect(JSON.parse(JSON.stringify(request.params)).metadata).toEqual(JSON.parse(JSON.stringify(metadata)));
+	});
+});
+
+describe('completeUpdate: Stripe replaces a nested hash on update, so the parts not given are sent as they are', () => {
+	const current = {
+		name: 'Ada',
+		address: { line1: 'Hauptstr. 1', line2: 'Hinterhaus', city: 'Berlin', postal_code: '10115', state: 'BE', country: 'DE' },
+		shipping: { name: 'Ada L.', phone: '+49 1', address: { line1: 'Lager 2', line2: null, city: 'Hamburg', postal_code: '20095', state: null, country: 'DE' } },
+	};
+
+	test('one address field given: the others are kept', () => {
+		const plan = valueOf(toCustomerUpdatePlan({ address: { country: 'AT' } }));
+		expect(valueOf(completeUpdate(plan, current)).address).toEqual({ ...current.address, country: 'AT' });
+	});
+
+	test('shipping: the recipient and phone stay, unset parts stay unset', () => {
+		const plan = valueOf(toCustomerUpdatePlan({ shipping: { city: 'Bremen' } }));
+		expect(valueOf(completeUpdate(plan, current)).shipping).toEqual({
+			name: 'Ada L.',
+			phone: '+49 1',
+			address: { line1: 'Lager 2', city: 'Bremen', postal_code: '20095', country: 'DE' },
+		});
+	});
+
+	test('a customer without shipping: the recipient is the Name given, else the customer\'s; without either it is refused', () => {
+		const withoutShipping = { name: 'Ada', address: null, shipping: null };
+		expect(valueOf(completeUpdate(valueOf(toCustomerUpdatePlan({ shipping: { city: 'Bremen' } })), withoutShipping)).shipping).toEqual({
+			name: 'Ada',
+			address: { city: 'Bremen' },
+		});
+		expect(valueOf(completeUpdate(valueOf(toCustomerUpdatePlan({ name: 'Grace', shipping: { city: 'Bremen' } })), withoutShipping)).shipping?.name).toBe('Grace');
+		const nobody = completeUpdate(valueOf(toCustomerUpdatePlan({ shipping: { city: 'Bremen' } })), { name: null, shipping: null });
+		expect(nobody.ok ? [] : nobody.problems.map((problem) => problem.field)).toEqual(['Shipping → Recipient Name']);
 	});
 });
 

@@ -65,7 +65,7 @@ test('Update the existing one: the same field rules as create; tax IDs are added
 	expect(double.customers).toHaveLength(1);
 	const updated = await stripe.customers.retrieve(existing.id);
 	expect(updated).toMatchObject({ name: 'Ada Lovelace', balance: -300 });
-	const taxIdRequest = double.requests.find((request) => request.path === `/v1/customers/${existing.id}/tax_ids`);
+	const taxIdRequest = double.requests.find((request) => request.method === 'POST' && request.path === `/v1/customers/${existing.id}/tax_ids`);
 	expect(taxIdRequest?.params).toEqual({ type: 'eu_vat', value: 'DE123456789' });
 });
 

@@ -85,7 +85,7 @@ describe('bad input', () => {
 
 	test('every wrong field of an item at once, and the other invalid items too', async () => {
 		const items = [
-			{ mail: 'ada at example', credit: '12.50', country: 'Germany' },
+			{ mail: 'ada at example', credit: '12.50', country: 'Germny' },
 			people[1],
 			{ mail: 'x@example.com', credit: 'ten', country: 'DE' },
 		];
@@ -94,7 +94,7 @@ describe('bad input', () => {
 			node: { parameters: { ...mappedFromInput, address: { details: { country: '={{ $json.country }}' } } } },
 		});
 		expect(result.error?.message).toBe(
-			'[item 0] 3 fields are invalid: Email: "ada at example" is not an email address; Billing Address → Country: "Germany" is not a country code: pick the country from the list, or give its two-letter ISO 3166-1 code such as "US" or "DE"; Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit; 12.50 is 1250); got "12.50"',
+			'[item 0] 3 fields are invalid: Email: "ada at example" is not an email address; Billing Address → Country: "Germny" is not a country: pick it from the list, or give its two-letter ISO 3166-1 code (such as "US" or "DE") or its name as the list shows it (such as "Germany"); Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit; 12.50 is 1250); got "12.50"',
 		);
 		expect(result.error?.description).toMatch(/2 items of 3 failed the checks/);
 		expect(result.error?.description).toMatch(/- \[item 2\] Account Balance \(Cents\): .*got "ten"/);

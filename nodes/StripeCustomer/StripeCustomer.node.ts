@@ -16,10 +16,14 @@ export class StripeCustomer implements INodeType {
 		name: 'stripeCustomer',
 		icon: { light: 'file:stripe.svg', dark: 'file:stripe.dark.svg' },
 		group: ['output'],
-		// 1.1 shows the billing and shipping address fields together; version 1 workflows keep their saved values.
-		version: [1, 1.1],
-		defaultVersion: 1.1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		// 1.1 shows the billing and shipping address fields together; 1.2 puts what the node does ("Options") apart from
+		// how it talks to Stripe ("Request Options"). Workflows saved with 1 or 1.1 keep their saved values.
+		version: [1, 1.1, 1.2],
+		defaultVersion: 1.2,
+		// The operation's name as the Operation list shows it ("Create or Update", not "upsert"); test/editor.test.ts
+		// checks the names against the operations.
+		subtitle:
+			'={{ ({"create":"Create","upsert":"Create or Update","get":"Get","getMany":"Get Many","search":"Search","update":"Update","delete":"Delete"})[$parameter["operation"]] + ": Customer" }}',
 		description: 'Create, find, update and delete Stripe customers: idempotent, rate-limited, with per-item errors',
 		defaults: { name: 'Stripe Customer' },
 		usableAsTool: true,

@@ -3,7 +3,7 @@
 'use strict';
 
 /**
- * Browser test: a user works with the Stripe Customer node (version 1.1) in the real n8n editor, in Chromium.
+ * Browser test: a user works with the Stripe Customer node (version 1.2) in the real n8n editor, in Chromium.
  *  - finds the node by typing "create customer" in the nodes panel, drags "Create a customer" onto the canvas and
  *    connects it to a Manual Trigger;
  *  - runs it untouched, then with Account Balance "12.5": the node's own errors show, nothing reaches Stripe;
@@ -12,7 +12,13 @@
  *  - switches to Get and picks a customer "From List" (the double's customers, filtered by typing);
  *  - pastes a workflow saved by 0.1.0 whose node is set to "Custom API Call" and runs it;
  *  - runs the demo workflow `npm start` imports (Create, then Get Many);
- *  - checks the credential test in n8n's credential modal (the demo credential, a wrong key, a trailing slash).
+ *  - checks the options (what the node does apart from Request Options; Idempotency Key only with Custom Key; option
+ *    texts not cut off), the fields each operation offers, the canvas subtitle, required Email, the hints;
+ *  - opens the node as an AI Agent's tool: its tool description, no second "Description", "let the model define this"
+ *    on every field a person fills (Country included);
+ *  - checks the credential test in n8n's credential modal (the demo credential, a wrong key, a publishable key, a
+ *    trailing slash and /v1, a port where nothing listens).
+ * BROWSER_SECTIONS=options,tool,… runs only those sections (after signing in), for work on one of them.
  * Every run's effect is checked at the double (`GET <double>/_double/state`).
  * Started by scripts/n8n/test-browser.sh, which starts n8n + the Stripe double (scripts/n8n/start.sh)
  * and passes N8N_READY_FILE (JSON: url, email, password, doubleUrl, credentialName, workflowId).
@@ -28,6 +34,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { chromium, selectors } = require('playwright-core');
+const { closedPort } = require('../support/closedPort');
 
 const READY_FILE = process.env.N8N_READY_FILE;
 if (!READY_FILE || !fs.existsSync(READY_FILE)) {
@@ -39,7 +46,7 @@ const env = JSON.parse(fs.readFileSync(READY_FILE, 'utf8'));
 // All screenshots go to a git-ignored folder; SCREENSHOT_DIR moves the README's pictures (docs/images/ holds its copies).
 const SHOTS = path.resolve(path.join(__dirname, '..', '..', 'test-results', 'browser'));
 const README_SHOTS = path.resolve(process.env.SCREENSHOT_DIR || SHOTS);
-const README_PICTURES = ['node-panel.png', 'output.png', 'customer-picker.png'];
+const README_PICTURES = ['node-panel.png', 'output.png', 'customer-picker.png', 'options.png', 'ai-tool.png'];
 const ARTIFACTS = process.env.BROWSER_ARTIFACTS || fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-browser-'));
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const STEP_TIMEOUT = 30_000;
@@ -55,14 +62,24 @@ const PICKER_CUSTOMERS = [
   { name: 'Ada Lovelace', email: 'ada.picker@example.com' },
   { name: 'Grace Hopper', email: 'grace.picker@example.com' },
   { name: 'Katherine Johnson', email: 'katherine.picker@example.com' },
+  // the same name and email twice: the list must tell them apart
+  { name: 'Ada Lovelace', email: 'ada.picker@example.com' },
 ];
+/** A picker entry as the node writes it: who, then the ID and the creation time (in the workflow's time zone). */
+const pickerEntry = (/** @type {{id: string, params: {name?: string, email?: string}}} */ c) =>
+  new RegExp(`^${escapeRegExp([c.params.name, c.params.email && `<${c.params.email}>`].filter(Boolean).join(' '))} \\(${c.id}, created \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}\\)$`);
+/** @param {string} text */
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 const PICKER_FILTER = { typed: 'Hopp', pick: 'Grace Hopper' };
 
 const MESSAGES = {
   empty: '[item 0] Customer: the item has no customer data',
   balance: '[item 0] Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit; 12.50 is 1250); got "12.5"',
   customApiCall: 'The operation "Custom API Call" is not available in this node; nothing was sent to Stripe',
-  shippingHint: "Empty: the customer's Name is used",
+  shippingHint: "Empty: on create, the customer's Name; on update, the current recipient",
+  byId: 'Not a customer ID: one is cus_ followed by letters and digits only, e.g. cus_NffrFeUfNV2Hib (no spaces, no other characters)',
 };
 // The only key the double accepts: the one start.sh gives it and puts in the demo credential.
 const DOUBLE_KEY = 'sk_test_local_double_demo';
@@ -221,8 +238,10 @@ async function main() {
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
   const how = { add: '', connect: '' };
+  const only = process.env.BROWSER_SECTIONS ? process.env.BROWSER_SECTIONS.split(',') : undefined;
   /** @param {string} name @param {string} file @param {() => Promise<void>} body */
   const section = async (name, file, body) => {
+    if (only && file !== 'failure-signin' && !only.some((part) => file.includes(part))) return;
     const started = Date.now();
     try {
       await body();
@@ -238,6 +257,8 @@ async function main() {
     await section('the node in a new workflow', 'failure-node', () => nodeFlow(page, how));
     await section('a workflow saved with "Custom API Call"', 'failure-custom-api-call', () => customApiCall(page));
     await section('the demo workflow', 'failure-demo', () => demoWorkflow(page));
+    await section('options, fields and texts of each operation', 'failure-options', () => editorPromises(page));
+    await section('the node as an AI Agent\'s tool', 'failure-tool', () => aiTool(page));
     await section('credential test in the editor', 'failure-credentials', () => credentialTests(page));
   } finally {
     await browser.close();
@@ -371,7 +392,7 @@ async function nodeFlow(page, how) {
   }
   check(`credential "${env.credentialName}" selected`, credValue.includes(env.credentialName), credValue);
   const version = ((await ndv.getByTestId('node-version').textContent()) || '').replace(/\s+/g, ' ').trim();
-  check(`a new node is version 1.1 ("${version}")`, /version 1\.1\b/.test(version), version);
+  check(`a new node is version 1.2 ("${version}")`, /version 1\.2\b/.test(version), version);
 
   // ------------------------------------------------------------------ untouched node
   step('run the untouched node ("Execute step")');
@@ -486,6 +507,9 @@ async function nodeFlow(page, how) {
   await typeInto(field(taxIds, 'value'), TAX_ID.value);
   await field(taxIds, 'value').blur();
 
+  // ------------------------------------------------------------------ options: two groups
+  await checkOptions(page, ndv);
+
   await ndv.getByTestId('ndv-close-button').click();
   await ndv.waitFor({ state: 'hidden' });
 
@@ -547,18 +571,38 @@ async function nodeFlow(page, how) {
   await locator.waitFor();
   const mode = await locator.getByTestId('rlc-mode-selector').locator('input').first().inputValue();
   check(`Customer starts in mode "${mode}"`, /^from list$/i.test(mode), mode);
+  step('By ID: type "cus_12-34" (a character an ID does not have)');
+  await choose(page, locator.getByTestId('rlc-mode-selector'), 'By ID');
+  await typeInto(locator.getByTestId('rlc-input'), 'cus_12-34');
+  await locator.getByTestId('rlc-input').blur();
+  // n8n marks the field and tells why on the mark: point at it, as a user does
+  await locator.getByTestId('parameter-issues').hover();
+  const idMessage = page.getByText(MESSAGES.byId);
+  await idMessage.first().waitFor().catch(() => {});
+  check(`By ID says what is wrong: "${MESSAGES.byId}"`, await idMessage.first().isVisible(), await locator.innerText());
+  await screenshot(page, 'customer-by-id.png');
+  await page.mouse.move(5, 5);
+  await locator.getByTestId('rlc-mode-selector').click();
+  await dropdownOptions(page).first().waitFor();
+  await dropdownOptions(page).filter({ hasText: /^from list$/i }).first().click();
   await closeToasts(page);
   from = (await doubleState()).requests.length;
   await locator.getByTestId('rlc-input').click();
   const items = page.getByTestId('rlc-item');
   await items.first().waitFor();
   const live = (await doubleState()).customers.filter((c) => !c.deleted && !c.account);
-  const expectedList = live.slice().reverse().slice(0, 50).map((c) => [c.params.name, c.params.email && `<${c.params.email}>`].filter(Boolean).join(' ') || c.id);
+  const expectedList = live.slice().reverse().slice(0, 50);
   const shownList = await until(async () => {
     const shown = (await items.allInnerTexts()).map((t) => t.trim());
     return shown.length === expectedList.length ? shown : undefined;
   }, 5000) || (await items.allInnerTexts());
-  check('the list shows the double\'s customers, newest first, as "Name <email>"', JSON.stringify(shownList) === JSON.stringify(expectedList), { shown: shownList, expected: expectedList });
+  check(
+    'the list shows the double\'s customers, newest first, as "Name <email> (cus_…, created …)"',
+    shownList.length === expectedList.length && expectedList.every((c, i) => pickerEntry(c).test(String(shownList[i]).trim())),
+    { shown: shownList, expected: expectedList.map((c) => String(pickerEntry(c))) },
+  );
+  const twins = shownList.filter((t) => String(t).startsWith('Ada Lovelace <ada.picker@example.com>'));
+  check('two customers with the same name and email are two different entries (their IDs)', twins.length === 2 && twins[0] !== twins[1], twins);
   await screenshot(page, 'customer-picker.png');
   step(`type "${PICKER_FILTER.typed}" to filter`);
   await page.locator('input[data-test-id="rlc-search"], [data-test-id="rlc-search"] input').first().pressSequentially(PICKER_FILTER.typed, { delay: 30 });
@@ -567,7 +611,8 @@ async function nodeFlow(page, how) {
     const shown = (await items.allInnerTexts()).map((t) => t.trim());
     return shown.length === 1 ? shown : undefined;
   }, 10_000) || (await items.allInnerTexts());
-  check(`…only "${PICKER_FILTER.pick} <${pickEmail}>" is left`, filtered.length === 1 && filtered[0] === `${PICKER_FILTER.pick} <${pickEmail}>`, filtered);
+  const pickedCustomer = live.find((c) => c.params.name === PICKER_FILTER.pick);
+  check(`…only "${PICKER_FILTER.pick} <${pickEmail}> (cus_…)" is left`, filtered.length === 1 && !!pickedCustomer && pickerEntry(pickedCustomer).test(String(filtered[0]).trim()), filtered);
   reqs = await requestsSince(from);
   const searched = reqs.filter((r) => r.path === '/v1/customers/search');
   check(`…found by Stripe's search at the double (name~'${PICKER_FILTER.typed}')`, searched.some((r) => String(r.query.query).includes(`name~'${PICKER_FILTER.typed}'`)), showRequests(reqs));
@@ -798,6 +843,220 @@ async function credentialTests(page) {
     showRequests(reqs),
   );
   await close();
+
+  // ------------------------------------------------------------------ a publishable key
+  step('create "Stripe Customer API (publishable key)": a pk_test_… key; save');
+  const publishable = await createCredential('Stripe Customer API (publishable key)', { secretKey: 'pk_test_browser123', baseUrl: env.doubleUrl });
+  const pkNotice = dialog.getByText(/^This is a publishable key \(pk_…\): it cannot read or write customers/);
+  check('a notice under the key says it is a publishable key and what to use instead', publishable.result === 'error' && (await pkNotice.isVisible()), (await dialog.innerText()).slice(0, 600));
+  await close();
+
+  // ------------------------------------------------------------------ /v1 at the end of the address, as Stripe's docs write it
+  step(`create "Stripe Customer API (/v1)": the demo key, API Base URL ${env.doubleUrl}/v1; save`);
+  const v1 = await createCredential('Stripe Customer API (/v1)', { secretKey: DOUBLE_KEY, baseUrl: `${env.doubleUrl}/v1` });
+  const v1Text = await dialog.innerText();
+  const v1Notice = dialog.getByText('The address needs no /v1 at its end: the node adds it to every request, so it is left out.');
+  check('an address ending in /v1 works ("Connection tested successfully"), and a notice says the /v1 is left out', v1.result === 'success' && (await v1Notice.isVisible()), v1Text.slice(0, 500));
+  reqs = await testRequestsSince(from);
+  check('…the double saw GET /v1/customers?limit=1 (not /v1/v1/…), 200', reqs.length >= 1 && reqs.every((r) => r.path === '/v1/customers' && r.status === 200), showRequests(reqs));
+  await close();
+
+  // ------------------------------------------------------------------ nothing listens at the address
+  const port = await closedPort();
+  step(`create "Stripe Customer API (nothing listens)": API Base URL http://127.0.0.1:${port}; save`);
+  const refused = await createCredential('Stripe Customer API (nothing listens)', { secretKey: DOUBLE_KEY, baseUrl: `http://127.0.0.1:${port}` });
+  const refusedHint = dialog.getByText(/If the test says ECONNREFUSED, nothing accepts connections at this host and port/);
+  check('n8n\'s test fails; the API Base URL\'s hint, on screen, says what ECONNREFUSED means', refused.result === 'error' && (await refusedHint.isVisible()), (await dialog.innerText()).slice(0, 600));
+  await screenshot(page, 'credential-refused.png');
+  await close();
+}
+
+/** The labels an "Add …" list of a collection offers (opens and closes it). @param {Page} page @param {Locator} add */
+async function addList(page, add) {
+  await add.click();
+  await dropdownOptions(page).first().waitFor();
+  const shown = await optionHeadlines(page);
+  await page.keyboard.press('Escape');
+  await dropdownOptions(page).first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  return shown;
+}
+
+/** An "Add …" list of the open node, by its placeholder. @param {Locator} ndv @param {string} placeholder */
+const addButton = (ndv, placeholder) => ndv.getByTestId('collection-parameter-add').filter({ has: ndv.page().locator(`input[placeholder="${placeholder}"]`) });
+
+/**
+ * A new Create node's options: what the node does (Options) apart from how it talks to Stripe (Request Options);
+ * Idempotency Key only once Idempotency is "Custom Key"; the Idempotency choices readable without hovering.
+ * @param {Page} page @param {Locator} ndv
+ */
+async function checkOptions(page, ndv) {
+  step('Options and Request Options: open both "Add" lists');
+  const options = await addList(page, addButton(ndv, 'Add Option'));
+  check('Options offers what the node does: Idempotency, If Email Exists, Return Full Customer', JSON.stringify(options) === JSON.stringify(['Idempotency', 'If Email Exists', 'Return Full Customer']), options);
+  const requestOptions = await addList(page, addButton(ndv, 'Add Request Option'));
+  const expectedRequest = ['Adapt to Rate Limit', 'API Version', 'Concurrency', 'Max Retries', 'Rate-Limit Wait (Seconds)', 'Requests Per Second'];
+  check('Request Options offers how fast and how hard it talks to Stripe', JSON.stringify(requestOptions) === JSON.stringify(expectedRequest), requestOptions);
+
+  step('Options → Idempotency; open its list');
+  await choose(page, addButton(ndv, 'Add Option'), 'Idempotency');
+  const idempotency = ndv.getByTestId('parameter-input-idempotency');
+  await idempotency.waitFor();
+  await closeToasts(page);
+  await idempotency.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await idempotency.click();
+  await dropdownOptions(page).first().waitFor();
+  const choices = await dropdownOptions(page).evaluateAll((els) =>
+    els.map((el) => ({
+      text: /** @type {HTMLElement} */ (el).innerText,
+      cut: [el, ...el.querySelectorAll('*')].some((part) => part.scrollWidth > part.clientWidth + 1 || part.scrollHeight > part.clientHeight + 1),
+    })),
+  );
+  const perInput = choices.find((c) => c.text.startsWith('Per Input'));
+  check(
+    'each Idempotency choice shows its whole explanation in the list (none cut off), e.g. "Per Input: Same values from this node: one customer for 24 h"',
+    choices.length === 3 && choices.every((c) => !c.cut && c.text.includes('\n')) && !!perInput && perInput.text.includes('Same values from this node: one customer for 24 h'),
+    choices,
+  );
+  await screenshot(page, 'options.png');
+  await page.keyboard.press('Escape');
+  const hint = ndv.getByText(/^Which repeats return the customer already made/);
+  check('Idempotency\'s hint is on screen without hovering', await hint.isVisible());
+  check('Idempotency Key is not offered while Idempotency is Per Input', !(await addList(page, addButton(ndv, 'Add Option'))).includes('Idempotency Key'));
+  await choose(page, idempotency, 'Custom Key');
+  check('…and is offered once Idempotency is "Custom Key"', (await addList(page, addButton(ndv, 'Add Option'))).includes('Idempotency Key'));
+  // back to the default for the run that follows
+  await choose(page, idempotency, 'Per Input');
+}
+
+/**
+ * Pastes nodes into a new workflow; returns a function that opens one of them.
+ * @param {Page} page @param {{nodes: any[], connections: any}} workflow
+ */
+async function pasteWorkflow(page, workflow) {
+  await page.goto(`${env.url}/workflow/new`);
+  const canvas = page.getByTestId('canvas-wrapper');
+  await canvas.waitFor();
+  await page.evaluate((text) => navigator.clipboard.writeText(text), JSON.stringify(workflow));
+  await canvas.click({ position: { x: 300, y: 300 } });
+  await page.keyboard.press('Control+V');
+  const ndv = page.getByTestId('ndv');
+  for (const node of workflow.nodes) await page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"]`).waitFor();
+  return {
+    canvasNode: (/** @type {string} */ name) => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`),
+    open: async (/** @type {string} */ name) => {
+      if (await ndv.isVisible()) {
+        await ndv.getByTestId('ndv-close-button').click();
+        await ndv.waitFor({ state: 'hidden' });
+      }
+      await page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`).dblclick();
+      await ndv.waitFor();
+      return ndv;
+    },
+  };
+}
+
+const CREDENTIAL = () => ({ stripeCustomerApi: { id: 'demoStripeCustCred', name: env.credentialName } });
+/** @param {string} name @param {number} typeVersion @param {Record<string, unknown>} parameters @param {number} x */
+const stripeNode = (name, typeVersion, parameters, x, type = 'n8n-nodes-stripe-customer.stripeCustomer') => ({
+  id: `c0000000-0000-4000-8000-00000000000${x}`,
+  name,
+  type,
+  typeVersion,
+  position: [x * 220, 0],
+  parameters,
+  credentials: CREDENTIAL(),
+});
+
+/**
+ * Each operation's fields and texts as the editor shows them, on pasted nodes: the subtitle, the upsert wording and
+ * its required Email, Test Clock on Create only, Get Many's email hint, a saved version 1.1 node's options.
+ * @param {Page} page
+ */
+async function editorPromises(page) {
+  step('new workflow; paste Create, Create or Update, Update and Get Many (version 1.2) and a Create saved with version 1.1');
+  const saved = { concurrency: 3, idempotencyKey: 'order-1' };
+  const workflow = {
+    nodes: [
+      stripeNode('Create', 1.2, { operation: 'create' }, 1),
+      stripeNode('Upsert', 1.2, { operation: 'upsert' }, 2),
+      stripeNode('Update', 1.2, { operation: 'update' }, 3),
+      stripeNode('List', 1.2, { operation: 'getMany', filters: { email: '' } }, 4),
+      stripeNode('Saved 1.1', 1.1, { operation: 'create', email: 'x@example.com', options: saved }, 5),
+    ],
+    connections: {},
+  };
+  const { canvasNode, open } = await pasteWorkflow(page, workflow);
+  const subtitle = await canvasNode('Upsert').innerText();
+  check('the canvas names the operation: "Create or Update: Customer"', subtitle.includes('Create or Update: Customer') && !subtitle.includes('upsert'), subtitle);
+  const issues = async (/** @type {string} */ name) => canvasNode(name).getByTestId('node-issues').count();
+  check('Create or Update with no Email is marked as missing a required field on the canvas; Create is not', (await issues('Upsert')) === 1 && (await issues('Create')) === 0, { upsert: await issues('Upsert'), create: await issues('Create') });
+
+  let ndv = await open('Upsert');
+  const emailIssue = ndv.getByTestId('parameter-item').filter({ has: page.getByTestId('parameter-input-email') }).getByTestId('parameter-issues');
+  check('…and its Email field shows the issue', (await emailIssue.count()) === 1);
+  await ndv.getByTestId('parameter-input-operation').click();
+  await dropdownOptions(page).first().waitFor();
+  const upsertText = (await dropdownOptions(page).filter({ hasText: 'Create or Update' }).first().innerText()).split('\n').slice(1).join(' ');
+  await page.keyboard.press('Escape');
+  check('the Operation list says how Create or Update matches: "…unless one has this exact email (in any case)…"', upsertText.includes('this exact email (in any case)'), upsertText);
+  check('Create or Update offers no Test Clock', !(await addList(page, addButton(ndv, 'Add Field'))).includes('Test Clock'));
+
+  ndv = await open('Update');
+  check('Update offers no Test Clock (an error on update)', !(await addList(page, addButton(ndv, 'Add Field'))).includes('Test Clock'));
+  ndv = await open('Create');
+  check('Create offers Test Clock', (await addList(page, addButton(ndv, 'Add Field'))).includes('Test Clock'));
+
+  ndv = await open('List');
+  const emailHint = ndv.getByText(/Exact and case-sensitive at Stripe.*Always Output Data/);
+  await emailHint.waitFor().catch(() => {});
+  check("Get Many's Email filter says, on screen, that it is exact and case-sensitive and how to go on when nothing matches", await emailHint.isVisible(), (await ndv.innerText()).slice(0, 800));
+  await screenshot(page, 'get-many-email-hint.png');
+
+  ndv = await open('Saved 1.1');
+  const savedOptions = ndv.getByTestId('parameter-item').filter({ has: page.getByTestId('parameter-input-concurrency') });
+  const concurrency = await ndv.getByTestId('parameter-input-concurrency').locator('input').first().inputValue().catch(() => '');
+  const key = await ndv.getByTestId('parameter-input-idempotencyKey').locator('input').first().inputValue().catch(() => '');
+  check(
+    'a node saved with version 1.1 keeps its saved options in its one Options collection (Concurrency 3, Idempotency Key order-1)',
+    (await savedOptions.count()) > 0 && concurrency === '3' && key === 'order-1' && (await addButton(ndv, 'Add Request Option').count()) === 0,
+    { concurrency, key },
+  );
+  await ndv.getByTestId('ndv-close-button').click();
+}
+
+/**
+ * The node attached to an AI Agent's Tool input: what the model is told, and which fields it may fill.
+ * @param {Page} page
+ */
+async function aiTool(page) {
+  step("new workflow; paste an AI Agent with the node (Create) attached to its Tool input, and open the tool");
+  const workflow = {
+    nodes: [
+      { id: 'd0000000-0000-4000-8000-000000000001', name: 'Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 2, position: [0, 0], parameters: {} },
+      stripeNode('Customer Tool', 1.2, { operation: 'create' }, 2, 'n8n-nodes-stripe-customer.stripeCustomerTool'),
+    ],
+    connections: { 'Customer Tool': { ai_tool: [[{ node: 'Agent', type: 'ai_tool', index: 0 }]] } },
+  };
+  const { open } = await pasteWorkflow(page, workflow);
+  const ndv = await open('Customer Tool');
+  await ndv.getByTestId('fixed-collection-address').getByTestId('fixed-collection-add').click();
+  await ndv.getByTestId('fixed-collection-address').getByTestId('parameter-input-country').waitFor();
+  const fields = await ndv.getByTestId('parameter-item').evaluateAll((els) =>
+    els.map((el) => ({
+      label: (/** @type {HTMLElement} */ (el.querySelector('[data-test-id="input-label"]') || el)).innerText.split('\n')[0].trim(),
+      model: !!el.querySelector('[data-test-id="from-ai-override-button"]'),
+    })),
+  );
+  const labels = fields.map((f) => f.label);
+  check('one field labelled "Description" at most: the customer\'s is "Customer Description"', labels.filter((l) => l === 'Description').length === 0 && labels.includes('Customer Description'), labels);
+  const told = await ndv.getByTestId('parameter-input-toolDescription').locator('textarea, input').first().inputValue();
+  check('the tool tells the model what Create does and what the inputs mean', /^Creates one Stripe customer from the fields given .* returns its ID as customerId/.test(told), told);
+  const modelFills = ['Name', 'Email', 'Phone', 'Customer Description', 'Address Line 1', 'City', 'Country'];
+  const without = modelFills.filter((label) => !fields.some((f) => f.label === label && f.model));
+  check(`"let the model define this" on ${modelFills.join(', ')}`, without.length === 0, { without, fields });
+  await closeToasts(page);
+  await screenshot(page, 'ai-tool.png');
+  await ndv.getByTestId('ndv-close-button').click();
 }
 
 main().catch((err) => {

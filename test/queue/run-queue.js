@@ -50,6 +50,13 @@ const WORKFLOWS = {
     name: 'Queue: orders → customers (key per execution)',
     options: { idempotency: 'perExecution', requestsPerSecond: 25 },
   },
+  upsert: {
+    id: 'queueUpsertByEmail',
+    path: 'queue-upsert-by-email',
+    name: 'Queue: create or update customers by email',
+    parameters: { operation: 'upsert' },
+    options: { requestsPerSecond: 25 },
+  },
   benchOn: {
     id: 'queueBenchAdaptiveOn',
     path: 'queue-bench-adaptive-on',
@@ -122,6 +129,7 @@ function prepare(dir) {
         node.webhookId = `${wf.id}-webhook`;
       }
       if (node.name === NODE_NAME) {
+        Object.assign(node.parameters, /** @type {{parameters?: object}} */ (wf).parameters ?? {});
         node.parameters.options = wf.options;
         node.credentials.stripeCustomerApi = CREDENTIAL;
       }
@@ -546,8 +554,39 @@ async function scenarioKilledWorker(workflow, prefix, keyLabel, restart) {
   return { after, state, orders, failedOrders, createdBeforeRerun, rerunNew };
 }
 
+/**
+ * Webhook calls at the same moment, each upserting the same new email (Create or Update), with Stripe answering
+ * slowly so the executions overlap, on both workers: one customer for the email, whichever worker creates it.
+ */
+async function scenarioUpsertOneEmail() {
+  const calls = 6;
+  heading(`${calls} webhook calls at once, each a Create or Update of one new email (two names), ${WORKERS} workers`);
+  await doubleControl('/_double/reset', {});
+  await doubleControl('/_double/faults', { latencyMs: 400 });
+  const email = 'upsert-race@queue.example.com';
+  /** @type {Order[][]} */
+  const orders = Array.from({ length: calls }, (_, i) => [{ orderId: `U-${i}`, name: i % 2 ? 'Name B' : 'Name A', email }]);
+  const t0 = Date.now();
+  const answers = await Promise.all(orders.map((part) => callWebhook(WORKFLOWS.upsert.path, part)));
+  await doubleControl('/_double/faults', { latencyMs: 0 });
+  const state = await doubleState();
+  const forEmail = state.customers.filter((c) => c.params?.email === email);
+  check(`${calls} webhook calls answered HTTP 200`, answers.every((a) => a.status === 200), answers.map((a) => `${a.status} ${a.text.slice(0, 200)}`));
+  check('one customer for the email in Stripe', forEmail.length === 1, forEmail.map((c) => c.id));
+  const ids = answers.map((a) => (Array.isArray(a.body) ? a.body[0]?.customerId : undefined));
+  check('every call answered with that customer', forEmail.length === 1 && ids.every((id) => id === forEmail[0].id), ids);
+  const executions = await executionsSince(WORKFLOWS.upsert.id, t0);
+  const byWorker = executionsByWorker(executions.map((e) => e.id));
+  /** @type {Record<string, number>} */
+  const perWorker = {};
+  for (const runs of byWorker.values()) for (const r of runs) perWorker[r.worker] = (perWorker[r.worker] ?? 0) + 1;
+  const creates = state.requests.filter((r) => r.method === 'POST' && r.path === '/v1/customers');
+  report(`executions per worker: ${JSON.stringify(perWorker)}; create requests ${creates.length} (${creates.map((r) => r.status).join(', ')}), all with key ${[...new Set(creates.map((r) => r.idempotencyKey))].join(', ')}`);
+}
+
 async function runChecks() {
   await scenarioConcurrent();
+  await scenarioUpsertOneEmail();
 
   const custom = await scenarioKilledWorker('userKey', 'B', 'custom key = order ID', 'after-answers');
   const orderIdByEmail = new Map(custom.orders.map((o) => [o.email, o.orderId]));

@@ -93,11 +93,22 @@ class SetFields implements INodeType {
 	}
 }
 
+/**
+ * The node as n8n offers it to an AI Agent: a copy named "…Tool" (n8n's convertNodeToAiTool), which is what its
+ * "@tool" display rules look at. Here it keeps its main input and output, so a workflow can run it with the
+ * values a model would fill.
+ */
+function asTool(node: StripeCustomer): StripeCustomer {
+	node.description = { ...node.description, name: `${node.description.name}Tool` };
+	return node;
+}
+
 const nodeTypesByName: Record<string, INodeType> = {
 	'test.manualTrigger': new ManualTrigger(),
 	'test.inputItems': new InputItems(),
 	'test.setFields': new SetFields(),
 	'n8n-nodes-stripe-customer.stripeCustomer': new StripeCustomer(),
+	'n8n-nodes-stripe-customer.stripeCustomerTool': asTool(new StripeCustomer()),
 };
 
 const nodeTypes: INodeTypes = {
@@ -149,8 +160,10 @@ class TestCredentialsHelper extends ICredentialsHelper {
 
 export interface StripeNodeSettings {
 	parameters: Record<string, NodeParameterValueType>;
-	/** The node's typeVersion: 1 (saved workflows of the first release) or 1.1 (new nodes); default 1.1. */
+	/** The node's typeVersion: 1 and 1.1 (saved workflows; request options in Options) or 1.2 (new nodes); default 1.1. */
 	typeVersion?: number;
+	/** Run the node as an AI Agent's tool would have it (its "@tool" fields); default false. */
+	asTool?: boolean;
 	/** n8n's node settings: continue-on-fail and Retry On Fail. */
 	onError?: INode['onError'];
 	retryOnFail?: boolean;
@@ -168,6 +181,8 @@ export interface RunOptions {
 	workflowId?: string;
 	/** Run as another n8n instance (another database): its own instance ID, execution IDs of its own. */
 	instance?: string;
+	/** The workflow's time zone (Workflow settings → Timezone), e.g. 'Asia/Tokyo'; default: n8n's. */
+	timezone?: string;
 }
 
 export interface RunResult {
@@ -221,6 +236,8 @@ export async function searchCustomersInEditor(
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 	filter?: string,
 	paginationToken?: string,
+	/** The workflow's time zone; default: n8n's. */
+	timezone?: string,
 ): Promise<INodeListSearchResult> {
 	useInstance('main');
 	const node: INode = {
@@ -232,7 +249,8 @@ export async function searchCustomersInEditor(
 		parameters: { operation: 'get' },
 		credentials: STRIPE_CREDENTIALS,
 	};
-	const workflow = new Workflow({ id: 'test-workflow', nodes: [node], connections: {}, active: false, nodeTypes, settings: {} });
+	const settings = timezone ? { timezone } : {};
+	const workflow = new Workflow({ id: 'test-workflow', nodes: [node], connections: {}, active: false, nodeTypes, settings });
 	const context = new LoadOptionsContext(workflow, node, additionalDataFor(credentials, randomUUID()), 'parameters.customerId');
 	const stripeCustomer = nodeTypesByName[STRIPE_NODE_TYPE] as StripeCustomer;
 	return await stripeCustomer.methods.listSearch.searchCustomers.call(context, filter, paginationToken);
@@ -255,7 +273,7 @@ export async function runStripeCustomerWorkflow(options: RunOptions): Promise<Ru
 		{
 			id: 'stripe-customer-node',
 			name: STRIPE_NODE_NAME,
-			type: STRIPE_NODE_TYPE,
+			type: options.node.asTool ? `${STRIPE_NODE_TYPE}Tool` : STRIPE_NODE_TYPE,
 			typeVersion: options.node.typeVersion ?? 1.1,
 			position: [400, 0],
 			parameters: options.node.parameters as INode['parameters'],
@@ -282,7 +300,8 @@ export async function runStripeCustomerWorkflow(options: RunOptions): Promise<Ru
 		connections[STRIPE_NODE_NAME] = { main: [[{ node: 'After', type: 'main', index: 0 }]] };
 	}
 
-	const workflow = new Workflow({ id: workflowId, nodes, connections, active: false, nodeTypes, settings: {} });
+	const settings = options.timezone ? { timezone: options.timezone } : {};
+	const workflow = new Workflow({ id: workflowId, nodes, connections, active: false, nodeTypes, settings });
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
 		id: workflowId,
 		name: 'Stripe Customer test',

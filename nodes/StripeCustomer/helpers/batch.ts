@@ -13,11 +13,17 @@ export interface ItemResult {
 	change?: string;
 }
 
+/** What an item of several requests has done so far, told as it goes, so a failure half-way says what stays done. */
+export interface ItemSteps {
+	/** One change made in Stripe, e.g. "cus_123: tax ID eu_vat DE123456789 added". */
+	done(step: string): void;
+}
+
 export interface BatchOperation<Prepared> {
 	/** Reads one item's parameters and checks them locally; nothing is sent for an item that fails here. */
 	prepare(itemIndex: number): Checked<Prepared>;
-	/** Sends one checked item. */
-	run(prepared: Prepared, itemIndex: number): Promise<ItemResult>;
+	/** Sends one checked item; an item of several requests tells `steps` each change it made. */
+	run(prepared: Prepared, itemIndex: number, steps: ItemSteps): Promise<ItemResult>;
 	/** Items with the same group run one after another in input order (one email, one idempotency key). */
 	groupOf?(prepared: Prepared): string | undefined;
 	/** What running the node again does with the changes already made, for the error of a run that stops. */
@@ -55,11 +61,15 @@ function problemFields(problems: FieldProblem[]): IDataObject {
 	return { field: problems[0].field, fieldErrors: problems.map(({ field, message }) => ({ field, message })) };
 }
 
-/** An error item: the message, the item, and what Stripe or the checks said, for the next node to act on. */
-function errorItem(itemIndex: number, error: Error): INodeExecutionData {
+/**
+ * An error item: the message, the item, what Stripe or the checks said, and the changes the item made before it
+ * failed (`stepsDone`), for the next node to act on.
+ */
+function errorItem(itemIndex: number, error: Error, stepsDone: string[] = []): INodeExecutionData {
 	const problems = error instanceof InvalidItemError ? problemFields(error.problems) : {};
 	const stripeFields = error instanceof StripeRequestError ? error.fields : {};
-	return { json: { error: error.message, itemIndex, ...problems, ...stripeFields }, pairedItem: { item: itemIndex } };
+	const steps = stepsDone.length ? { stepsDone } : {};
+	return { json: { error: error.message, itemIndex, ...problems, ...stripeFields, ...steps }, pairedItem: { item: itemIndex } };
 }
 
 export async function runBatch<T>(context: IExecuteFunctions, operation: BatchOperation<T>): Promise<INodeExecutionData[]> {
@@ -69,10 +79,11 @@ export async function runBatch<T>(context: IExecuteFunctions, operation: BatchOp
 	const sent = await sendAll(operation, ready, outputs, continueOnFail);
 
 	if (sent.runFailure && continueOnFail) {
-		// Nothing is lost: what was done stays in the output; every item not done carries the reason.
-		outputs.forEach((output, itemIndex) => {
-			if (!output.length) outputs[itemIndex] = [errorItem(itemIndex, sent.runFailure!)];
-		});
+		// Nothing is lost: what was done stays in the output (an empty list found stays found); every item not done
+		// carries the reason, and what it did before the run failed.
+		for (const { itemIndex } of ready) {
+			if (!sent.finished.has(itemIndex)) outputs[itemIndex] = [errorItem(itemIndex, sent.runFailure, sent.stepsOf(itemIndex))];
+		}
 	} else if (sent.runFailure) {
 		throw withRunSummary(sent.runFailure, sent.changes, operation.rerunNote);
 	} else if (sent.itemFailures.length && !continueOnFail) {
@@ -144,6 +155,10 @@ async function sendAll<T>(
 	const groups = groupItems(operation, ready);
 	const changes: Array<{ itemIndex: number; change: string }> = [];
 	const itemFailures: Array<{ itemIndex: number; error: Error }> = [];
+	/** Items that succeeded or failed on their own (with an output each); the others are not done. */
+	const finished = new Set<number>();
+	const steps = new Map<number, string[]>();
+	const stepsOf = (itemIndex: number) => steps.get(itemIndex) ?? [];
 	let runFailure: StripeRequestError | undefined;
 	await runBounded(
 		groups.length,
@@ -151,24 +166,29 @@ async function sendAll<T>(
 		async (groupIndex) => {
 			for (const { itemIndex, value } of groups[groupIndex]) {
 				if (runFailure) return;
+				const itemSteps: ItemSteps = { done: (step) => steps.set(itemIndex, [...stepsOf(itemIndex), step]) };
 				try {
-					const result = await operation.run(value, itemIndex);
+					const result = await operation.run(value, itemIndex, itemSteps);
 					outputs[itemIndex] = result.json.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+					finished.add(itemIndex);
 					if (result.change) changes.push({ itemIndex, change: result.change });
 				} catch (error) {
+					// What the item changed before it failed stays changed: the run's summary lists it.
+					if (stepsOf(itemIndex).length) changes.push({ itemIndex, change: `${stepsOf(itemIndex).join('; ')} (then the item failed)` });
 					if (error instanceof StripeRequestError && error.stopsRun) {
 						runFailure ??= error;
 						return;
 					}
 					const itemError = error instanceof StripeRequestError ? error.forItem(itemIndex) : (error as Error);
 					itemFailures.push({ itemIndex, error: itemError });
-					if (continueOnFail) outputs[itemIndex] = [errorItem(itemIndex, itemError)];
+					finished.add(itemIndex);
+					if (continueOnFail) outputs[itemIndex] = [errorItem(itemIndex, itemError, stepsOf(itemIndex))];
 				}
 			}
 		},
 		() => runFailure !== undefined,
 	);
-	return { changes, itemFailures, runFailure };
+	return { changes, itemFailures, runFailure, finished, stepsOf };
 }
 
 /** The error of a run stopped by bad input: nothing was sent, for any item. */

@@ -35,6 +35,37 @@ export function givenText(value: unknown): string | undefined {
 	return trimmed === '' ? undefined : trimmed;
 }
 
+/**
+ * The index of the first lone UTF-16 surrogate in a text (half of an emoji, as `.slice()` can leave it), or undefined.
+ * Such a text cannot be sent: it has no UTF-8 form.
+ */
+export function loneSurrogateAt(text: string): number | undefined {
+	for (let index = 0; index < text.length; index++) {
+		const unit = text.charCodeAt(index);
+		if (unit >= 0xd800 && unit <= 0xdbff) {
+			const next = text.charCodeAt(index + 1);
+			if (next >= 0xdc00 && next <= 0xdfff) {
+				index++;
+				continue;
+			}
+			return index;
+		}
+		if (unit >= 0xdc00 && unit <= 0xdfff) return index;
+	}
+	return undefined;
+}
+
+/** What to tell a user about a text holding a lone surrogate at `index`. */
+export function loneSurrogateMessage(index: number): string {
+	return `contains half of an emoji (a lone UTF-16 surrogate) at position ${index}, which cannot be sent: the text was probably cut in the middle of an emoji (e.g. by .slice()); cut it elsewhere or remove that character`;
+}
+
+/** A problem for a text that cannot be sent, or undefined when it can. */
+export function unencodableText(field: string, text: string | undefined): FieldProblem | undefined {
+	const index = text === undefined ? undefined : loneSurrogateAt(text);
+	return index === undefined ? undefined : { field, message: loneSurrogateMessage(index) };
+}
+
 export function describeProblems(problems: FieldProblem[]): string {
 	if (problems.length === 1) return `${problems[0].field}: ${problems[0].message}`;
 	return `${problems.length} fields are invalid: ${problems.map((problem) => `${problem.field}: ${problem.message}`).join('; ')}`;

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../transport/stripeRequest';
-import { invalid, valid, type Checked } from './checks';
+import { invalid, unencodableText, valid, type Checked } from './checks';
 
 // Idempotency keys: Stripe returns the stored result of a request whose key it has seen in the last 24 hours
 // (per account) instead of doing the work again. Which repeats count as "the same request" is the user's choice.
@@ -78,30 +78,53 @@ function keyScope(context: IExecuteFunctions): KeyScope {
 	};
 }
 
-/**
- * The idempotency key of one item's write, as the item's settings ask. `perInputAllowed: false` for writes that must
- * apply each time they are sent (an update repeated later with earlier values): those are keyed per execution.
- */
+/** The idempotency key of one item's create, as the item's settings ask. */
 export function idempotencyKeyFor(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	settings: IdempotencySettings,
 	request: { path: string; params: object; apiVersion?: string },
-	perInputAllowed = true,
 ): Checked<string> {
 	const { mode, customKey, customKeyField } = settings;
 	if (mode === 'custom') {
 		if (!customKey) {
 			return invalid(customKeyField, 'empty, and Options → Idempotency is "Custom Key": give a key (e.g. {{ $json.orderId }}) or choose another Idempotency');
 		}
+		const unencodable = unencodableText(customKeyField, customKey);
+		if (unencodable) return { ok: false, problems: [unencodable] };
 		if (customKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
 			return invalid(customKeyField, `Stripe accepts at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters; got ${customKey.length}`);
 		}
 		return valid(customKey);
 	}
 	if (customKey) return invalid(customKeyField, 'set, but Options → Idempotency is not "Custom Key": choose "Custom Key" to use it, or clear it');
-	const derivedMode = mode === 'perInput' && perInputAllowed ? 'perInput' : 'perExecution';
-	return valid(derivedKey(derivedMode, keyScope(context), itemIndex, request));
+	return valid(derivedKey(mode, keyScope(context), itemIndex, request));
+}
+
+/**
+ * The key of an item's update: always per execution, node and item, whatever Options → Idempotency says. An update
+ * repeated later (a re-run, an update with earlier values) must apply again, not be replayed by Stripe; Retry On
+ * Fail (the same execution) replays it.
+ */
+export function updateKeyFor(context: IExecuteFunctions, itemIndex: number): string {
+	return derivedKey('perExecution', keyScope(context), itemIndex, { path: '', params: {} });
+}
+
+/**
+ * The create key of a customer looked up by email (Create or Update, If Email Exists): the normalised email alone,
+ * not the values, so that two executions creating the same new email at once, in any n8n process of any instance,
+ * send the same key and Stripe lets one of them create (keys are scoped to the Stripe account).
+ */
+export function emailKey(normalizedEmail: string): string {
+	return `n8n-sc:email:${sha256(normalizedEmail).slice(0, 40)}`;
+}
+
+/**
+ * The key that replaces `key` once the customer Stripe holds for it is gone (deleted, or no longer of this email):
+ * the next in a chain every process computes alike, so a re-run finds the customer made under it.
+ */
+export function renewedKey(key: string, generation: number): string {
+	return followUpKey(key, `renewed:${generation}`);
 }
 
 /** The key of a further request of the same item (an update after a lookup, a tax ID, an attach). */

@@ -1,8 +1,8 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import type { StripeCustomer } from '../actions/customer/customerApi';
-import { readRequestSettings } from '../helpers/requestSettings';
-import { StripeClient } from '../transport/stripeRequest';
+import { readRequestOptions } from '../actions/customer/settings';
+import { CREDENTIAL_TYPE, StripeClient } from '../transport/stripeRequest';
 
 // The customer picker of the resource locator ("From List"): newest customers first, or Stripe's search by name/email.
 
@@ -12,13 +12,38 @@ function quoted(value: string): string {
 	return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/** "2025-01-02 14:03" in the workflow's time zone. */
+function createdAt(created: number, timeZone: string): string {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+	}).formatToParts(created * 1000);
+	const part = Object.fromEntries(parts.map(({ type, value }) => [type, value]));
+	return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
+}
+
+/** An entry of the list: who, and what tells two customers of the same name and email apart (the ID, when created). */
+export function pickerEntryName(customer: Pick<StripeCustomer, 'id' | 'name' | 'email' | 'created'>, timeZone: string): string {
+	const who = [customer.name, customer.email && `<${customer.email}>`].filter(Boolean).join(' ');
+	const which = `${customer.id}, created ${createdAt(customer.created, timeZone)}`;
+	return who ? `${who} (${which})` : which;
+}
+
 export async function searchCustomers(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	// The node's own request options, as its runs use them: the picker shares the account's limiter with them.
-	const stripe = await StripeClient.connect(this, readRequestSettings(this.getNodeParameter('options', {}) as IDataObject));
+	const stripe = await StripeClient.connect(this, readRequestOptions((name) => this.getNodeParameter(name, {})));
+	// A customer of a connected account opens in that account's Dashboard.
+	const account = String((await this.getCredentials(CREDENTIAL_TYPE)).stripeAccount ?? '').trim();
+	const timeZone = this.getTimezone();
 	const wanted = filter?.trim() ?? '';
 	// Stripe's search matches substrings (~) from 3 characters on; shorter filters look for the exact value.
 	const operator = wanted.length >= 3 ? '~' : ':';
@@ -34,9 +59,9 @@ export async function searchCustomers(
 	const last = page.data[page.data.length - 1];
 	return {
 		results: page.data.map((customer) => ({
-			name: [customer.name, customer.email && `<${customer.email}>`].filter(Boolean).join(' ') || customer.id,
+			name: pickerEntryName(customer, timeZone),
 			value: customer.id,
-			url: `https://dashboard.stripe.com/${customer.livemode ? '' : 'test/'}customers/${customer.id}`,
+			url: `https://dashboard.stripe.com/${account ? `${account}/` : ''}${customer.livemode ? '' : 'test/'}customers/${customer.id}`,
 		})),
 		paginationToken: page.has_more ? (wanted ? (page.next_page ?? undefined) : last?.id) : undefined,
 	};

@@ -168,7 +168,8 @@ export class StripeClient {
 	private constructor(
 		private readonly context: StripeCallContext,
 		private readonly baseUrl: string,
-		accountKey: string,
+		/** The Stripe account requests act on (API base URL, key, connected account), as the limiter knows it. */
+		readonly accountKey: string,
 		private readonly settings: TransportSettings,
 	) {
 		this.limiter = accountRateLimiter(accountKey, {
@@ -192,7 +193,8 @@ export class StripeClient {
 				credentialName,
 			});
 		}
-		const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '') || DEFAULT_BASE_URL;
+		// "https://api.stripe.com/v1" is the address Stripe's docs show: the paths already start with /v1.
+		const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '').replace(/\/v1$/, '') || DEFAULT_BASE_URL;
 		if (!/^https?:\/\/[^/]+/.test(baseUrl)) {
 			throw new StripeRequestError(node, {
 				kind: 'credential',

@@ -77,7 +77,8 @@ function mergeMetadata(m, into = {}) {
   if (isHash(m)) {
     for (const k of Object.keys(m)) {
       if (m[k] === '') delete into[k];
-      else into[k] = m[k];
+      // defineProperty, not `into[k] =`: a key such as "__proto__" is a metadata key like any other at Stripe
+      else Object.defineProperty(into, k, { value: m[k], enumerable: true, writable: true, configurable: true });
     }
   }
   return into;

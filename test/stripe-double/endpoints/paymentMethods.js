@@ -28,7 +28,7 @@ const isTestCard = (id) => id.startsWith('pm_card_');
 /** The payment method an attach of `id` attaches: a new one for a test card, else `id` itself. @param {string} id */
 const attachedId = (id) => (isTestCard(id) ? 'pm_' + randomAlnum(24) : id);
 
-/** @param {string} pm @param {string} customerId */
+/** @param {string} pm @param {string | null} customerId */
 function paymentMethod(pm, customerId) {
   return {
     id: pm,
@@ -62,6 +62,17 @@ function registerPaymentMethods(api) {
     if (!store.find(ctx.accountKey, customerId)) return noSuch('customer', customerId, 'customer');
     return null;
   };
+
+  // Retrieve a PaymentMethod: any pm_… exists (as at the attach); `customer` is the one it is attached to, or null.
+  api.route({
+    method: 'GET',
+    path: '/v1/payment_methods/:id',
+    execute(ctx) {
+      const pmId = ctx.pathParams.id;
+      if (!pmId.startsWith('pm_')) return fail(noSuch('PaymentMethod', pmId, 'id'));
+      return { status: 200, body: paymentMethod(pmId, store.ownerOf(ctx.accountKey, pmId) ?? null) };
+    },
+  });
 
   api.route({
     method: 'POST',

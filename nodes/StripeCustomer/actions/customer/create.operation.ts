@@ -13,7 +13,11 @@ export const option = {
 	description: 'Create a customer, one per input item',
 };
 
-export const description: INodeProperties[] = [...customerFieldProperties(), OPTIONS_OF.create];
+/** What an AI Agent is told this operation does, when the node is its tool. */
+export const toolDescription =
+	"Creates one Stripe customer from the fields given (name, email, phone, customer description, billing address, shipping and more) and returns its ID as customerId. Fill only what you know: an empty field is not sent.";
+
+export const description: INodeProperties[] = [...customerFieldProperties({ operation: 'create' }), ...OPTIONS_OF.create];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this);
@@ -26,8 +30,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		prepare: (itemIndex) => prepareCreateItem(this, itemIndex, rule),
 		// Same email (with an email rule) or same key: one after another, so the first creates and the rest reuse.
 		groupOf: (item) => emailGroup(item, rule) ?? `key:${item.createKey}`,
-		run: async (item, itemIndex) => {
-			const outcome = await matcher.createOrMatch(item, itemIndex);
+		run: async (item, itemIndex, steps) => {
+			const outcome = await matcher.createOrMatch(item, itemIndex, steps);
 			return { json: [createOutput(outcome, rule !== 'create', item.returnFullCustomer)], change: changeOf(outcome) };
 		},
 	});

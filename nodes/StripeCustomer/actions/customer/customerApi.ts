@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
 
-import { followUpKey } from '../../helpers/idempotency';
+import { StripeRequestError } from '../../transport/stripeError';
 import type { StripeClient } from '../../transport/stripeRequest';
-import type { CustomerCreateRequest, CustomerUpdatePlan } from './mapping';
+import type { CustomerCreateRequest, CustomerUpdateParams } from './mapping';
 
 // Stripe's Customer endpoints, as the operations use them (the transport does the HTTP).
 
@@ -11,7 +11,15 @@ export type DeletedCustomer = Stripe.DeletedCustomer;
 
 const customerPath = (customerId: string) => `/v1/customers/${encodeURIComponent(customerId)}`;
 
-/** Creates a customer; `replayed` when Stripe returned the one an earlier request with this key created. */
+/** A request's answer or its error, as a value: for the callers that treat some of Stripe's refusals as done. */
+export async function settled<T>(request: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+	return await request.then(
+		(value) => ({ ok: true as const, value }),
+		(error: unknown) => ({ ok: false as const, error }),
+	);
+}
+
+/** Creates a customer; `replayed` when Stripe returned the result of an earlier request with this key. */
 export async function createCustomer(stripe: StripeClient, request: CustomerCreateRequest, idempotencyKey: string) {
 	const { body, replayed } = await stripe.exchange<StripeCustomer>({
 		method: 'POST',
@@ -23,31 +31,16 @@ export async function createCustomer(stripe: StripeClient, request: CustomerCrea
 	return { customer: body, replayed };
 }
 
-/** Updates a customer; tax IDs and a payment method, which Stripe's update does not take, go through their own endpoints first. */
-export async function updateCustomer(stripe: StripeClient, customerId: string, plan: CustomerUpdatePlan, idempotencyKey: string) {
-	if (plan.paymentMethod) {
-		await stripe.request({
-			method: 'POST',
-			path: `/v1/payment_methods/${encodeURIComponent(plan.paymentMethod)}/attach`,
-			params: { customer: customerId },
-			idempotencyKey: followUpKey(idempotencyKey, 'attach'),
-		});
-	}
-	for (const [index, taxId] of plan.taxIds.entries()) {
-		await stripe.request({
-			method: 'POST',
-			path: `${customerPath(customerId)}/tax_ids`,
-			params: taxId,
-			idempotencyKey: followUpKey(idempotencyKey, `tax_id:${index}`),
-		});
-	}
-	return await stripe.request<StripeCustomer>({
-		method: 'POST',
-		path: customerPath(customerId),
-		params: plan.params,
-		apiVersion: plan.apiVersion,
-		idempotencyKey: followUpKey(idempotencyKey, 'update'),
-	});
+/** The update request itself (address and shipping already completed). */
+export async function postCustomerUpdate(
+	stripe: StripeClient,
+	customerId: string,
+	params: CustomerUpdateParams,
+	apiVersion: string | undefined,
+	idempotencyKey: string,
+) {
+	const { body, replayed } = await stripe.exchange<StripeCustomer>({ method: 'POST', path: customerPath(customerId), params, apiVersion, idempotencyKey });
+	return { customer: body, replayed };
 }
 
 export async function retrieveCustomer(stripe: StripeClient, customerId: string) {
@@ -57,6 +50,47 @@ export async function retrieveCustomer(stripe: StripeClient, customerId: string)
 // Stripe ignores idempotency keys on DELETE: deleting is idempotent by nature (a second delete answers "No such customer").
 export async function deleteCustomer(stripe: StripeClient, customerId: string) {
 	return await stripe.request<DeletedCustomer>({ method: 'DELETE', path: customerPath(customerId) });
+}
+
+/** Whether Stripe answered that the object asked for does not exist (in this account). */
+export function isNoSuchObject(error: unknown): boolean {
+	return error instanceof StripeRequestError && error.stripeFailure.statusCode === 404 && error.stripeFailure.code === 'resource_missing';
+}
+
+/** The tax IDs a customer has. */
+export async function listTaxIds(stripe: StripeClient, customerId: string): Promise<Stripe.TaxId[]> {
+	const taxIds: Stripe.TaxId[] = [];
+	for await (const page of stripe.pages<Stripe.TaxId>({ method: 'GET', path: `${customerPath(customerId)}/tax_ids` }, undefined)) taxIds.push(...page);
+	return taxIds;
+}
+
+/** Whether two tax IDs are the same to Stripe (the value as written, without spaces, in any case). */
+export function sameTaxId(a: { type: string; value: string }, b: { type: string; value: string }): boolean {
+	const value = (text: string) => text.replace(/\s+/g, '').toUpperCase();
+	return a.type === b.type && value(a.value) === value(b.value);
+}
+
+/** Adds a tax ID; `false` when Stripe says the customer has it already (another request added it meanwhile). */
+export async function addTaxId(stripe: StripeClient, customerId: string, taxId: Stripe.CustomerCreateParams.TaxIdDatum, idempotencyKey: string) {
+	const added = await settled(stripe.request({ method: 'POST', path: `${customerPath(customerId)}/tax_ids`, params: taxId, idempotencyKey }));
+	if (added.ok) return true;
+	if (added.error instanceof StripeRequestError && added.error.stripeFailure.code === 'resource_already_exists') return false;
+	throw added.error;
+}
+
+/**
+ * Attaches a payment method; `false` when it was attached to this customer already (a repeated update). Stripe
+ * refuses to attach a payment method that is attached to a customer, whichever: the payment method says which.
+ */
+export async function attachPaymentMethod(stripe: StripeClient, paymentMethod: string, customerId: string, idempotencyKey: string) {
+	const path = `/v1/payment_methods/${encodeURIComponent(paymentMethod)}`;
+	const attached = await settled(stripe.request({ method: 'POST', path: `${path}/attach`, params: { customer: customerId }, idempotencyKey }));
+	if (attached.ok) return true;
+	if (attached.error instanceof StripeRequestError && attached.error.stripeFailure.statusCode === 400) {
+		const method = await settled(stripe.request<{ customer?: string | null }>({ method: 'GET', path }));
+		if (method.ok && method.value.customer === customerId) return false;
+	}
+	throw attached.error;
 }
 
 export interface CustomerMatch {

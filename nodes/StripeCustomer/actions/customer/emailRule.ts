@@ -1,36 +1,47 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
+import type { ItemSteps } from '../../helpers/batch';
 import { invalid, InvalidItemError, type Checked } from '../../helpers/checks';
-import { idempotencyKeyFor } from '../../helpers/idempotency';
+import { emailKey, idempotencyKeyFor, renewedKey, updateKeyFor } from '../../helpers/idempotency';
+import { StripeRequestError } from '../../transport/stripeError';
 import type { StripeClient } from '../../transport/stripeRequest';
 import {
 	createCustomer,
 	findCustomerByEmail,
 	normalizeEmail,
+	retrieveCustomer,
+	settled,
 	severalMatchesNote,
-	updateCustomer,
+	type CustomerMatch,
 	type StripeCustomer,
 } from './customerApi';
 import { readCustomerValues } from './fields';
-import { toCustomerCreateRequest, updatePlanForExisting, type CustomerCreateRequest } from './mapping';
+import { toCustomerCreateRequest, toCustomerUpdatePlan, type CustomerCreateRequest, type CustomerUpdatePlan } from './mapping';
 import { readSettings, type EmailRule } from './settings';
+import { applyUpdate } from './updateSteps';
 
 // Create, unless a customer with the item's email exists: then use it, update it, or fail, as the user chose.
-// Shared by Create (its "If Email Exists" option) and Create or Update.
+// Shared by Create (its "If Email Exists" option) and Create or Update. One email is one customer: items of one run
+// sharing an email run one after another; executions in this n8n process take turns per account and email; and
+// processes that do not share memory (queue-mode workers) send the same create key for the email, so that Stripe
+// lets one of them create and the others find it.
 
 export interface CreateItem {
 	request: CustomerCreateRequest;
-	/** Key of the create request. */
+	/** Key of the create request: the email's when the customer is looked up by email, else as Options → Idempotency says. */
 	createKey: string;
-	/** Key of the update of an existing customer (rule "update"): never per input, so a later update with earlier values still applies. */
+	/** Key of an update of the customer found: per execution, never the create's (a later update must apply again). */
 	updateKey: string;
+	/** The update of the customer found (rule "update"), or why it cannot be one (a create-only field). */
+	updatePlan?: Checked<CustomerUpdatePlan>;
 	email?: string;
 	returnFullCustomer: boolean;
 }
 
 /** Reads and checks one item to create (or match by email, as `rule` says). */
 export function prepareCreateItem(context: IExecuteFunctions, itemIndex: number, rule: EmailRule, emailRequired = false): Checked<CreateItem> {
-	const request = toCustomerCreateRequest(readCustomerValues(context, itemIndex));
+	const values = readCustomerValues(context, itemIndex);
+	const request = toCustomerCreateRequest(values, { createOnlyIfNew: rule === 'update' });
 	if (!request.ok) return request;
 	const email = request.value.params.email;
 	if (emailRequired && email === undefined) return invalid('Email', 'required: the customer is looked up by its email');
@@ -39,17 +50,25 @@ export function prepareCreateItem(context: IExecuteFunctions, itemIndex: number,
 	const settings = readSettings(context, itemIndex);
 	const createKey = idempotencyKeyFor(context, itemIndex, settings.idempotency, endpoint);
 	if (!createKey.ok) return createKey;
-	// Only an email rule that updates needs the second key.
-	const updateKey = rule === 'update' ? idempotencyKeyFor(context, itemIndex, settings.idempotency, endpoint, false) : createKey;
-	if (!updateKey.ok) return updateKey;
-	const { returnFullCustomer } = settings;
-	return { ok: true, value: { request: request.value, createKey: createKey.value, updateKey: updateKey.value, email, returnFullCustomer } };
+	const byEmail = rule !== 'create' && email !== undefined;
+	return {
+		ok: true,
+		value: {
+			request: request.value,
+			// A custom key (an order ID) keeps its meaning; derived keys give way to the email's, which every execution shares.
+			createKey: byEmail && settings.idempotency.mode !== 'custom' ? emailKey(normalizeEmail(email)) : createKey.value,
+			updateKey: updateKeyFor(context, itemIndex),
+			updatePlan: rule === 'update' ? toCustomerUpdatePlan(values) : undefined,
+			email,
+			returnFullCustomer: settings.returnFullCustomer,
+		},
+	};
 }
 
 export interface CreateOutcome {
 	customer: StripeCustomer;
 	action: 'created' | 'existing' | 'updated';
-	/** Created by an earlier request with the same idempotency key (a retry, a re-run); Stripe returned it. */
+	/** Stripe answered with the stored result of an earlier request with the same idempotency key (a retry, a re-run). */
 	replayed?: boolean;
 	note?: string;
 }
@@ -57,13 +76,50 @@ export interface CreateOutcome {
 /** The line of the run summary for this item: "cus_123 (created)". */
 export function changeOf(outcome: CreateOutcome): string | undefined {
 	if (outcome.action === 'existing') return undefined;
-	if (outcome.replayed) return `${outcome.customer.id} (created earlier; Stripe returned it for the same idempotency key)`;
+	if (outcome.replayed && outcome.action === 'created') return `${outcome.customer.id} (created earlier; Stripe returned it for the same idempotency key)`;
 	return `${outcome.customer.id} (${outcome.action})`;
 }
 
 /** Items sharing an email (trimmed, case-insensitive) form one group and run in input order, so one run never creates two customers for one email. */
 export function emailGroup(item: CreateItem, rule: EmailRule): string | undefined {
 	return rule !== 'create' && item.email !== undefined ? `email:${normalizeEmail(item.email)}` : undefined;
+}
+
+/** Work queued per key in this n8n process: one task at a time per key, in arrival order. */
+const tails = new Map<string, Promise<void>>();
+
+async function oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
+	const previous = tails.get(key) ?? Promise.resolve();
+	let release = () => {};
+	const turn = new Promise<void>((resolve) => (release = resolve));
+	const tail = previous.then(() => turn);
+	tails.set(key, tail);
+	await previous;
+	try {
+		return await task();
+	} finally {
+		release();
+		if (tails.get(key) === tail) tails.delete(key);
+	}
+}
+
+/** How many customers made under one key and deleted since (within Stripe's 24 hours) a create walks past. */
+const MAX_RENEWALS = 10;
+/** How often a create finds its key in use by a request still running elsewhere before it gives up. */
+const MAX_BUSY_ROUNDS = 3;
+
+type CreateAttempt =
+	| { kind: 'created'; outcome: CreateOutcome }
+	/** Stripe replayed a customer that is deleted, or (a key by email) no longer has this email: the key is used up. */
+	| { kind: 'gone' }
+	/** The key was used with other values (another execution made this email's customer): look it up again. */
+	| { kind: 'conflict' }
+	/** A request with the same key is still running elsewhere. */
+	| { kind: 'busy' };
+
+function idempotencyFailure(error: unknown): 'conflict' | 'busy' | undefined {
+	if (!(error instanceof StripeRequestError) || error.stripeFailure.type !== 'idempotency_error') return undefined;
+	return error.stripeFailure.statusCode === 409 ? 'busy' : 'conflict';
 }
 
 export class EmailMatcher {
@@ -76,38 +132,109 @@ export class EmailMatcher {
 		private readonly node: INode,
 	) {}
 
-	async createOrMatch(item: CreateItem, itemIndex: number): Promise<CreateOutcome> {
-		if (this.rule === 'create' || item.email === undefined) {
-			return { ...(await createCustomer(this.stripe, item.request, item.createKey)), action: 'created' };
-		}
+	async createOrMatch(item: CreateItem, itemIndex: number, steps: ItemSteps): Promise<CreateOutcome> {
+		if (this.rule === 'create' || item.email === undefined) return await this.create(item, itemIndex);
 		const email = normalizeEmail(item.email);
+		// Executions of this n8n process take turns per account and email: the second finds the first one's customer.
+		return await oneAtATime(`${this.stripe.accountKey}|${email}`, async () => {
+			const outcome = await this.matchOrCreate(item, itemIndex, steps, email);
+			this.customerOfEmail.set(email, outcome.customer);
+			return outcome;
+		});
+	}
+
+	private async matchOrCreate(item: CreateItem, itemIndex: number, steps: ItemSteps, email: string): Promise<CreateOutcome> {
 		const known = this.customerOfEmail.get(email);
-		const match = known ? undefined : await findCustomerByEmail(this.stripe, item.email);
-		const existing = known ?? match?.customer;
-		let outcome: CreateOutcome;
-		if (!existing) {
-			outcome = { ...(await createCustomer(this.stripe, item.request, item.createKey)), action: 'created' };
-		} else if (this.rule === 'useExisting') {
-			outcome = { customer: existing, action: 'existing' };
-		} else if (this.rule === 'update') {
-			const plan = updatePlanForExisting(item.request);
-			if (!plan.ok) {
-				throw new InvalidItemError(this.node, itemIndex, plan.problems, `A customer with this email exists (${existing.id}): it is updated, not created.`);
-			}
-			outcome = { customer: await updateCustomer(this.stripe, existing.id, plan.value, item.updateKey), action: 'updated' };
-		} else {
-			throw new InvalidItemError(this.node, itemIndex, [
-				{ field: 'Email', message: `a customer with email "${item.email}" already exists (${existing.id}); Options → If Email Exists is "Fail"` },
-			]);
+		if (known) return await this.useExisting(known, undefined, item, itemIndex, steps);
+		const match = await findCustomerByEmail(this.stripe, item.email!);
+		if (match) return await this.useExisting(match.customer, match, item, itemIndex, steps);
+		return await this.create(item, itemIndex, email, async () => {
+			// Another request made the customer of this email meanwhile: it is the one to use.
+			const made = await findCustomerByEmail(this.stripe, item.email!);
+			return made ? await this.useExisting(made.customer, made, item, itemIndex, steps) : undefined;
+		});
+	}
+
+	/**
+	 * Creates the item's customer under its key. When Stripe answers with a replay, the customer is read: one that was
+	 * deleted since (or, for a key by email, no longer has the email) is never the result; the next key of the chain
+	 * makes a new one, and a later re-run walks the same chain to it.
+	 */
+	private async create(
+		item: CreateItem,
+		itemIndex: number,
+		email?: string,
+		findMade?: () => Promise<CreateOutcome | undefined>,
+	): Promise<CreateOutcome> {
+		if (item.request.problemsIfCreated) {
+			throw new InvalidItemError(this.node, itemIndex, item.request.problemsIfCreated, 'No customer has this email, so it would be created; nothing was sent.');
 		}
-		this.customerOfEmail.set(email, outcome.customer);
-		return { ...outcome, note: severalMatchesNote(match) };
+		let busyRounds = 0;
+		for (let generation = 1; generation <= MAX_RENEWALS + 1; ) {
+			const key = generation === 1 ? item.createKey : renewedKey(item.createKey, generation);
+			const attempt = await this.tryCreate(item, key, email);
+			if (attempt.kind === 'created') return attempt.outcome;
+			if (attempt.kind === 'gone') {
+				generation++;
+				continue;
+			}
+			const made = await findMade?.();
+			if (made) return made;
+			if (attempt.kind === 'busy' && ++busyRounds < MAX_BUSY_ROUNDS) continue;
+			if (attempt.kind === 'conflict') generation++;
+			else throw new InvalidItemError(this.node, itemIndex, [{ field: 'Email', message: `another request has been creating the customer of "${item.email}" for too long; run the item again` }]);
+		}
+		throw new InvalidItemError(this.node, itemIndex, [
+			{
+				field: 'Customer',
+				message: `Stripe still holds ${MAX_RENEWALS + 1} customers made for this item's idempotency key in the last 24 hours, each deleted since; change a field or choose Options → Idempotency "Per Execution"`,
+			},
+		]);
+	}
+
+	private async tryCreate(item: CreateItem, key: string, email: string | undefined): Promise<CreateAttempt> {
+		const answer = await settled(createCustomer(this.stripe, item.request, key));
+		if (!answer.ok) {
+			const failure = email === undefined ? undefined : idempotencyFailure(answer.error);
+			if (failure) return { kind: failure };
+			throw answer.error;
+		}
+		const created = answer.value;
+		if (!created.replayed) return { kind: 'created', outcome: { customer: created.customer, action: 'created' } };
+		// The replay is the customer as it was created: what matters is whether it is still there.
+		const now = await retrieveCustomer(this.stripe, created.customer.id);
+		if (now.deleted) return { kind: 'gone' };
+		if (email !== undefined && normalizeEmail(now.email ?? '') !== email) return { kind: 'gone' };
+		return { kind: 'created', outcome: { customer: now, action: 'created', replayed: true } };
+	}
+
+	private async useExisting(
+		existing: StripeCustomer,
+		match: CustomerMatch | undefined,
+		item: CreateItem,
+		itemIndex: number,
+		steps: ItemSteps,
+	): Promise<CreateOutcome> {
+		const note = severalMatchesNote(match);
+		if (this.rule === 'useExisting') return { customer: existing, action: 'existing', note };
+		if (this.rule === 'update' && item.updatePlan) {
+			if (!item.updatePlan.ok) {
+				throw new InvalidItemError(this.node, itemIndex, item.updatePlan.problems, `A customer with this email exists (${existing.id}): it is updated, not created.`);
+			}
+			const target = { customerId: existing.id, current: existing };
+			const { customer, replayed } = await applyUpdate(this.stripe, this.node, itemIndex, target, item.updatePlan.value, item.updateKey, steps);
+			return { customer, action: 'updated', ...(replayed ? { replayed } : {}), note };
+		}
+		throw new InvalidItemError(this.node, itemIndex, [
+			{ field: 'Email', message: `a customer with email "${item.email}" already exists (${existing.id}); Options → If Email Exists is "Fail"` },
+		]);
 	}
 }
 
 export function createOutput(outcome: CreateOutcome, reportAction: boolean, withCustomer: boolean): IDataObject {
 	const json: IDataObject = { customerId: outcome.customer.id };
 	if (reportAction) json.action = outcome.action;
+	if (outcome.replayed) json.replayed = true;
 	if (outcome.note) json.note = outcome.note;
 	if (withCustomer) json.customer = outcome.customer as unknown as IDataObject;
 	return json;

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 
 import { givenText, type FieldProblem } from '../../helpers/checks';
-import { COUNTRY_CODES } from '../../data/countries';
+import { COUNTRIES, COUNTRY_CODES } from '../../data/countries';
 import { TAX_ID_TYPES } from '../../data/taxIdTypes';
 
 // Pure rules that turn one field's value into Stripe parameters, or problems that name the field. No `this`, no I/O.
@@ -76,13 +76,23 @@ export function compact<T extends object>(value: { [K in keyof T]?: T[K] | undef
 	return entries.length ? (Object.fromEntries(entries) as T) : undefined;
 }
 
+/** A country's English name as the editor lists it, in lower case → its code. */
+const CODE_OF_COUNTRY_NAME: ReadonlyMap<string, string> = new Map(COUNTRIES.map((country) => [country.name.toLowerCase(), country.code]));
+
+/** A country as a two-letter code or as the name the editor lists, in any case; undefined when it is neither. */
+export function countryCode(given: string): string | undefined {
+	const code = given.toUpperCase();
+	return COUNTRY_CODES.has(code) ? code : CODE_OF_COUNTRY_NAME.get(given.toLowerCase().replace(/\s+/g, ' '));
+}
+
 /** An address; `countryLabel` is the label of its Country field, for the error. */
 export function addressParam(input: AddressInput | undefined, check: FieldCheck, countryLabel: string): Stripe.AddressParam | undefined {
 	if (!input) return undefined;
-	let country = givenText(input.country)?.toUpperCase();
-	if (country !== undefined && !COUNTRY_CODES.has(country)) {
+	const given = givenText(input.country);
+	let country = given === undefined ? undefined : countryCode(given);
+	if (given !== undefined && country === undefined) {
 		country = check.fail(
-			`"${givenText(input.country)}" is not a country code: pick the country from the list, or give its two-letter ISO 3166-1 code such as "US" or "DE"`,
+			`"${given}" is not a country: pick it from the list, or give its two-letter ISO 3166-1 code (such as "US" or "DE") or its name as the list shows it (such as "Germany")`,
 			countryLabel,
 		);
 	}
@@ -96,22 +106,22 @@ export function addressParam(input: AddressInput | undefined, check: FieldCheck,
 	});
 }
 
-/** Shipping: Stripe requires a recipient name and an address; the customer's name stands in for a missing recipient name. */
-export function shippingParam(
-	input: ShippingInput | undefined,
-	check: FieldCheck,
-	labels: { country: string; recipientName: string },
-	customerName: string | undefined,
-): Stripe.CustomerCreateParams.Shipping | undefined {
+/** Shipping as given: Stripe requires a recipient name, which mapping.ts completes (the customer's Name on create, the current recipient on update). */
+export interface ShippingParam {
+	name?: string;
+	phone?: string;
+	address: Stripe.AddressParam;
+}
+
+/** Shipping: at least one address field; the recipient name may be left to mapping.ts. */
+export function shippingParam(input: ShippingInput | undefined, check: FieldCheck, countryLabel: string): ShippingParam | undefined {
 	if (!input) return undefined;
-	const address = addressParam(input, check, labels.country);
-	const recipientName = givenText(input.recipientName);
+	const address = addressParam(input, check, countryLabel);
+	const name = givenText(input.recipientName);
 	const phone = givenText(input.recipientPhone);
-	if (!address && !recipientName && !phone) return undefined;
+	if (!address && !name && !phone) return undefined;
 	if (!address) return check.fail('Stripe requires a shipping address: add at least one address field');
-	const name = recipientName ?? customerName;
-	if (!name) return check.fail("Stripe requires a recipient name for shipping: set Recipient Name or the customer's Name", labels.recipientName);
-	return compact<Stripe.CustomerCreateParams.Shipping>({ name, address, phone });
+	return compact<ShippingParam>({ name, address, phone });
 }
 
 export type TaxIdInput = Repeated<'taxId', { type?: Value; value?: Value }>;

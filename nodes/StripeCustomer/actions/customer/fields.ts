@@ -17,6 +17,7 @@ import {
 	type InvoiceSettingsInput,
 	type Repeated,
 	type ShippingInput,
+	type ShippingParam,
 	type TaxIdInput,
 	type Value,
 } from './fieldRules';
@@ -33,10 +34,12 @@ export interface RemovedCouponParams {
 	promotion_code?: string;
 }
 
-export type CustomerParams = Stripe.CustomerCreateParams & RemovedCouponParams;
+/** What a customer's fields give: Stripe's create parameters, with a shipping recipient that mapping.ts completes. */
+export type CustomerParams = Omit<Stripe.CustomerCreateParams, 'shipping'> & RemovedCouponParams & { shipping?: ShippingParam };
 export type CustomerParamName = keyof CustomerParams;
 
-type EditorProperty = Omit<INodeProperties, 'name'>;
+/** A field as the editor shows it; its name is the field's, unless a variant has its own (the AI tool's). */
+type EditorProperty = Omit<INodeProperties, 'name'> & { name?: string };
 
 interface FieldDefinition<Input, Param extends CustomerParamName> {
 	/** Top of the form, or under "Additional Fields". */
@@ -54,11 +57,46 @@ interface FieldDefinition<Input, Param extends CustomerParamName> {
 	/** The editor's value as the rule takes it, when the two differ. */
 	read?: (editorValue: unknown) => Input;
 	/** The rule: the field's value → its Stripe parameters; a bad value is recorded on `check` and not sent. */
-	map(value: Input | undefined, check: FieldCheck, otherField: (name: string) => unknown): Partial<Pick<CustomerParams, Param>> | undefined;
+	map(value: Input | undefined, check: FieldCheck): Partial<Pick<CustomerParams, Param>> | undefined;
 }
 
 function field<Input, Param extends CustomerParamName>(definition: FieldDefinition<Input, Param>) {
 	return definition;
+}
+
+// ---- Variants for people and for an AI Agent ----
+
+// Attached to an AI Agent, the node is a tool, and n8n offers "let the model define this" on text, number and
+// boolean fields only (not on lists to pick from, nor on a root field named "description"). So a list to pick from
+// gets a text variant the model can fill, shown only in the tool; the rule takes either.
+const FOR_PEOPLE = { hide: { '@tool': [true] } };
+const FOR_TOOLS = { show: { '@tool': [true] } };
+
+function withDisplay<P extends { displayOptions?: INodeProperties['displayOptions'] }>(property: P, extra: INodeProperties['displayOptions']): P {
+	const own = property.displayOptions ?? {};
+	return {
+		...property,
+		displayOptions: {
+			...own,
+			...(extra?.show ? { show: { ...own.show, ...extra.show } } : {}),
+			...(extra?.hide ? { hide: { ...own.hide, ...extra.hide } } : {}),
+		},
+	};
+}
+
+/**
+ * A list to pick from, for people; the same field as a text, for a model (`accepts` says what it takes). Both have
+ * the list's default: n8n fills a new entry of a group from its fields' defaults, by name, hidden ones too.
+ */
+function pickOrFill<P extends EditorProperty>(property: P, accepts: string): P[] {
+	const text = { ...property, type: 'string', description: accepts };
+	delete text.options;
+	delete text.typeOptions;
+	return [withDisplay(property, FOR_PEOPLE), withDisplay(text as P, FOR_TOOLS)];
+}
+
+function optionValues(property: EditorProperty): string {
+	return (property.options ?? []).map((option) => ('value' in option ? String(option.value) : '')).filter(Boolean).join(', ');
 }
 
 // ---- Parts shared by several fields ----
@@ -85,16 +123,25 @@ const addressParts = {
 	},
 } satisfies Record<string, INodeProperties>;
 
+/** The address fields as the editor shows them; Country can be filled by an AI Agent as a code or a name. */
+const addressFields: INodeProperties[] = [
+	...Object.values(addressParts).filter((part) => part !== addressParts.country),
+	...pickOrFill(addressParts.country, 'The country: its two-letter ISO 3166-1 code (e.g. DE) or its English name (e.g. Germany)'),
+];
+
 const shippingRecipient = {
 	recipientName: {
 		displayName: 'Recipient Name',
 		name: 'recipientName',
 		type: 'string',
 		default: '',
-		hint: "Empty: the customer's Name is used (Stripe requires a recipient name for shipping)",
+		hint: "Empty: on create, the customer's Name; on update, the current recipient (Stripe requires a recipient name)",
 	},
 	recipientPhone: { displayName: 'Recipient Phone', name: 'recipientPhone', type: 'string', default: '' },
 } satisfies Record<string, INodeProperties>;
+
+/** The label of shipping's recipient name, for the rule that completes it (mapping.ts). */
+export const SHIPPING_RECIPIENT_LABEL = shippingRecipient.recipientName.displayName;
 
 // Billing address and shipping: in node version 1 a collection (one click per field); from 1.1 a fixed group that
 // shows every address field at once, as n8n's own nodes do. Version 1 workflows keep their saved values.
@@ -204,19 +251,24 @@ export const CUSTOMER_FIELDS = {
 	}),
 	description: field({
 		section: 'main',
-		editor: {
-			displayName: 'Description',
-			type: 'string',
-			default: '',
-			description: 'An arbitrary note shown with the customer in the Stripe Dashboard',
-		},
+		editor: [
+			withDisplay<EditorProperty>(
+				{ displayName: 'Description', type: 'string', default: '', description: 'An arbitrary note shown with the customer in the Stripe Dashboard' },
+				FOR_PEOPLE,
+			),
+			// In the tool, beside the tool's own description: another name, so the model may fill it too.
+			withDisplay<EditorProperty>(
+				{ displayName: 'Customer Description', name: 'customerDescription', type: 'string', default: '', description: "A note about the customer, shown with it in Stripe's Dashboard" },
+				FOR_TOOLS,
+			),
+		],
 		params: ['description'],
 		customerData: true,
 		map: (value: Value) => ({ description: text(value) }),
 	}),
 	address: field({
 		section: 'main',
-		editor: addressEditor('Billing Address', { fields: 'Add Address Field', group: 'Add Billing Address' }, 'Address', Object.values(addressParts)),
+		editor: addressEditor('Billing Address', { fields: 'Add Address Field', group: 'Add Billing Address' }, 'Address', addressFields),
 		params: ['address'],
 		customerData: true,
 		read: (editorValue) => flatAddress<AddressInput>(editorValue),
@@ -228,20 +280,13 @@ export const CUSTOMER_FIELDS = {
 			'Shipping',
 			{ fields: 'Add Shipping Field', group: 'Add Shipping Address' },
 			'Shipping Address',
-			[...Object.values(shippingRecipient), ...Object.values(addressParts)],
+			[...Object.values(shippingRecipient), ...addressFields],
 			"Stripe requires a recipient name with a shipping address: Recipient Name, or else the customer's Name",
 		),
 		params: ['shipping'],
 		customerData: true,
 		read: (editorValue) => flatAddress<ShippingInput>(editorValue),
-		map: (value, check, otherField) => ({
-			shipping: shippingParam(
-				value,
-				check,
-				{ country: addressParts.country.displayName, recipientName: shippingRecipient.recipientName.displayName },
-				givenText(otherField('name')),
-			),
-		}),
+		map: (value, check) => ({ shipping: shippingParam(value, check, addressParts.country.displayName) }),
 	}),
 	balance: field({
 		section: 'additional',
@@ -287,7 +332,10 @@ export const CUSTOMER_FIELDS = {
 				{
 					displayName: 'Tax ID',
 					name: 'taxId',
-					values: [taxIdType, { displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'DE123456789' }],
+					values: [
+						...pickOrFill(taxIdType, "Stripe's tax ID type, e.g. eu_vat, gb_vat, us_ein; empty: eu_vat"),
+						{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'DE123456789' },
+					],
 				},
 			],
 		},
@@ -365,7 +413,10 @@ export const CUSTOMER_FIELDS = {
 			type: 'collection',
 			placeholder: 'Add Invoice Setting',
 			default: {},
-			options: Object.values(invoiceSettingParts),
+			options: [
+				...Object.values(invoiceSettingParts).filter((part) => part !== invoiceSettingParts.amountTaxDisplay),
+				...pickOrFill(invoiceSettingParts.amountTaxDisplay, `One of ${optionValues(invoiceSettingParts.amountTaxDisplay)}`),
+			],
 		},
 		params: ['invoice_settings'],
 		customerData: false,
@@ -539,8 +590,12 @@ export interface CustomerField {
 	map: FieldDefinition<unknown, CustomerParamName>['map'];
 }
 
+/** What the editor shows for a field: each variant named (a list to pick from also as a text for an AI Agent). */
 function editorProperties(name: string, definition: FieldDefinition<unknown, CustomerParamName>): INodeProperties[] {
-	return [definition.editor].flat().map((property) => ({ ...property, name }) as INodeProperties);
+	return [definition.editor]
+		.flat()
+		.map((property) => ({ ...property, name: property.name ?? name }) as INodeProperties)
+		.flatMap((property) => (property.type === 'options' ? pickOrFill(property, `One of ${optionValues(property)}`) : [property]));
 }
 
 const definitionEntries = Object.entries(CUSTOMER_FIELDS) as Array<[CustomerFieldName, FieldDefinition<unknown, CustomerParamName>]>;
@@ -563,18 +618,17 @@ export function inFormOrder(fields: CustomerField[]): CustomerField[] {
 	return [...fields.filter((field) => field.section === 'main'), ...additional];
 }
 
-/** The fields as Create, Create or Update, and Update show them. */
-export function customerFieldProperties(options: { emailRequired?: boolean } = {}): INodeProperties[] {
-	const main = definitionEntries
-		.filter(([, definition]) => definition.section === 'main')
-		.flatMap(([name, definition]) => editorProperties(name, definition));
-	const additional = definitionEntries
+/** The fields as Create, Create or Update, and Update show them: fields Stripe takes only on create are offered on Create only. */
+export function customerFieldProperties(options: { operation: 'create' | 'upsert' | 'update' }): INodeProperties[] {
+	const offered = definitionEntries.filter(([, definition]) => options.operation === 'create' || !definition.createOnly);
+	const main = offered.filter(([, definition]) => definition.section === 'main').flatMap(([name, definition]) => editorProperties(name, definition));
+	const additional = offered
 		.filter(([, definition]) => definition.section === 'additional')
 		.flatMap(([name, definition]) => editorProperties(name, definition))
 		.sort((a, b) => a.displayName.localeCompare(b.displayName));
 	const withEmailRule = main.map((property) =>
-		property.name === 'email' && options.emailRequired
-			? { ...property, required: true, description: 'The customer is looked up by this exact email; at most 512 characters' }
+		property.name === 'email' && options.operation === 'upsert'
+			? { ...property, required: true, description: 'The customer is looked up by this exact email (any case); at most 512 characters' }
 			: property,
 	);
 	return [
@@ -583,13 +637,16 @@ export function customerFieldProperties(options: { emailRequired?: boolean } = {
 	];
 }
 
-/** One item's field values, as the rules take them. */
+/** One item's field values, as the rules take them (a field an AI Agent fills may have a name of its own). */
 export function readCustomerValues(context: IExecuteFunctions, itemIndex: number): CustomerValues {
 	const additional = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const values: Record<string, unknown> = {};
 	for (const [name, definition] of definitionEntries) {
-		const editorValue =
-			definition.section === 'main' ? context.getNodeParameter(name, itemIndex, editorProperties(name, definition)[0].default) : additional[name];
+		const variants = editorProperties(name, definition).filter((property, index, all) => all.findIndex((other) => other.name === property.name) === index);
+		const given = variants.map((variant) =>
+			definition.section === 'main' ? context.getNodeParameter(variant.name, itemIndex, variant.default) : additional[variant.name],
+		);
+		const editorValue = given.find((value) => value !== undefined && value !== '') ?? given[0];
 		values[name] = definition.read ? definition.read(editorValue) : editorValue;
 	}
 	return values as CustomerValues;

@@ -13,7 +13,11 @@ export const option = {
 	description: 'Retrieve a customer by ID',
 };
 
-export const description: INodeProperties[] = [customerLocator, OPTIONS_OF.read];
+/** What an AI Agent is told this operation does, when the node is its tool. */
+export const toolDescription =
+	"Returns one Stripe customer by its ID (cus_…), with its name, email, address and other details; a deleted customer comes back as deleted: true.";
+
+export const description: INodeProperties[] = [customerLocator, ...OPTIONS_OF.read];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this);

@@ -23,9 +23,28 @@ const operationProperty: INodeProperties = {
 	default: 'create',
 };
 
+/**
+ * When the node is an AI Agent's tool, what the model is told the operation does (n8n would say only "Create a
+ * customer in Stripe Customer"); the user may edit it. Shown only in the tool (n8n 2.x knows "@tool").
+ */
+function toolDescriptionOf({ toolDescription }: (typeof customerOperations)[keyof typeof customerOperations]): INodeProperties {
+	return {
+		displayName: 'Tool Description',
+		name: 'toolDescription',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: toolDescription,
+		description: 'What the AI Agent is told this tool does and what its inputs mean',
+		displayOptions: { show: { '@tool': [true] } },
+	};
+}
+
 export const customerProperties: INodeProperties[] = [
 	operationProperty,
 	...Object.values(customerOperations).flatMap((operation) =>
-		updateDisplayOptions({ show: { resource: ['customer'], operation: [operation.option.value] } }, operation.description),
+		updateDisplayOptions({ show: { resource: ['customer'], operation: [operation.option.value] } }, [
+			toolDescriptionOf(operation),
+			...operation.description,
+		]),
 	),
 ];

@@ -28,7 +28,13 @@ export const customerLocator: INodeProperties = {
 			type: 'string',
 			placeholder: 'cus_…',
 			validation: [
-				{ type: 'regex', properties: { regex: CUSTOMER_ID_PATTERN, errorMessage: 'A Stripe customer ID starts with cus_' } },
+				{
+					type: 'regex',
+					properties: {
+						regex: CUSTOMER_ID_PATTERN,
+						errorMessage: 'Not a customer ID: one is cus_ followed by letters and digits only, e.g. cus_NffrFeUfNV2Hib (no spaces, no other characters)',
+					},
+				},
 			],
 		},
 		{
@@ -51,8 +57,15 @@ export const customerLocator: INodeProperties = {
 export function readCustomerId(context: IExecuteFunctions, itemIndex: number): Checked<string> {
 	const value = givenText(context.getNodeParameter('customerId', itemIndex, '', { extractValue: true }));
 	if (value === undefined) return invalid(customerLocator.displayName, 'no customer given');
-	if (!new RegExp(`^${CUSTOMER_ID_PATTERN}$`).test(value)) {
-		return invalid(customerLocator.displayName, `"${value}" is not a Stripe customer ID (cus_…)`);
-	}
+	if (!new RegExp(`^${CUSTOMER_ID_PATTERN}$`).test(value)) return invalid(customerLocator.displayName, `"${value}" ${whyNotAnId(value)}`);
 	return valid(value);
+}
+
+/** What is wrong with a value given as a customer ID. */
+function whyNotAnId(value: string): string {
+	if (!value.startsWith('cus_')) return 'is not a Stripe customer ID: one starts with cus_ (e.g. cus_NffrFeUfNV2Hib)';
+	if (value === 'cus_') return 'is only the start of a customer ID: the letters and digits after cus_ are missing';
+	const other = [...value.slice(4)].find((character) => !/[A-Za-z0-9]/.test(character)) ?? '';
+	const shown = /\s/.test(other) ? 'a space' : `"${other}"`;
+	return `is not a Stripe customer ID: after cus_ come only letters and digits, and it holds ${shown}`;
 }

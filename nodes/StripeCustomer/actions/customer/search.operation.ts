@@ -27,7 +27,11 @@ const query: INodeProperties = {
 		"Stripe's search query language: fields email, name, phone, created, metadata['key']; : for exact, ~ for contains, AND / OR",
 };
 
-export const description: INodeProperties[] = [query, ...RETURN_ALL_OR_LIMIT, OPTIONS_OF.read];
+/** What an AI Agent is told this operation does, when the node is its tool. */
+export const toolDescription =
+	"Searches Stripe customers with Stripe's search query language, e.g. email:'ada@example.com', name~'Ada' or metadata['plan']:'pro'. Results can lag changes by about a minute: to find a customer by email right after a change, use the tool that lists customers by email.";
+
+export const description: INodeProperties[] = [query, ...RETURN_ALL_OR_LIMIT, ...OPTIONS_OF.read];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this);

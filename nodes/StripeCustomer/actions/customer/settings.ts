@@ -22,25 +22,13 @@ const CUSTOMER_OPTIONS = {
 		name: 'idempotency',
 		type: 'options',
 		options: [
-			{
-				name: 'Custom Key',
-				value: 'custom',
-				description: 'Your own key per customer (e.g. an order ID), set in Idempotency Key',
-			},
-			{
-				name: 'Per Execution',
-				value: 'perExecution',
-				description: 'Retry On Fail never creates twice; a new execution (a re-run, a redelivered event) creates again',
-			},
-			{
-				name: 'Per Input',
-				value: 'perInput',
-				description:
-					'The same values from this node create one customer within 24 hours: re-runs and redelivered events return it, even when sent twice on purpose',
-			},
+			{ name: 'Custom Key', value: 'custom', description: 'Your key per customer, e.g. an order ID' },
+			{ name: 'Per Execution', value: 'perExecution', description: 'Retry On Fail is safe; a new execution creates again' },
+			{ name: 'Per Input', value: 'perInput', description: 'Same values from this node: one customer for 24 h' },
 		],
 		default: 'perInput',
-		description: 'Which repeats of a request Stripe treats as the same request (it keeps keys 24 hours)',
+		hint: "Which repeats return the customer already made instead of a new one (Stripe keeps keys 24 hours). Per Input: a re-run or a redelivered event with the same values returns it. A customer looked up by email is created under the email's own key.",
+		description: 'Which repeats of a request Stripe treats as the same request',
 	},
 	idempotencyKey: {
 		displayName: 'Idempotency Key',
@@ -48,48 +36,68 @@ const CUSTOMER_OPTIONS = {
 		type: 'string',
 		default: '',
 		placeholder: '{{ $json.orderId }}',
-		description: 'With Idempotency "Custom Key": a key unique to this customer, at most 255 characters, usually an expression',
+		hint: 'A key unique to this customer, usually an expression; at most 255 characters',
+		description: 'With Idempotency "Custom Key": your key for this customer',
 	},
 	ifEmailExists: {
 		displayName: 'If Email Exists',
 		name: 'ifEmailExists',
 		type: 'options',
 		options: [
-			{ name: 'Create Another', value: 'create', description: "Stripe's own behaviour: one new customer per item, no lookup" },
+			{ name: 'Create Another', value: 'create', description: "Stripe's own behaviour: no lookup" },
 			{ name: 'Fail', value: 'fail', description: 'An error for that item' },
-			{
-				name: 'Update the Existing One',
-				value: 'update',
-				description: 'Same as the Create or Update operation; kept for workflows made before it existed',
-			},
+			{ name: 'Update the Existing One', value: 'update', description: 'As the Create or Update operation does' },
 			{ name: 'Use the Existing One', value: 'useExisting', description: 'Output its ID; create nothing' },
 		],
 		default: 'create',
-		description:
-			'Whether to look customers up by exact email before creating; items of one run sharing an email never create two customers',
+		hint: 'Looks the email up exactly (any case) before creating; one email never gets two customers. To create or update by email, the Create or Update operation does the same as "Update the Existing One".',
+		description: 'Whether to look customers up by email before creating',
 	},
 } satisfies Record<string, INodeProperties>;
 
-function optionsCollection(options: INodeProperties[]): INodeProperties {
+// Node version 1.2 splits the options: what the node does ("Options") apart from how fast and how hard it talks to
+// Stripe ("Request Options"). Versions 1 and 1.1 keep their one "Options" collection, so saved workflows keep their values.
+const UP_TO_VERSION_1_1 = { '@version': [1, 1.1] };
+const FROM_VERSION_1_2 = { '@version': [{ _cnd: { gte: 1.2 } }] };
+
+function collection(
+	displayName: string,
+	name: string,
+	placeholder: string,
+	options: INodeProperties[],
+	version: typeof UP_TO_VERSION_1_1 | typeof FROM_VERSION_1_2,
+): INodeProperties {
 	return {
-		displayName: 'Options',
-		name: 'options',
+		displayName,
+		name,
 		type: 'collection',
-		placeholder: 'Add Option',
+		placeholder,
 		default: {},
+		displayOptions: { show: version },
 		options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 
 const requestOptions = Object.values(REQUEST_OPTIONS);
-const idempotencyOptions = [CUSTOMER_OPTIONS.idempotency, CUSTOMER_OPTIONS.idempotencyKey];
+const { returnFullCustomer, idempotency, idempotencyKey, ifEmailExists } = CUSTOMER_OPTIONS;
+/** From 1.2, Idempotency Key shows once Idempotency is "Custom Key"; before, a key given alone is a custom key. */
+const customKeyOnly: INodeProperties = { ...idempotencyKey, displayOptions: { show: { idempotency: ['custom'] } } };
+
+/** The options of an operation: its own (node versions 1 and 1.1 show them with the request options, in one collection). */
+function optionsOf(own: INodeProperties[], ownFromVersion12 = own): INodeProperties[] {
+	return [
+		collection('Options', 'options', 'Add Option', [...requestOptions, ...own], UP_TO_VERSION_1_1),
+		...(ownFromVersion12.length ? [collection('Options', 'options', 'Add Option', ownFromVersion12, FROM_VERSION_1_2)] : []),
+		collection('Request Options', 'requestOptions', 'Add Request Option', requestOptions, FROM_VERSION_1_2),
+	];
+}
 
 /** The options each kind of operation shows. */
 export const OPTIONS_OF = {
-	read: optionsCollection(requestOptions),
-	write: optionsCollection([...requestOptions, CUSTOMER_OPTIONS.returnFullCustomer]),
-	create: optionsCollection([...requestOptions, CUSTOMER_OPTIONS.returnFullCustomer, ...idempotencyOptions, CUSTOMER_OPTIONS.ifEmailExists]),
-	upsert: optionsCollection([...requestOptions, CUSTOMER_OPTIONS.returnFullCustomer, ...idempotencyOptions]),
+	read: optionsOf([]),
+	write: optionsOf([returnFullCustomer]),
+	create: optionsOf([returnFullCustomer, idempotency, idempotencyKey, ifEmailExists], [returnFullCustomer, idempotency, customKeyOnly, ifEmailExists]),
+	upsert: optionsOf([returnFullCustomer, idempotency, idempotencyKey], [returnFullCustomer, idempotency, customKeyOnly]),
 };
 
 export interface CustomerSettings extends RequestSettings {
@@ -98,17 +106,27 @@ export interface CustomerSettings extends RequestSettings {
 	ifEmailExists: EmailRule;
 }
 
+/** Both collections' values as one (a version 1/1.1 node has no Request Options; a 1.2 node no request option in Options). */
+function optionValues(read: (collectionName: string) => unknown): IDataObject {
+	return { ...(read('options') as IDataObject), ...(read('requestOptions') as IDataObject) };
+}
+
+/** The request settings of a node (the customer picker's, say), from whichever collection its version shows. */
+export function readRequestOptions(read: (collectionName: string) => unknown): RequestSettings {
+	return readRequestSettings(optionValues(read));
+}
+
 /** The node's options as one item gives them (item 0 for what shapes the whole run); defaults are the editor's. */
 export function readSettings(context: IExecuteFunctions, itemIndex = 0): CustomerSettings {
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const customKey = givenText(options[CUSTOMER_OPTIONS.idempotencyKey.name]);
+	const options = optionValues((name) => context.getNodeParameter(name, itemIndex, {}));
+	const customKey = givenText(options[idempotencyKey.name]);
 	// Workflows saved before Options → Idempotency existed give only a key: that key is a custom key.
-	const mode = options[CUSTOMER_OPTIONS.idempotency.name] === undefined && customKey ? 'custom' : (optionValue(options, CUSTOMER_OPTIONS.idempotency) as IdempotencyMode);
+	const mode = options[idempotency.name] === undefined && customKey ? 'custom' : (optionValue(options, idempotency) as IdempotencyMode);
 	return {
 		...readRequestSettings(options),
-		returnFullCustomer: optionValue(options, CUSTOMER_OPTIONS.returnFullCustomer),
-		idempotency: { mode, customKey, customKeyField: `Options → ${CUSTOMER_OPTIONS.idempotencyKey.displayName}` },
-		ifEmailExists: optionValue(options, CUSTOMER_OPTIONS.ifEmailExists) as EmailRule,
+		returnFullCustomer: optionValue(options, returnFullCustomer),
+		idempotency: { mode, customKey, customKeyField: `Options → ${idempotencyKey.displayName}` },
+		ifEmailExists: optionValue(options, ifEmailExists) as EmailRule,
 	};
 }
 

@@ -2,14 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { runBatch } from '../../helpers/batch';
 import { combineChecks, valid } from '../../helpers/checks';
-import { idempotencyKeyFor } from '../../helpers/idempotency';
+import { updateKeyFor } from '../../helpers/idempotency';
 import { StripeClient } from '../../transport/stripeRequest';
-import { updateCustomer } from './customerApi';
 import { customerFieldProperties, readCustomerValues } from './fields';
 import { customerLocator, readCustomerId } from './locator';
 import { toCustomerUpdatePlan } from './mapping';
 import { customerOutput } from './output';
 import { OPTIONS_OF, readSettings } from './settings';
+import { applyUpdate } from './updateSteps';
 
 export const option = {
 	name: 'Update',
@@ -18,14 +18,18 @@ export const option = {
 	description: 'Change the fields given; empty fields are left as they are',
 };
 
-export const description: INodeProperties[] = [customerLocator, ...customerFieldProperties(), OPTIONS_OF.write];
+/** What an AI Agent is told this operation does, when the node is its tool. */
+export const toolDescription =
+	"Changes the fields given of the Stripe customer with this ID (cus_…). Fields left empty stay as they are; an address given in part keeps its other parts. Returns customerId.";
+
+export const description: INodeProperties[] = [customerLocator, ...customerFieldProperties({ operation: 'update' }), ...OPTIONS_OF.write];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const runSettings = readSettings(this);
 	const stripe = await StripeClient.connect(this, runSettings);
 	return await runBatch(this, {
 		concurrency: runSettings.concurrency,
-		rerunNote: 'Running the node again applies the same updates again, which changes nothing more.',
+		rerunNote: 'Running the node again applies the same updates again, which changes nothing more: tax IDs and payment methods the customer has are not added twice.',
 		prepare: (itemIndex) => {
 			const checked = combineChecks({
 				customerId: readCustomerId(this, itemIndex),
@@ -33,18 +37,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			});
 			if (!checked.ok) return checked;
 			const { customerId, plan } = checked.value;
-			const settings = readSettings(this, itemIndex);
-			// Per execution, never per input: an update repeated later with earlier values must apply again, not replay.
-			const request = { path: `/v1/customers/${customerId}`, params: plan.params };
-			const key = idempotencyKeyFor(this, itemIndex, settings.idempotency, request, false);
-			if (!key.ok) return key;
-			return valid({ customerId, plan, key: key.value, returnFullCustomer: settings.returnFullCustomer });
+			const { returnFullCustomer } = readSettings(this, itemIndex);
+			return valid({ customerId, plan, key: updateKeyFor(this, itemIndex), returnFullCustomer });
 		},
 		// Two updates of one customer in one run apply in input order.
 		groupOf: (item) => item.customerId,
-		run: async (item) => {
-			const customer = await updateCustomer(stripe, item.customerId, item.plan, item.key);
-			return { json: [customerOutput(customer, item.returnFullCustomer)], change: `${customer.id} (updated)` };
+		run: async (item, itemIndex, steps) => {
+			const { customer, replayed } = await applyUpdate(stripe, this.getNode(), itemIndex, { customerId: item.customerId }, item.plan, item.key, steps);
+			const json = { ...customerOutput(customer, item.returnFullCustomer), ...(replayed ? { replayed } : {}) };
+			return { json: [json], change: `${customer.id} (updated)` };
 		},
 	});
 }
