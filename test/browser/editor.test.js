@@ -30,25 +30,14 @@
  * Last line: "N passed, N failed"; exit code 1 on any failure.
  */
 
-const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { chromium, selectors } = require('playwright-core');
 const { closedPort } = require('../support/closedPort');
+const { readyEnv, sleep, until, createReport, screenshotter, launchChromium, signIn, recordFailure } = require('./browserSupport');
 
-const READY_FILE = process.env.N8N_READY_FILE;
-if (!READY_FILE || !fs.existsSync(READY_FILE)) {
-  console.error('editor.test.js: N8N_READY_FILE is missing (run it through scripts/n8n/test-browser.sh)');
-  process.exit(2);
-}
-/** @type {{url: string, email: string, password: string, doubleUrl: string, credentialName: string, workflowId: string}} */
-const env = JSON.parse(fs.readFileSync(READY_FILE, 'utf8'));
-// All screenshots go to a git-ignored folder; SCREENSHOT_DIR moves the README's pictures (docs/images/ holds its copies).
-const SHOTS = path.resolve(path.join(__dirname, '..', '..', 'test-results', 'browser'));
-const README_SHOTS = path.resolve(process.env.SCREENSHOT_DIR || SHOTS);
-const README_PICTURES = ['node-panel.png', 'output.png', 'customer-picker.png', 'options.png', 'ai-tool.png'];
-const ARTIFACTS = process.env.BROWSER_ARTIFACTS || fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-browser-'));
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const env = readyEnv('editor.test.js');
+const report = createReport();
+const { check, step } = report;
+const screenshot = screenshotter(report, ['node-panel.png', 'output.png', 'customer-picker.png', 'options.png', 'ai-tool.png']);
 const STEP_TIMEOUT = 30_000;
 const RUN_TIMEOUT = 60_000;
 
@@ -96,31 +85,6 @@ const RULE_401 = CREDENTIAL_TEST.rules.find((r) => r.type === 'responseCode' && 
 /** @typedef {import('playwright-core').Locator} Locator */
 /** @typedef {{method: string, path: string, query: Record<string, string>, params: any, rawBody: string, account: string | null, status: number}} DoubleRequest */
 
-/** @type {{name: string, ok: boolean, detail?: string}[]} */
-const results = [];
-/** @param {string} name @param {boolean} ok @param {unknown} [detail] */
-function check(name, ok, detail) {
-  const d = ok || detail === undefined ? undefined : typeof detail === 'string' ? detail : JSON.stringify(detail);
-  results.push({ name, ok, detail: d });
-  console.log(`${ok ? '  ✔' : '  ✘'} ${name}${d ? `\n      ${d.slice(0, 1500)}` : ''}`);
-}
-const T0 = Date.now();
-/** @param {string} msg */
-const step = (msg) => console.log(`- [${((Date.now() - T0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
-/** @param {number} ms */
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` until it returns a truthy value or `ms` pass; returns the last value. @template T @param {() => Promise<T>} probe */
-async function until(probe, ms = 10_000) {
-  const end = Date.now() + ms;
-  let value = await probe();
-  while (!value && Date.now() < end) {
-    await sleep(200);
-    value = await probe();
-  }
-  return value;
-}
-
 /**
  * A real mouse drag in small steps, the way a person moves the pointer.
  * @param {Page} page @param {{x: number, y: number}} from @param {{x: number, y: number}} to
@@ -140,15 +104,6 @@ async function center(locator) {
   const box = await locator.boundingBox();
   if (!box) throw new Error(`no bounding box for ${locator}`);
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-/** @param {Page} page @param {string} file */
-async function screenshot(page, file) {
-  const dir = README_PICTURES.includes(file) ? README_SHOTS : SHOTS;
-  await page.mouse.move(5, 5); // no hover tooltips in the picture
-  await sleep(300);
-  await page.screenshot({ path: path.join(dir, file) });
-  step(`screenshot ${path.relative(process.cwd(), path.join(dir, file))}`);
 }
 
 /** Closes n8n's notifications ("Problem in node …", "Workflow executed successfully"). @param {Page} page */
@@ -224,14 +179,7 @@ async function executeStep(page, expected) {
 const customerIds = (text) => [...new Set(text.match(/cus_[A-Za-z0-9]+/g) || [])];
 
 async function main() {
-  const t0 = Date.now();
-  selectors.setTestIdAttribute('data-test-id'); // n8n's attribute for test IDs
-  fs.mkdirSync(SHOTS, { recursive: true });
-  fs.mkdirSync(README_SHOTS, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   // Pasting with Ctrl+V reads the page's clipboard; the test puts there what a user would have copied.
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.url });
@@ -246,14 +194,14 @@ async function main() {
     try {
       await body();
     } catch (err) {
-      await failure(page, name, file, err);
+      await recordFailure(report, page, name, file, err);
     }
     console.log(`  (${name}: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   };
   try {
     // start from an empty double: every check below reads what this run sent
     await fetch(`${env.doubleUrl}/_double/reset`, { method: 'POST' });
-    await section('sign in', 'failure-signin', () => signIn(page));
+    await section('sign in', 'failure-signin', () => signIn(page, env, report));
     await section('the node in a new workflow', 'failure-node', () => nodeFlow(page, how));
     await section('a workflow saved with "Custom API Call"', 'failure-custom-api-call', () => customApiCall(page));
     await section('the demo workflow', 'failure-demo', () => demoWorkflow(page));
@@ -262,23 +210,8 @@ async function main() {
     await section('credential test in the editor', 'failure-credentials', () => credentialTests(page));
   } finally {
     await browser.close();
-    const passed = results.filter((r) => r.ok).length;
-    const failed = results.length - passed;
-    console.log(`\nbrowser test (${((Date.now() - t0) / 1000).toFixed(1)} s): node added by ${how.add || '-'}; connected by ${how.connect || '-'}`);
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exitCode = failed || !results.length ? 1 : 0;
+    report.finish(`browser test: node added by ${how.add || '-'}; connected by ${how.connect || '-'}`);
   }
-}
-
-/** @param {Page} page */
-async function signIn(page) {
-  step(`sign in at ${env.url} as ${env.email}`);
-  await page.goto(`${env.url}/signin`);
-  await page.locator('input[name=emailOrLdapLoginId]').fill(env.email);
-  await page.locator('input[name=password]').fill(env.password);
-  await page.getByTestId('form-submit-button').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
-  step('signed in'); // waitForURL throws (a failed section) if not: no check that cannot fail
 }
 
 /**
@@ -732,18 +665,6 @@ async function demoWorkflow(page) {
   );
   await screenshot(page, 'demo-get-many.png');
   await ndv.getByTestId('ndv-close-button').click();
-}
-
-/**
- * Records a failed section and keeps a screenshot and the page's HTML.
- * @param {Page} page @param {string} name @param {string} file @param {unknown} err
- */
-async function failure(page, name, file, err) {
-  check(name, false, err instanceof Error ? err.message : String(err));
-  const shot = path.join(ARTIFACTS, `${file}.png`);
-  await page.screenshot({ path: shot }).catch(() => {});
-  fs.writeFileSync(path.join(ARTIFACTS, `${file}.html`), await page.content().catch(() => ''));
-  console.log(`  failure screenshot: ${shot}`);
 }
 
 /**

@@ -16,23 +16,12 @@
  * Last line: "N passed, N failed"; exit code 1 on any failure.
  */
 
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { chromium, selectors } = require('playwright-core');
+const { readyEnv, until, createReport, screenshotter, launchChromium, signIn, recordFailure } = require('./browserSupport');
 
-const READY_FILE = process.env.N8N_READY_FILE;
-if (!READY_FILE || !fs.existsSync(READY_FILE)) {
-  console.error('trigger.test.js: N8N_READY_FILE is missing (run it through scripts/n8n/test-browser.sh)');
-  process.exit(2);
-}
-/** @type {{url: string, email: string, password: string, doubleUrl: string, credentialName: string}} */
-const env = JSON.parse(fs.readFileSync(READY_FILE, 'utf8'));
-const SHOTS = path.resolve(path.join(__dirname, '..', '..', 'test-results', 'browser'));
-const README_SHOTS = path.resolve(process.env.SCREENSHOT_DIR || SHOTS);
-const README_PICTURES = ['trigger-panel.png'];
-const ARTIFACTS = process.env.BROWSER_ARTIFACTS || fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-browser-trigger-'));
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const env = readyEnv('trigger.test.js');
+const report = createReport();
+const { check, step } = report;
+const screenshot = screenshotter(report, ['trigger-panel.png']);
 // The only key the double accepts: the one start.sh gives it and puts in the demo credential.
 const DOUBLE_KEY = 'sk_test_local_double_demo';
 const NODE_NAME = 'Stripe Customer Trigger';
@@ -41,39 +30,6 @@ const FIRST_TRIGGER = 'On customer created';
 const ADDED_EVENT = { typed: 'tax', name: 'Tax ID Created', type: 'customer.tax_id.created' };
 
 /** @typedef {import('playwright-core').Page} Page */
-
-/** @type {{name: string, ok: boolean}[]} */
-const results = [];
-/** @param {string} name @param {boolean} ok @param {unknown} [detail] */
-function check(name, ok, detail) {
-  results.push({ name, ok });
-  const d = ok || detail === undefined ? '' : `\n      ${(typeof detail === 'string' ? detail : JSON.stringify(detail)).slice(0, 1500)}`;
-  console.log(`${ok ? '  ✔' : '  ✘'} ${name}${d}`);
-}
-const T0 = Date.now();
-/** @param {string} msg */
-const step = (msg) => console.log(`- [${((Date.now() - T0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
-const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` until it returns a truthy value or `ms` pass; returns the last value. @template T @param {() => Promise<T>} probe */
-async function until(probe, ms = 10_000) {
-  const end = Date.now() + ms;
-  let value = await probe();
-  while (!value && Date.now() < end) {
-    await sleep(200);
-    value = await probe();
-  }
-  return value;
-}
-
-/** @param {Page} page @param {string} file */
-async function screenshot(page, file) {
-  const dir = README_PICTURES.includes(file) ? README_SHOTS : SHOTS;
-  await page.mouse.move(5, 5);
-  await sleep(300);
-  await page.screenshot({ path: path.join(dir, file) });
-  step(`screenshot ${path.relative(process.cwd(), path.join(dir, file))}`);
-}
 
 /** The double's live webhook endpoints (with their secrets and URLs). @returns {Promise<any[]>} */
 async function liveEndpoints() {
@@ -89,16 +45,6 @@ async function createCustomerAtStripe(name) {
     body: new URLSearchParams({ name }).toString(),
   });
   return /** @type {any} */ (await res.json());
-}
-
-/** @param {Page} page */
-async function signIn(page) {
-  step(`sign in at ${env.url} as ${env.email}`);
-  await page.goto(`${env.url}/signin`);
-  await page.locator('input[name=emailOrLdapLoginId]').fill(env.email);
-  await page.locator('input[name=password]').fill(env.password);
-  await page.getByTestId('form-submit-button').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
 }
 
 /** @param {Page} page */
@@ -122,8 +68,8 @@ async function triggerFlow(page) {
   step(`click "${FIRST_TRIGGER}"`);
   await creator.getByText(FIRST_TRIGGER, { exact: true }).click();
   const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${NODE_NAME}"]`);
-  await node.waitFor();
-  check('the trigger is on the canvas', true);
+  await node.waitFor().catch(() => {});
+  check('the trigger is on the canvas', await node.isVisible());
 
   const ndv = page.getByTestId('ndv');
   if (!(await ndv.isVisible())) await node.dblclick();
@@ -186,31 +132,17 @@ async function triggerFlow(page) {
 }
 
 async function main() {
-  selectors.setTestIdAttribute('data-test-id');
-  fs.mkdirSync(SHOTS, { recursive: true });
-  fs.mkdirSync(README_SHOTS, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   page.setDefaultTimeout(30_000);
   try {
-    await signIn(page);
+    await signIn(page, env, report);
     await triggerFlow(page);
   } catch (error) {
-    check('the flow completed', false, error instanceof Error ? error.stack : String(error));
-    const base = path.join(ARTIFACTS, 'failure-trigger');
-    await page.screenshot({ path: `${base}.png` }).catch(() => {});
-    fs.writeFileSync(`${base}.html`, await page.content().catch(() => ''));
-    console.log(`  failure artifacts: ${base}.png, .html`);
+    await recordFailure(report, page, 'the flow completed', 'failure-trigger', error);
   } finally {
     await browser.close();
-    const passed = results.filter((r) => r.ok).length;
-    const failed = results.length - passed;
-    console.log(`\ntrigger browser test (${((Date.now() - T0) / 1000).toFixed(1)} s)`);
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exitCode = failed || !results.length ? 1 : 0;
+    report.finish('trigger browser test');
   }
 }
 
