@@ -1,7 +1,6 @@
 import { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
-	ICredentialsHelper,
 	NodeConnectionTypes,
 	sleep,
 	Workflow,
@@ -22,8 +21,8 @@ import {
 } from 'n8n-workflow';
 import { randomUUID } from 'crypto';
 
-import { StripeCustomerApi } from '../../credentials/StripeCustomerApi.credentials';
 import { StripeCustomerTrigger } from '../../nodes/StripeCustomer/StripeCustomerTrigger.node';
+import { TestCredentialsHelper } from './credentialsHelper';
 import { startWebhookServer, type WebhookRequest, type WebhookResponse } from './webhookServer';
 
 // A workflow "Stripe Customer Trigger → Next Node" run the way n8n runs it, without the n8n server: n8n-core's
@@ -73,44 +72,6 @@ const nodeTypes: INodeTypes = {
 	getByNameAndVersion: (type: string) => nodeTypesByName[type],
 	getKnownTypes: () => ({}),
 };
-
-class CredentialsHelper extends ICredentialsHelper {
-	private readonly credentialType = new StripeCustomerApi();
-
-	constructor(private readonly credentials: () => ICredentialDataDecryptedObject) {
-		super();
-	}
-	getParentTypes() {
-		return [];
-	}
-	// n8n's CredentialsHelper calls the credential type's `authenticate` function the same way.
-	async authenticate(credentials: ICredentialDataDecryptedObject, _typeName: string, request: never) {
-		return await this.credentialType.authenticate(credentials, request);
-	}
-	async preAuthentication() {
-		return undefined;
-	}
-	async runPreAuthentication() {
-		return undefined;
-	}
-	getCredentialsProperties() {
-		return [];
-	}
-	async getDecrypted() {
-		return this.credentials();
-	}
-	async getCredentials(): Promise<never> {
-		throw new Error('not used');
-	}
-	async updateCredentials() {}
-	async updateCredentialsOauthTokenData() {}
-	getOAuth2Options() {
-		return undefined;
-	}
-	isCredentialUsableByNode() {
-		return true;
-	}
-}
 
 export interface TriggerExecution {
 	mode: 'trigger' | 'manual';
@@ -301,7 +262,7 @@ export class TriggerWorkflow {
 
 	private additionalData(extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {
 		return {
-			credentialsHelper: new CredentialsHelper(() => this.credentials),
+			credentialsHelper: new TestCredentialsHelper((type) => (type === 'stripeCustomerApi' ? this.credentials : undefined)),
 			executionId: randomUUID(),
 			currentNodeExecutionIndex: 0,
 			variables: {},

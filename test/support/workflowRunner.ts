@@ -1,7 +1,6 @@
 import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
-	ICredentialsHelper,
 	NodeConnectionTypes,
 	Workflow,
 	type ICredentialDataDecryptedObject,
@@ -20,7 +19,7 @@ import {
 import { randomUUID } from 'crypto';
 
 import { StripeCustomer } from '../../nodes/StripeCustomer/StripeCustomer.node';
-import { StripeCustomerApi } from '../../credentials/StripeCustomerApi.credentials';
+import { TestCredentialsHelper } from './credentialsHelper';
 import { useInstance } from './n8nInstance';
 
 export { instanceIdOf } from './n8nInstance';
@@ -117,47 +116,6 @@ const nodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 };
 
-const credentialTypes = { stripeCustomerApi: new StripeCustomerApi() };
-
-class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly byType: Record<string, ICredentialDataDecryptedObject>) {
-		super();
-	}
-	getParentTypes() {
-		return [];
-	}
-	// n8n's CredentialsHelper calls a credential type's `authenticate` function the same way.
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, request: never) {
-		const type = credentialTypes[typeName as keyof typeof credentialTypes];
-		return type ? type.authenticate(credentials, request) : request;
-	}
-	async preAuthentication() {
-		return undefined;
-	}
-	async runPreAuthentication() {
-		return undefined;
-	}
-	getCredentialsProperties() {
-		return [];
-	}
-	async getDecrypted(_data: unknown, _details: unknown, type: string) {
-		const credentials = this.byType[type];
-		if (!credentials) throw new Error(`no test credentials of type ${type}`);
-		return credentials;
-	}
-	async getCredentials(): Promise<never> {
-		throw new Error('not used');
-	}
-	async updateCredentials() {}
-	async updateCredentialsOauthTokenData() {}
-	getOAuth2Options() {
-		return undefined;
-	}
-	isCredentialUsableByNode() {
-		return true;
-	}
-}
-
 export interface StripeNodeSettings {
 	parameters: Record<string, NodeParameterValueType>;
 	/** The node's typeVersion: 1 and 1.1 (saved workflows; request options in Options) or 1.2 (new nodes); default 1.1. */
@@ -207,7 +165,7 @@ function additionalDataFor(
 	return {
 		hooks,
 		executionId,
-		credentialsHelper: new TestCredentialsHelper(credentials),
+		credentialsHelper: new TestCredentialsHelper((type) => credentials[type]),
 		currentNodeExecutionIndex: 0,
 		variables: {},
 		restApiUrl: 'http://localhost:5678/rest',
