@@ -143,34 +143,46 @@ function outcomeOf(error: unknown): Outcome {
 		}
 		current = (current as { cause?: unknown }).cause;
 	}
-	const innermost = innermostError(error);
-	return { network: false, detail: innermost.name && innermost.name !== 'Error' ? `${innermost.name}: ${innermost.message}` : innermost.message };
+	return { network: false, detail: innermostError(error) };
 }
 
-/** The error at the end of a chain of causes: the one that says what happened. */
-function innermostError(error: unknown): { name?: string; message: string } {
+/** JavaScript's own error types: their name says what went wrong (a URIError, a TypeError…). */
+const BUILT_IN_ERRORS = ['TypeError', 'RangeError', 'URIError', 'SyntaxError', 'ReferenceError'];
+
+/** The error at the end of a chain of causes (the one that says what happened), as a user reads it. */
+function innermostError(error: unknown): string {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5; depth++) {
 		const cause = (current as { cause?: unknown } | undefined)?.cause;
 		if (!(cause instanceof Error)) break;
 		current = cause;
 	}
-	if (current instanceof Error) return { name: current.name, message: current.message };
-	return { message: String(current) };
+	if (!(current instanceof Error)) return String(current);
+	return BUILT_IN_ERRORS.includes(current.name) ? `${current.name}: ${current.message}` : current.message;
 }
+
+/** The longest single sleep of a wait: a cancelled wait leaves no timer behind for longer than this. */
+const WAIT_STEP_MS = 1000;
 
 /** Waits `ms`, or less: a cancelled execution ends the wait at once (and the wait throws). */
 async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 	if (!signal) return await sleep(ms);
-	if (signal.aborted) throw cancelledError();
-	await new Promise<void>((resolve, reject) => {
-		const onAbort = () => reject(cancelledError());
+	const end = performance.now() + ms;
+	let onAbort = () => {};
+	const aborted = new Promise<never>((_resolve, reject) => {
+		onAbort = () => reject(cancelledError());
 		signal.addEventListener('abort', onAbort, { once: true });
-		void sleep(ms).then(() => {
-			signal.removeEventListener('abort', onAbort);
-			resolve();
-		});
 	});
+	aborted.catch(() => {});
+	try {
+		for (let left = ms; left > 0; left = end - performance.now()) {
+			if (signal.aborted) throw cancelledError();
+			await Promise.race([sleep(Math.min(left, WAIT_STEP_MS)), aborted]);
+		}
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+	if (signal.aborted) throw cancelledError();
 }
 
 function cancelledError(): Error {
@@ -297,7 +309,7 @@ export class StripeClient {
 	private failureOf(error: unknown): StripeRequestError {
 		if (this.cancelled) return this.cancelledFailure();
 		if (error instanceof StripeRequestError) return error;
-		return new StripeRequestError(this.node, { kind: 'unexpected', message: innermostError(error).message });
+		return new StripeRequestError(this.node, { kind: 'unexpected', message: innermostError(error) });
 	}
 
 	private async exchangeOnce<T>(request: StripeRequest): Promise<{ body: T; replayed: boolean }> {
@@ -367,7 +379,7 @@ export class StripeClient {
 					continue;
 				}
 				failure.shouldRetry = advice;
-				failure.waitedSeconds = Math.round(waitedMs / 1000);
+				failure.waitedSeconds = Math.round(this.settings.rateLimitWaitMs / 1000);
 				failure.accountStalled = this.limiter.msSinceLastSuccess() >= waitedMs;
 			} else if (replayed) {
 				// Stripe's stored answer to this key: the same key gets it again for 24 hours, so only a new key can help,
