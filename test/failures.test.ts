@@ -194,14 +194,17 @@ describe("Stripe's retry advice and Rate-Limit Wait bound every 429", () => {
 
 // Last in this file: Stripe's Retry-After pauses the account's limiter (shared by the runs of this process) for its length.
 describe("Stop ends Stripe's Retry-After wait", () => {
-	test("cancelled during Stripe's Retry-After: the wait ends and the retry is never sent", async () => {
+	test("cancelled during Stripe's Retry-After (20 s): the node returns before it is over, and the retry is never sent", async () => {
 		double.setRetryAfter(20);
 		double.failNext(1, { status: 429 });
 		let cancelledAt = 0;
 		const cancelWhen = until(() => posts().length === 1 && posts()[0].status === 429).then(() => (cancelledAt = Date.now()));
 		const result = await run(createParameters({ options: { rateLimitWait: 60 } }), undefined, { cancelWhen });
+		const nodeReturnedAt = Date.now();
 		expect(result.run.status).toBe('canceled');
 		expect(double.requests.filter((request) => request.at > cancelledAt)).toEqual([]);
 		expect(posts()).toHaveLength(1);
+		// An order of events 20 s apart, not a duration: the node returned while Stripe's Retry-After still ran.
+		expect(nodeReturnedAt).toBeLessThan(posts()[0].at + 20_000);
 	});
 });

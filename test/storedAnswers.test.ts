@@ -75,7 +75,7 @@ describe('a stored 500 with Stripe-Should-Retry: true and a key of the node: a n
 });
 
 describe('a stored answer the node cannot heal is an item error that says Stripe will replay it', () => {
-	test('a custom key is never changed: the replayed 500 is reported as Stripe's stored answer for 24 hours', async () => {
+	test("a custom key is never changed: the replayed 500 is reported as Stripe's stored answer for 24 hours", async () => {
 		double.failNext(1, storedRetryable500);
 		const result = await run(createParameters({ idempotency: 'custom', idempotencyKey: 'order-42' }));
 		expect(customerPosts().map((request) => [request.idempotencyKey, request.replayed])).toEqual([
