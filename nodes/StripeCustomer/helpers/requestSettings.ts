@@ -46,7 +46,8 @@ export const REQUEST_OPTIONS = {
 		type: 'number',
 		default: 60,
 		typeOptions: { minValue: 0, numberPrecision: 0 },
-		description: 'How long requests answered 429 are retried while no request of this Stripe account succeeds; 0 fails at the first 429',
+		description:
+			"How long one request answered 429 is retried, after Stripe's Retry-After; a 429 Stripe marks not to retry fails at once. 0 fails at the first 429.",
 	},
 	requestsPerSecond: {
 		displayName: 'Requests Per Second',

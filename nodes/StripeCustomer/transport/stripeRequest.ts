@@ -61,7 +61,7 @@ export interface TransportSettings {
 	maxRetries: number;
 	/** How long one request may wait for Stripe's answer. */
 	timeoutMs: number;
-	/** How long 429s are retried while no request of the account succeeds. */
+	/** How long one request answered 429 is retried (unless Stripe says not to). */
 	rateLimitWaitMs: number;
 	requestsPerSecond: number;
 	adaptiveRateLimit: boolean;
