@@ -297,7 +297,7 @@ export class StripeClient {
 
 	/** As `request`, and says whether Stripe answered with the stored result of an earlier request with the same idempotency key. */
 	async exchange<T = IDataObject>(request: StripeRequest): Promise<{ body: T; replayed: boolean }> {
-		const outcome = await this.exchangeOnce<T>(request).then(
+		const outcome = await this.exchangeWithRetries<T>(request).then(
 			(answer) => ({ answer }),
 			(error: unknown) => ({ error }),
 		);
@@ -312,7 +312,7 @@ export class StripeClient {
 		return new StripeRequestError(this.node, { kind: 'unexpected', message: innermostError(error) });
 	}
 
-	private async exchangeOnce<T>(request: StripeRequest): Promise<{ body: T; replayed: boolean }> {
+	private async exchangeWithRetries<T>(request: StripeRequest): Promise<{ body: T; replayed: boolean }> {
 		let rateLimitedSince: number | undefined;
 		let rateLimitRetries = 0;
 		let retries = 0;
