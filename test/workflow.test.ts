@@ -135,7 +135,7 @@ describe('bad input', () => {
 			items: people.slice(0, 1),
 			node: { parameters: { ...mappedFromInput, options: { idempotencyKey: 'k'.repeat(256) } } },
 		});
-		expect(result.error?.message).toBe('[item 0] Options → Idempotency Key: Stripe accepts at most 255 characters; got 256');
+		expect(result.error?.message).toBe('[item 0] Options → Idempotency Key: Stripe accepts at most 255 characters; this key has 256');
 		expect(double.requests).toHaveLength(0);
 	});
 });

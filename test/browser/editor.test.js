@@ -815,7 +815,7 @@ async function checkOptions(page, ndv) {
   const options = await addList(page, addButton(ndv, 'Add Option'));
   check('Options offers what the node does: Idempotency, If Email Exists, Return Full Customer', JSON.stringify(options) === JSON.stringify(['Idempotency', 'If Email Exists', 'Return Full Customer']), options);
   const requestOptions = await addList(page, addButton(ndv, 'Add Request Option'));
-  const expectedRequest = ['Adapt to Rate Limit', 'API Version', 'Concurrency', 'Max Retries', 'Rate-Limit Wait (Seconds)', 'Requests Per Second'];
+  const expectedRequest = ['Adapt to Rate Limit', 'API Version', 'Concurrency', 'Max Retries', 'Rate-Limit Wait (Seconds)', 'Requests Per Second', 'Timeout (Seconds)'];
   check('Request Options offers how fast and how hard it talks to Stripe', JSON.stringify(requestOptions) === JSON.stringify(expectedRequest), requestOptions);
 
   step('Options → Idempotency; open its list');

@@ -141,6 +141,11 @@ export interface RunOptions {
 	instance?: string;
 	/** The workflow's time zone (Workflow settings → Timezone), e.g. 'Asia/Tokyo'; default: n8n's. */
 	timezone?: string;
+	/**
+	 * When given, n8n cancels the execution once this resolves, as the editor's Stop (or n8n's execution timeout) does:
+	 * n8n-core aborts the execution's cancel signal. The run resolves when the node has returned.
+	 */
+	cancelWhen?: Promise<unknown>;
 }
 
 export interface RunResult {
@@ -282,7 +287,10 @@ export async function runStripeCustomerWorkflow(options: RunOptions): Promise<Ru
 			nodeExecutionStack: [{ node: workflow.getNode('Manual Trigger')!, data: { main: [[{ json: {} }]] }, source: null }],
 		},
 	});
-	await new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
+	const execution = new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
+	if (options.cancelWhen) void options.cancelWhen.then(() => execution.cancel());
+	// After a cancel this settles once the node has returned (n8n-core waits for it), not at the cancel.
+	await execution;
 	const run = await finished;
 
 	const nodeRuns = run.data.resultData.runData[STRIPE_NODE_NAME] ?? [];

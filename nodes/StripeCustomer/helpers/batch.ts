@@ -76,7 +76,7 @@ export async function runBatch<T>(context: IExecuteFunctions, operation: BatchOp
 	const continueOnFail = context.continueOnFail();
 	const outputs: INodeExecutionData[][] = Array.from({ length: context.getInputData().length }, () => []);
 	const ready = checkEveryItem(context, operation, outputs, continueOnFail);
-	const sent = await sendAll(operation, ready, outputs, continueOnFail);
+	const sent = await sendAll(context, operation, ready, outputs, continueOnFail);
 
 	if (sent.runFailure && continueOnFail) {
 		// Nothing is lost: what was done stays in the output (an empty list found stays found); every item not done
@@ -147,6 +147,7 @@ function groupItems<T>(operation: BatchOperation<T>, ready: Array<Prepared<T>>):
  * Retry On Fail only replays what succeeded. A failure of the whole run (key refused, Stripe unreachable) stops new sends.
  */
 async function sendAll<T>(
+	context: IExecuteFunctions,
 	operation: BatchOperation<T>,
 	ready: Array<Prepared<T>>,
 	outputs: INodeExecutionData[][],
@@ -160,12 +161,18 @@ async function sendAll<T>(
 	const steps = new Map<number, string[]>();
 	const stepsOf = (itemIndex: number) => steps.get(itemIndex) ?? [];
 	let runFailure: StripeRequestError | undefined;
+	// A cancelled execution (Stop, n8n's timeout, a shutdown) starts no new item; older n8n has no such signal.
+	const cancelSignal = typeof context.getExecutionCancelSignal === 'function' ? context.getExecutionCancelSignal() : undefined;
+	const stopped = () => {
+		if (cancelSignal?.aborted) runFailure ??= new StripeRequestError(context.getNode(), { kind: 'cancelled', message: 'The execution was stopped' });
+		return runFailure !== undefined;
+	};
 	await runBounded(
 		groups.length,
 		operation.concurrency,
 		async (groupIndex) => {
 			for (const { itemIndex, value } of groups[groupIndex]) {
-				if (runFailure) return;
+				if (stopped()) return;
 				const itemSteps: ItemSteps = { done: (step) => steps.set(itemIndex, [...stepsOf(itemIndex), step]) };
 				try {
 					const result = await operation.run(value, itemIndex, itemSteps);
@@ -186,7 +193,7 @@ async function sendAll<T>(
 				}
 			}
 		},
-		() => runFailure !== undefined,
+		stopped,
 	);
 	return { changes, itemFailures, runFailure, finished, stepsOf };
 }

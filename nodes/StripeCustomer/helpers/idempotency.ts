@@ -32,6 +32,23 @@ export interface KeyScope {
 	nodeId: string;
 }
 
+/** What every key the node derives starts with; a custom key may not, so the two kinds never meet. */
+const DERIVED_KEY_PREFIX = 'n8n-sc';
+
+/** Characters of a custom key sent as they are: visible ASCII except `%`, which starts an encoded character. */
+const SENT_AS_IS = /^[\x21-\x24\x26-\x7e]$/;
+
+/**
+ * A custom key as it can travel in an HTTP header: characters outside visible ASCII, `%` and spaces become their UTF-8
+ * bytes as %XX. A key of visible ASCII without `%` is sent unchanged; every encoded key holds a `%` followed by two hex
+ * digits, so two different keys never become one (`订单-42` → `%E8%AE%A2%E5%8D%95-42`, `发票-42` → `%E5%8F%91%E7%A5%A8-42`).
+ */
+export function encodeCustomKey(key: string): string {
+	let encoded = '';
+	for (const character of key) encoded += SENT_AS_IS.test(character) ? character : encodeURIComponent(character);
+	return encoded;
+}
+
 function sha256(text: string): string {
 	return createHash('sha256').update(text).digest('hex');
 }
@@ -62,10 +79,10 @@ export function derivedKey(
 ): string {
 	const instance = scope.instanceId.slice(0, 16) || 'instance';
 	if (mode === 'perExecution') {
-		return withinLimit('n8n-sc', [instance, scope.workflowId, scope.executionId, scope.nodeId, String(itemIndex)]);
+		return withinLimit(DERIVED_KEY_PREFIX, [instance, scope.workflowId, scope.executionId, scope.nodeId, String(itemIndex)]);
 	}
 	const fingerprint = sha256(canonicalJson({ path: request.path, apiVersion: request.apiVersion ?? '', params: request.params }));
-	return withinLimit('n8n-sc', [instance, scope.workflowId, scope.nodeId, 'input', fingerprint.slice(0, 40)]);
+	return withinLimit(DERIVED_KEY_PREFIX, [instance, scope.workflowId, scope.nodeId, 'input', fingerprint.slice(0, 40)]);
 }
 
 /** What identifies this run for derived keys. */
@@ -92,10 +109,15 @@ export function idempotencyKeyFor(
 		}
 		const unencodable = unencodableText(customKeyField, customKey);
 		if (unencodable) return { ok: false, problems: [unencodable] };
-		if (customKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-			return invalid(customKeyField, `Stripe accepts at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters; got ${customKey.length}`);
+		if (customKey.startsWith(`${DERIVED_KEY_PREFIX}:`)) {
+			return invalid(customKeyField, `keys starting with "${DERIVED_KEY_PREFIX}:" are the node's own (Per Input, Per Execution): choose a key that does not`);
 		}
-		return valid(customKey);
+		const encoded = encodeCustomKey(customKey);
+		if (encoded.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+			const how = encoded.length === customKey.length ? '' : ' once encoded (characters other than visible ASCII, spaces and % are sent as %XX UTF-8 bytes)';
+			return invalid(customKeyField, `Stripe accepts at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters; this key has ${encoded.length}${how}`);
+		}
+		return valid(encoded);
 	}
 	if (customKey) return invalid(customKeyField, 'set, but Options → Idempotency is not "Custom Key": choose "Custom Key" to use it, or clear it');
 	return valid(derivedKey(mode, keyScope(context), itemIndex, request));
@@ -116,7 +138,7 @@ export function updateKeyFor(context: IExecuteFunctions, itemIndex: number): str
  * send the same key and Stripe lets one of them create (keys are scoped to the Stripe account).
  */
 export function emailKey(normalizedEmail: string): string {
-	return `n8n-sc:email:${sha256(normalizedEmail).slice(0, 40)}`;
+	return `${DERIVED_KEY_PREFIX}:email:${sha256(normalizedEmail).slice(0, 40)}`;
 }
 
 /**
@@ -131,4 +153,13 @@ export function renewedKey(key: string, generation: number): string {
 export function followUpKey(idempotencyKey: string, suffix: string): string {
 	const base = idempotencyKey.length + 1 + suffix.length <= MAX_IDEMPOTENCY_KEY_LENGTH ? idempotencyKey : sha256(idempotencyKey);
 	return `${base}:${suffix}`;
+}
+
+/**
+ * The key to send after Stripe replayed a stored 5xx for `key` and advised a retry: the next of a chain every run
+ * computes alike (`<key>:retry:1`, `:retry:2`…), so a re-run follows the same keys. Only for the node's own keys: a
+ * custom key is the user's promise of one request, and is never changed.
+ */
+export function keyAfterStoredError(key: string, renewal: number): string | undefined {
+	return key.startsWith(`${DERIVED_KEY_PREFIX}:`) ? followUpKey(key, `retry:${renewal}`) : undefined;
 }

@@ -2,6 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_API_VERSION, type TransportSettings } from '../transport/stripeRequest';
 import { givenText } from './checks';
+import { keyAfterStoredError } from './idempotency';
 
 // How hard and how fast the node talks to Stripe: the options every operation (and the customer picker) shares.
 // Each option is defined once, with its default; the settings are read from these definitions only.
@@ -29,7 +30,7 @@ export const REQUEST_OPTIONS = {
 		type: 'number',
 		default: 5,
 		typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
-		description: 'Retries of a request after a network error, 409 or 5xx, each with the same idempotency key',
+		description: 'Retries of a request after a network error, a timeout, 409 or 5xx, each with the same idempotency key',
 	},
 	adaptiveRateLimit: {
 		displayName: 'Adapt to Rate Limit',
@@ -45,7 +46,8 @@ export const REQUEST_OPTIONS = {
 		type: 'number',
 		default: 60,
 		typeOptions: { minValue: 0, numberPrecision: 0 },
-		description: 'How long requests answered 429 are retried while no request of this Stripe account succeeds; 0 fails at the first 429',
+		description:
+			"How long one request answered 429 is retried, after Stripe's Retry-After; a 429 Stripe marks not to retry fails at once. 0 fails at the first 429.",
 	},
 	requestsPerSecond: {
 		displayName: 'Requests Per Second',
@@ -55,6 +57,15 @@ export const REQUEST_OPTIONS = {
 		typeOptions: { minValue: 0, numberPrecision: 0 },
 		description:
 			"Most requests per second this n8n (main or each worker) sends to one Stripe account, shared by every run of the node; Stripe's default is 25 per endpoint. 0 means no limit.",
+	},
+	timeout: {
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		default: 80,
+		typeOptions: { minValue: 1, numberPrecision: 0 },
+		description:
+			"How long one request may wait for Stripe's answer (80 s, as Stripe's own clients). A request that times out is retried; when no request of the run has got any answer, the run stops at the first timeout.",
 	},
 } satisfies Record<string, INodeProperties>;
 
@@ -78,5 +89,7 @@ export function readRequestSettings(options: IDataObject): RequestSettings {
 		adaptiveRateLimit: optionValue(options, REQUEST_OPTIONS.adaptiveRateLimit),
 		rateLimitWaitMs: optionValue(options, REQUEST_OPTIONS.rateLimitWait) * 1000,
 		requestsPerSecond: optionValue(options, REQUEST_OPTIONS.requestsPerSecond),
+		timeoutMs: optionValue(options, REQUEST_OPTIONS.timeout) * 1000,
+		keyAfterStoredError: keyAfterStoredError,
 	};
 }

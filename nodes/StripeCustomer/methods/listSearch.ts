@@ -1,7 +1,8 @@
-import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import { NodeOperationError, type ILoadOptionsFunctions, type INodeListSearchResult } from 'n8n-workflow';
 
 import type { StripeCustomer } from '../actions/customer/customerApi';
 import { readRequestOptions } from '../actions/customer/settings';
+import { unencodableText } from '../helpers/checks';
 import { CREDENTIAL_TYPE, StripeClient } from '../transport/stripeRequest';
 
 // The customer picker of the resource locator ("From List"): newest customers first, or Stripe's search by name/email.
@@ -45,6 +46,8 @@ export async function searchCustomers(
 	const account = String((await this.getCredentials(CREDENTIAL_TYPE)).stripeAccount ?? '').trim();
 	const timeZone = this.getTimezone();
 	const wanted = filter?.trim() ?? '';
+	const unencodable = unencodableText('The search text', wanted);
+	if (unencodable) throw new NodeOperationError(this.getNode(), `${unencodable.field} ${unencodable.message}`);
 	// Stripe's search matches substrings (~) from 3 characters on; shorter filters look for the exact value.
 	const operator = wanted.length >= 3 ? '~' : ':';
 	const page = await stripe.request<{ data: StripeCustomer[]; has_more: boolean; next_page?: string | null }>(

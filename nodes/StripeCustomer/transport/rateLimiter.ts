@@ -62,7 +62,8 @@ export class AccountRateLimiter {
 	}
 
 	/** Resolves when one more request may be sent; returns the time it was let through. */
-	async acquire(): Promise<number> {
+	// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the wait for a slot listens to it on the limiter's own branch
+	async acquire(_signal?: AbortSignal): Promise<number> {
 		const turn = this.queue.then(async () => await this.waitForSlot());
 		this.queue = turn;
 		await turn;

@@ -34,7 +34,6 @@ export const PACKAGE_INFO = {
 // Stripe asks plugins to name themselves in the User-Agent (what its client calls appInfo).
 const USER_AGENT = `${PACKAGE_INFO.name}/${PACKAGE_INFO.version} (${PACKAGE_INFO.url})`;
 
-const REQUEST_TIMEOUT_MS = 80_000;
 const BACKOFF_START_MS = 500;
 const BACKOFF_CAP_MS = 5_000;
 
@@ -52,15 +51,25 @@ export interface StripeRequest {
 	apiVersion?: string;
 }
 
+/** Why the run was stopped: the execution's cancel signal aborted (Stop in the editor, a timeout, a shutdown). */
+const CANCELLED = 'AbortError';
+
 export interface TransportSettings {
 	/** Stripe-Version of the run's requests; empty = DEFAULT_API_VERSION. */
 	apiVersion?: string;
-	/** Retries of a request after a connection error, 409 or 5xx. */
+	/** Retries of a request after a connection error, a timeout, 409 or 5xx. */
 	maxRetries: number;
-	/** How long 429s are retried while no request of the account succeeds. */
+	/** How long one request may wait for Stripe's answer. */
+	timeoutMs: number;
+	/** How long one request answered 429 is retried (unless Stripe says not to). */
 	rateLimitWaitMs: number;
 	requestsPerSecond: number;
 	adaptiveRateLimit: boolean;
+	/**
+	 * The key to send instead of `key` after Stripe replayed a stored 5xx for it and advised a retry
+	 * (`renewal` counts from 1), or undefined when the key must not change (a user's own key).
+	 */
+	keyAfterStoredError?: (key: string, renewal: number) => string | undefined;
 }
 
 type StripeCallContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
@@ -106,28 +115,80 @@ const CONNECTION_CAUSES: Array<{ codes: string[]; cause: ConnectionCause; retrya
 	{ codes: ['EAI_AGAIN'], cause: 'dns', retryable: true },
 	{ codes: ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT'], cause: 'timeout', retryable: true },
 	{ codes: ['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET'], cause: 'closed', retryable: true },
-	{ codes: ['EHOSTUNREACH', 'ENETUNREACH'], cause: 'unreachable', retryable: true },
-	{ codes: ['ERR_CANCELED'], cause: 'cancelled', retryable: false },
+	{ codes: ['EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN'], cause: 'unreachable', retryable: true },
 ];
 
-/** n8n's helper wraps the HTTP client's error; the socket-level code sits on it or on one of its causes. */
-function connectionCauseOf(error: unknown): { cause: ConnectionCause; retryable: boolean; detail: string } {
+type Outcome =
+	| { network: true; cause: ConnectionCause; retryable: boolean; detail: string }
+	| { network: false; detail: string };
+
+/**
+ * What an exception of the HTTP call was. n8n's helper wraps the HTTP client's error; the socket-level code sits on it
+ * or on one of its causes. Only a failure of the network is a connection problem: anything else (a value the HTTP
+ * client refuses, a bug) is reported as what it is, and not retried.
+ */
+function outcomeOf(error: unknown): Outcome {
 	let current: unknown = error;
-	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-		const { code, name, message } = current as { code?: unknown; name?: unknown; message?: unknown };
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const { code, name, message, syscall } = current as { code?: unknown; name?: unknown; message?: unknown; syscall?: unknown };
 		if (typeof name === 'string' && name.startsWith('SsrfBlocked')) {
-			return { cause: 'ssrf', retryable: false, detail: String(message ?? '') };
+			return { network: true, cause: 'ssrf', retryable: false, detail: String(message ?? '') };
 		}
 		if (typeof code === 'string') {
 			const known = CONNECTION_CAUSES.find((entry) => entry.codes.includes(code));
-			if (known) return { ...known, detail: code };
-			if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return { cause: 'tls', retryable: false, detail: code };
+			if (known) return { network: true, ...known, detail: code };
+			if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return { network: true, cause: 'tls', retryable: false, detail: code };
+			// Another error of a socket call (Node sets `syscall` on those): the network, not the request.
+			if (typeof syscall === 'string') return { network: true, cause: 'other', retryable: true, detail: `${code} (${syscall})` };
 		}
 		current = (current as { cause?: unknown }).cause;
 	}
-	const message = error instanceof Error ? error.message : String(error);
-	if (/timeout/i.test(message)) return { cause: 'timeout', retryable: true, detail: message };
-	return { cause: 'other', retryable: true, detail: message };
+	return { network: false, detail: innermostError(error) };
+}
+
+/** JavaScript's own error types: their name says what went wrong (a URIError, a TypeError…). */
+const BUILT_IN_ERRORS = ['TypeError', 'RangeError', 'URIError', 'SyntaxError', 'ReferenceError'];
+
+/** The error at the end of a chain of causes (the one that says what happened), as a user reads it. */
+function innermostError(error: unknown): string {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5; depth++) {
+		const cause = (current as { cause?: unknown } | undefined)?.cause;
+		if (!(cause instanceof Error)) break;
+		current = cause;
+	}
+	if (!(current instanceof Error)) return String(current);
+	return BUILT_IN_ERRORS.includes(current.name) ? `${current.name}: ${current.message}` : current.message;
+}
+
+/** The longest single sleep of a wait: a cancelled wait leaves no timer behind for longer than this. */
+const WAIT_STEP_MS = 1000;
+
+/** Waits `ms`, or less: a cancelled execution ends the wait at once (and the wait throws). */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	if (!signal) return await sleep(ms);
+	const end = performance.now() + ms;
+	let onAbort = () => {};
+	const aborted = new Promise<never>((_resolve, reject) => {
+		onAbort = () => reject(cancelledError());
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	aborted.catch(() => {});
+	try {
+		for (let left = ms; left > 0; left = end - performance.now()) {
+			if (signal.aborted) throw cancelledError();
+			await Promise.race([sleep(Math.min(left, WAIT_STEP_MS)), aborted]);
+		}
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+	if (signal.aborted) throw cancelledError();
+}
+
+function cancelledError(): Error {
+	const error = new Error('The execution was cancelled');
+	error.name = CANCELLED;
+	return error;
 }
 
 function stripeFailureOf(response: HttpResponse): StripeFailure {
@@ -150,12 +211,15 @@ function stripeFailureOf(response: HttpResponse): StripeFailure {
 	};
 }
 
-/** Stripe's retry advice first (Stripe-Should-Retry), then its documented rule: 409 and 5xx are safe to retry. */
-function isRetryableStatus(response: HttpResponse): boolean {
+/** Stripe-Should-Retry: Stripe's own advice, when it gives one. */
+function retryAdvice(response: HttpResponse): boolean | undefined {
 	const advice = header(response.headers, 'stripe-should-retry');
-	if (advice === 'true') return true;
-	if (advice === 'false') return false;
-	return response.statusCode === 409 || response.statusCode >= 500;
+	return advice === 'true' ? true : advice === 'false' ? false : undefined;
+}
+
+/** Stripe's retry advice first, then its documented rule: 409 and 5xx are safe to retry (with the same key). */
+function isRetryableStatus(response: HttpResponse): boolean {
+	return retryAdvice(response) ?? (response.statusCode === 409 || response.statusCode >= 500);
 }
 
 function keyFingerprint(secretKey: string): string {
@@ -164,6 +228,10 @@ function keyFingerprint(secretKey: string): string {
 
 export class StripeClient {
 	private readonly limiter: AccountRateLimiter;
+	/** The execution's cancel signal (Stop in the editor, n8n's timeout, a shutdown); undefined outside executions and in older n8n. */
+	private readonly signal: AbortSignal | undefined;
+	/** Whether any request of this run got an answer (any status): a host that never answers stops the run at its first timeout. */
+	private answered = false;
 
 	private constructor(
 		private readonly context: StripeCallContext,
@@ -176,6 +244,13 @@ export class StripeClient {
 			requestsPerSecond: settings.requestsPerSecond,
 			adaptive: settings.adaptiveRateLimit,
 		});
+		const withSignal = context as Partial<Pick<IExecuteFunctions, 'getExecutionCancelSignal'>>;
+		this.signal = typeof withSignal.getExecutionCancelSignal === 'function' ? withSignal.getExecutionCancelSignal() : undefined;
+	}
+
+	/** Whether the execution was cancelled: nothing more is sent once it is. */
+	get cancelled(): boolean {
+		return this.signal?.aborted === true;
 	}
 
 	/** Reads the credential once and checks what can be checked before any request. */
@@ -222,53 +297,120 @@ export class StripeClient {
 
 	/** As `request`, and says whether Stripe answered with the stored result of an earlier request with the same idempotency key. */
 	async exchange<T = IDataObject>(request: StripeRequest): Promise<{ body: T; replayed: boolean }> {
+		const outcome = await this.exchangeWithRetries<T>(request).then(
+			(answer) => ({ answer }),
+			(error: unknown) => ({ error }),
+		);
+		if ('answer' in outcome) return outcome.answer;
+		throw this.failureOf(outcome.error);
+	}
+
+	/** What a failed exchange tells the user: a wait ended by the cancel throws an AbortError, and the run was stopped. */
+	private failureOf(error: unknown): StripeRequestError {
+		if (this.cancelled) return this.cancelledFailure();
+		if (error instanceof StripeRequestError) return error;
+		return new StripeRequestError(this.node, { kind: 'unexpected', message: innermostError(error) });
+	}
+
+	private async exchangeWithRetries<T>(request: StripeRequest): Promise<{ body: T; replayed: boolean }> {
 		let rateLimitedSince: number | undefined;
 		let rateLimitRetries = 0;
-		for (let attempt = 0; ; attempt++) {
-			const sentAt = await this.limiter.acquire();
+		let retries = 0;
+		let idempotencyKey = request.idempotencyKey;
+		let keyRenewals = 0;
+		for (;;) {
+			if (this.cancelled) throw this.cancelledFailure();
+			const sentAt = await this.limiter.acquire(this.signal);
+			// The limiter may let a request through after the cancel: it is not sent.
+			if (this.cancelled) throw this.cancelledFailure();
 			let response: HttpResponse | undefined;
-			let networkError: unknown;
+			let thrown: unknown;
 			try {
-				response = await this.send(request);
+				response = await this.send({ ...request, idempotencyKey });
 			} catch (error) {
-				networkError = error;
+				thrown = error;
 			}
 			if (!response) {
-				const connection = connectionCauseOf(networkError);
-				if (connection.retryable && attempt < this.settings.maxRetries) {
-					await sleep(backoffMs(attempt));
+				if (this.cancelled) throw this.cancelledFailure();
+				const outcome = outcomeOf(thrown);
+				if (!outcome.network) {
+					throw new StripeRequestError(this.node, { kind: 'unexpected', message: outcome.detail, attempts: retries + 1 });
+				}
+				const timedOut = outcome.cause === 'timeout';
+				// A timed-out request may have been done: repeat it only where a repeat is harmless.
+				const repeatable = !timedOut || request.method !== 'POST' || idempotencyKey !== undefined;
+				// A host that has not answered any request of this run will not answer the next one either.
+				const hostSilent = timedOut && !this.answered;
+				if (outcome.retryable && repeatable && !hostSilent && retries < this.settings.maxRetries) {
+					await pause(backoffMs(retries++), this.signal);
 					continue;
 				}
 				const { hostPort, whose } = describeTarget(this.baseUrl);
 				throw new StripeRequestError(this.node, {
-					kind: connection.cause === 'cancelled' ? 'cancelled' : 'connection',
+					kind: 'connection',
 					message: '',
-					connection: { cause: connection.cause, detail: connection.detail, hostPort, whose, attempts: attempt + 1 },
+					connection: {
+						cause: outcome.cause,
+						detail: outcome.detail,
+						hostPort,
+						whose,
+						attempts: retries + 1,
+						timeoutSeconds: Math.round(this.settings.timeoutMs / 1000),
+						noAnswerYet: !this.answered,
+					},
 				});
 			}
+			this.answered = true;
+			const replayed = header(response.headers, 'idempotent-replayed') === 'true';
 			if (response.statusCode < 300) {
 				this.limiter.recordSuccess();
-				return { body: response.body as T, replayed: header(response.headers, 'idempotent-replayed') === 'true' };
+				return { body: response.body as T, replayed };
 			}
 			const failure = stripeFailureOf(response);
+			const advice = retryAdvice(response);
 			if (response.statusCode === 429) {
 				const retryAfter = retryAfterMs(response.headers);
 				this.limiter.recordRateLimited(sentAt, retryAfter);
 				rateLimitedSince ??= performance.now();
-				const waitedMs = Math.min(performance.now() - rateLimitedSince, this.limiter.msSinceLastSuccess());
-				if (waitedMs < this.settings.rateLimitWaitMs) {
-					await sleep(Math.max(retryAfter ?? 0, backoffMs(rateLimitRetries++)));
-					attempt--; // 429s are bounded by time (Rate-Limit Wait), not by Max Retries
+				// 429s are bounded by time (Rate-Limit Wait), not by Max Retries: this request's own, whatever others do.
+				const waitedMs = performance.now() - rateLimitedSince;
+				if (advice !== false && waitedMs < this.settings.rateLimitWaitMs) {
+					await pause(Math.max(retryAfter ?? 0, backoffMs(rateLimitRetries++)), this.signal);
 					continue;
 				}
+				failure.shouldRetry = advice;
 				failure.waitedSeconds = Math.round(this.settings.rateLimitWaitMs / 1000);
-			} else if (isRetryableStatus(response) && attempt < this.settings.maxRetries) {
-				await sleep(backoffMs(attempt));
+				failure.accountStalled = this.limiter.msSinceLastSuccess() >= waitedMs;
+			} else if (replayed) {
+				// Stripe's stored answer to this key: the same key gets it again for 24 hours, so only a new key can help,
+				// and only where Stripe advises a retry and the key is the node's own.
+				const renewedKey =
+					response.statusCode >= 500 && advice === true && request.idempotencyKey && retries < this.settings.maxRetries
+						? this.settings.keyAfterStoredError?.(request.idempotencyKey, keyRenewals + 1)
+						: undefined;
+				if (renewedKey) {
+					idempotencyKey = renewedKey;
+					keyRenewals++;
+					await pause(backoffMs(retries++), this.signal);
+					continue;
+				}
+				failure.replayed = true;
+				failure.shouldRetry = advice;
+				failure.keyRenewals = keyRenewals;
+			} else if (isRetryableStatus(response) && retries < this.settings.maxRetries) {
+				await pause(backoffMs(retries++), this.signal);
 				continue;
+			} else {
+				failure.shouldRetry = advice;
+				failure.keyRenewals = keyRenewals;
 			}
 			if (failure.kind === 'credential' || failure.kind === 'permission') failure.credentialName = this.credentialName;
 			throw new StripeRequestError(this.node, failure);
 		}
+	}
+
+	private cancelledFailure(): StripeRequestError {
+		return new StripeRequestError(this.node, { kind: 'cancelled', message: 'The execution was stopped' });
 	}
 
 	/** GET a list endpoint page by page (`starting_after` or search's `page`) until `limit` objects or the end. */
@@ -307,7 +449,8 @@ export class StripeClient {
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: REQUEST_TIMEOUT_MS,
+			timeout: this.settings.timeoutMs,
+			abortSignal: this.signal,
 		};
 		const response = (await this.context.helpers.httpRequestWithAuthentication.call(
 			this.context,

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import { givenText, valid, type Checked, type FieldProblem } from '../../helpers/checks';
+import { givenText, unencodableText, valid, type Checked, type FieldProblem } from '../../helpers/checks';
 import { readLimit, RETURN_ALL_OR_LIMIT } from '../../helpers/listLimit';
 import { StripeClient } from '../../transport/stripeRequest';
 import type { StripeCustomer } from './customerApi';
@@ -120,6 +120,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const timeZone = this.getTimezone();
 			const after = unixSeconds('Created After', given.createdAfter, timeZone, problems);
 			const before = unixSeconds('Created Before', given.createdBefore, timeZone, problems);
+			const unencodable = unencodableText('Filters → Email', givenText(given.email));
+			if (unencodable) problems.push(unencodable);
 			if (problems.length) return { ok: false, problems };
 			const created = { ...(after !== undefined ? { gte: after } : {}), ...(before !== undefined ? { lt: before } : {}) };
 			const params = { email: givenText(given.email), created: Object.keys(created).length ? created : undefined };

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import { givenText, invalid, valid } from '../../helpers/checks';
+import { givenText, invalid, unencodableText, valid } from '../../helpers/checks';
 import { readLimit, RETURN_ALL_OR_LIMIT } from '../../helpers/listLimit';
 import { StripeClient } from '../../transport/stripeRequest';
 import type { StripeCustomer } from './customerApi';
@@ -41,6 +41,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		prepare: (itemIndex) => {
 			const given = givenText(this.getNodeParameter('query', itemIndex, ''));
 			if (given === undefined) return invalid(query.displayName, 'empty: give a search query');
+			const unencodable = unencodableText(query.displayName, given);
+			if (unencodable) return { ok: false, problems: [unencodable] };
 			return valid({ query: given, limit: readLimit(this, itemIndex) });
 		},
 		run: async (search) => {

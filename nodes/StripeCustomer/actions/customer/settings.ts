@@ -36,7 +36,7 @@ const CUSTOMER_OPTIONS = {
 		type: 'string',
 		default: '',
 		placeholder: '{{ $json.orderId }}',
-		hint: 'A key unique to this customer, usually an expression; at most 255 characters',
+		hint: 'A key unique to this customer, usually an expression. Characters other than visible ASCII (and % and spaces) are sent percent-encoded as UTF-8, so different keys stay different; a key over 255 characters once encoded is refused.',
 		description: 'With Idempotency "Custom Key": your key for this customer',
 	},
 	ifEmailExists: {
