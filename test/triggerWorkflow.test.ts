@@ -345,6 +345,13 @@ describe('one endpoint at Stripe across n8n\'s lifecycle', () => {
 		expect(endpoints[0].description).toContain('node "Customer Changes"');
 	});
 
+	test('a long workflow name cut for the endpoint description never cuts an emoji in half', async () => {
+		const workflow = harness.workflow({ parameters: { events: ['customer.created'] }, credentials: credentials(), workflowName: `${'x'.repeat(98)}🦄 and more` });
+		await workflow.activate();
+		const [endpoint] = await endpointsAtStripe();
+		expect(endpoint.description).toContain(`n8n workflow "${'x'.repeat(98)}🦄…"`);
+	});
+
 	test('deactivation deletes the endpoint after the grace period; activating again within it takes the same endpoint back', async () => {
 		const first = await activeWorkflow();
 		await first.workflow.deactivate();

@@ -124,8 +124,10 @@ async function desiredEndpoint(context: IHookFunctions): Promise<{ desired: Desi
 	};
 }
 
+/** At most `length` characters, counted and cut by code point: an emoji is never cut in half (Stripe refuses half of one). */
 function truncate(text: string, length: number): string {
-	return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+	const characters = Array.from(text);
+	return characters.length > length ? `${characters.slice(0, length - 1).join('')}…` : text;
 }
 
 /**
