@@ -1431,6 +1431,16 @@ describe('webhook delivery', () => {
 describe('as strict as Stripe', () => {
   const replayed = (e: Stripe.errors.StripeError) => e.headers?.['idempotent-replayed'];
 
+  it('a Stripe-Version that is not a version is refused with 400, before any work', async () => {
+    for (const version of ['2026-10-28X-Injected: 1', 'latest', '2026-10-28.Endive']) {
+      const res = await raw('POST', '/v1/customers', 'name=Versioned', { Authorization: `Bearer ${KEY}`, 'Stripe-Version': version });
+      expect({ version, status: res.status, message: (res.json as { error: { message: string } }).error.message }).toEqual({ version, status: 400, message: `Invalid Stripe API version: ${version}` });
+    }
+    expect(d.customers).toHaveLength(0);
+    const accepted = await raw('POST', '/v1/customers', 'name=Versioned', { Authorization: `Bearer ${KEY}`, 'Stripe-Version': '2025-02-24.acacia' });
+    expect(accepted.status).toBe(200);
+  });
+
   it("a card declined by Stripe's failing test tokens is a 402 from the work: stored for the key, replayed, nothing created", async () => {
     const stripe = client();
     const declined: [string, string, string, string][] = [

@@ -36,6 +36,8 @@ const {
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
 
 const DEFAULT_API_VERSION = '2026-10-28.endive';
+/** Stripe's versions: a date, and since 2024-09-30 a release name (`2026-10-28.endive`); anything else is refused. */
+const API_VERSION_FORMAT = /^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/;
 const DEFAULT_SECRET_KEYS = Object.freeze(['sk_test_double_123']);
 /** The account of the `secretKeys` (the platform when a request names no Stripe-Account). */
 const DEFAULT_ACCOUNT = 'acct_double';
@@ -353,6 +355,9 @@ async function startDouble(options, families) {
     ctx.platformKey = auth.account;
     ctx.accountKey = ctx.account || auth.account;
     if (!route) return sendError(ctx, unrecognizedUrl(ctx.method, ctx.path));
+    if (ctx.apiVersion !== null && !API_VERSION_FORMAT.test(ctx.apiVersion)) {
+      return sendError(ctx, apiError(400, 'invalid_request_error', undefined, `Invalid Stripe API version: ${ctx.apiVersion}`));
+    }
     const busy = inFlight.get(ctx.accountKey) || 0;
     if (concurrencyLimit !== undefined && busy >= concurrencyLimit) return rateLimited(ctx, 'concurrency:429');
     inFlight.set(ctx.accountKey, busy + 1);
