@@ -21,18 +21,15 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
-const N8N_NODE_BIN = mustEnv('N8N_NODE_BIN');
-const N8N_BIN = mustEnv('N8N_BIN');
-const USER_FOLDER = mustEnv('N8N_USER_FOLDER');
-const VERBOSE = process.env.E2E_VERBOSE === '1';
-const ARTIFACTS = path.join(USER_FOLDER, 'e2e-artifacts');
+const { REPO_ROOT, runnerEnv, createChecks } = require('./e2eSupport');
+
+const env = runnerEnv('run-e2e.js', 'e2e-artifacts');
+const { results, heading, check, checkEqual } = createChecks();
+const { nodeBin: N8N_NODE_BIN, n8nBin: N8N_BIN, userFolder: USER_FOLDER, artifacts: ARTIFACTS, version: N8N_VERSION, major: N8N_MAJOR } = env;
+const VERBOSE = env.verbose;
 // n8n resolves the log file location against <user folder>/.n8n (1.x even an absolute one), so give it relative.
 const N8N_LOG_FILE = path.join(USER_FOLDER, 'logs', 'n8n.log');
 const N8N_LOG_FILE_SETTING = path.relative(path.join(USER_FOLDER, '.n8n'), N8N_LOG_FILE);
-/** the n8n under test, from its own package.json */
-const N8N_VERSION = JSON.parse(fs.readFileSync(path.join(path.dirname(N8N_BIN), '..', 'package.json'), 'utf8')).version;
-const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
 
 // Secrets that must never show up in anything n8n prints, logs or stores in clear text.
 const SECRET_KEY = `sk_test_e2eCustom${crypto.randomBytes(12).toString('hex')}`;
@@ -41,41 +38,6 @@ const CRED_ID = 'e2eStripeCustCred';
 const COUPON_VERSION = '2025-02-24.acacia';
 const NODE_TYPE = 'n8n-nodes-stripe-customer.stripeCustomer';
 
-/** @param {string} name */
-function mustEnv(name) {
-  const v = process.env[name];
-  if (!v) {
-    console.error(`run-e2e.js: env ${name} is required (run it through scripts/n8n/test-e2e.sh)`);
-    process.exit(2);
-  }
-  return v;
-}
-
-// ---------------------------------------------------------------- results
-
-/** @type {{name: string, ok: boolean, detail?: string}[]} */
-const results = [];
-let section = '';
-/** @param {string} title */
-function heading(title) {
-  section = title;
-  console.log(`\n== ${title}`);
-}
-/**
- * @param {string} name
- * @param {boolean} ok
- * @param {unknown} [detail] shown on failure
- */
-function check(name, ok, detail) {
-  const d = ok ? undefined : detail === undefined ? undefined : typeof detail === 'string' ? detail : JSON.stringify(detail);
-  results.push({ name: `${section}: ${name}`, ok, detail: d });
-  console.log(`${ok ? '  ✔' : '  ✘'} ${name}${d ? `\n      ${d.slice(0, 1500)}` : ''}`);
-}
-/** @param {string} name @param {unknown} actual @param {unknown} expected */
-function checkEqual(name, actual, expected) {
-  const ok = JSON.stringify(actual) === JSON.stringify(expected);
-  check(name, ok, `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
 /** @param {string} name @param {() => void} fn */
 function guard(name, fn) {
   try {

@@ -17,200 +17,25 @@
  * Env: N8N_NODE_BIN, N8N_BIN, N8N_USER_FOLDER (required, from test-e2e.sh); E2E_VERBOSE=1 lists the artifacts.
  */
 
-const { spawn } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
-const net = require('net');
 const path = require('path');
+const { runnerEnv, sleep, until, createChecks, freePort, startDoubleProcess, saveDoubleState, n8nCli, N8nServer } = require('./e2eSupport');
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
-const N8N_NODE_BIN = mustEnv('N8N_NODE_BIN');
-const N8N_BIN = mustEnv('N8N_BIN');
-const USER_FOLDER = mustEnv('N8N_USER_FOLDER');
-const VERBOSE = process.env.E2E_VERBOSE === '1';
-const ARTIFACTS = path.join(USER_FOLDER, 'stop-e2e-artifacts');
-const N8N_DIR = path.dirname(path.dirname(N8N_BIN));
-const N8N_VERSION = JSON.parse(fs.readFileSync(path.join(N8N_DIR, 'package.json'), 'utf8')).version;
-const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
-
+const env = runnerEnv('run-stop-e2e.js', 'stop-e2e-artifacts');
+const { check, checkEqual, finish } = createChecks();
 const SECRET_KEY = `sk_test_e2eStop${crypto.randomBytes(12).toString('hex')}`;
-const OWNER = { email: 'owner@example.com', password: 'StopE2e1pass' };
 const CREDENTIAL = { id: 'e2eStopCred', name: 'Stripe Customer API (stop e2e)' };
 const WORKFLOW = 'e2eStopHeld01';
 const WEBHOOK_PATH = 'e2e-stop-held-create';
 /** Longer than the node's longest back-off between two 429 retries (5 s): a node that goes on sending shows here. */
 const WATCH_AFTER_STOP_MS = 7_000;
 
-/** @param {string} name */
-function mustEnv(name) {
-  const v = process.env[name];
-  if (!v) {
-    console.error(`run-stop-e2e.js: env ${name} is required (run it through scripts/n8n/test-e2e.sh)`);
-    process.exit(2);
-  }
-  return v;
-}
-
-const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------- results
-
-/** @type {{name: string, ok: boolean}[]} */
-const results = [];
-/** @param {string} name @param {boolean} ok @param {unknown} [detail] shown on failure */
-function check(name, ok, detail) {
-  results.push({ name, ok });
-  const d = ok || detail === undefined ? '' : `\n      ${(typeof detail === 'string' ? detail : JSON.stringify(detail)).slice(0, 1500)}`;
-  console.log(`${ok ? '  ✔' : '  ✘'} ${name}${d}`);
-}
-/** @param {string} name @param {unknown} actual @param {unknown} expected */
-function checkEqual(name, actual, expected) {
-  check(name, JSON.stringify(actual) === JSON.stringify(expected), `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-/** Polls `probe` until it returns a truthy value or `ms` pass; returns the last value. @template T @param {() => Promise<T>} probe */
-async function until(probe, ms = 15_000, every = 250) {
-  const end = Date.now() + ms;
-  let value = await probe();
-  while (!value && Date.now() < end) {
-    await sleep(every);
-    value = await probe();
-  }
-  return value;
-}
-
 /** Whether this n8n gives nodes the execution's cancel signal (n8n-core's execute context, wherever npm put n8n-core). */
 function n8nHasCancelSignal() {
-  const core = path.dirname(require.resolve('n8n-core', { paths: [N8N_DIR] }));
+  const core = path.dirname(require.resolve('n8n-core', { paths: [env.n8nDir] }));
   const context = path.join(core, 'execution-engine/node-execution-context/base-execute-context.js');
   return fs.existsSync(context) && fs.readFileSync(context, 'utf8').includes('getExecutionCancelSignal');
-}
-
-// ---------------------------------------------------------------- processes
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {net.AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** @returns {Promise<{url: string, child: import('child_process').ChildProcess}>} */
-function startDouble() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'test/stripe-double/cli.js'), '--port', '0', '--key', SECRET_KEY, '--seed', '1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`Stripe double did not start: ${err}`)), 15_000);
-    child.stderr.on('data', (d) => (err += d));
-    child.stdout.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl === -1) return;
-      clearTimeout(timer);
-      try {
-        resolve({ url: JSON.parse(out.slice(0, nl)).url, child });
-      } catch (e) {
-        reject(e);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`Stripe double exited (${code}): ${err}`)));
-  });
-}
-
-/** @param {string[]} args @param {string} label @returns {Promise<{code: number | null, output: string}>} */
-function n8nCli(args, label) {
-  return new Promise((resolve) => {
-    const child = spawn(N8N_NODE_BIN, [N8N_BIN, ...args], { env: { ...process.env, PATH: `${path.dirname(N8N_NODE_BIN)}:${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('close', (code) => {
-      fs.writeFileSync(path.join(ARTIFACTS, `${label}.txt`), output);
-      resolve({ code, output });
-    });
-  });
-}
-
-/** n8n's server, driven through the REST API the editor uses. */
-class N8nServer {
-  /** @param {number} port */
-  constructor(port) {
-    this.port = port;
-    this.url = `http://127.0.0.1:${port}`;
-    /** @type {import('child_process').ChildProcess | undefined} */
-    this.child = undefined;
-    this.cookie = '';
-  }
-
-  async start() {
-    const log = fs.openSync(path.join(ARTIFACTS, 'n8n-start.log'), 'w');
-    this.child = spawn(N8N_NODE_BIN, [N8N_BIN, 'start'], {
-      env: { ...process.env, N8N_PORT: String(this.port), PATH: `${path.dirname(N8N_NODE_BIN)}:${process.env.PATH}` },
-      stdio: ['ignore', log, log],
-    });
-    const ready = await until(async () => {
-      if (this.child?.exitCode !== null) return 'exited';
-      try {
-        return (await fetch(`${this.url}/rest/settings`)).ok ? 'ready' : '';
-      } catch {
-        return '';
-      }
-    }, 180_000);
-    if (ready !== 'ready') throw new Error(`n8n did not start (${ready || 'timeout'}); see ${ARTIFACTS}/n8n-start.log`);
-    const setup = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts/n8n/setup-owner.js'), this.url, OWNER.email, OWNER.password, '60'], { stdio: 'inherit' });
-    await new Promise((resolve) => setup.on('close', resolve));
-    const login = await fetch(`${this.url}/rest/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password }),
-    });
-    if (!login.ok) throw new Error(`login failed: HTTP ${login.status} ${await login.text()}`);
-    this.cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-  }
-
-  async stop() {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    const exited = await until(async () => child.exitCode !== null, 30_000);
-    if (!exited) child.kill('SIGKILL');
-  }
-
-  /** @param {string} method @param {string} p @param {unknown} [body] @returns {Promise<any>} */
-  async rest(method, p, body) {
-    const res = await fetch(`${this.url}/rest${p}`, {
-      method,
-      headers: { 'Content-Type': 'application/json', cookie: this.cookie },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} /rest${p}: HTTP ${res.status} ${text.slice(0, 500)}`);
-    const parsed = text ? JSON.parse(text) : {};
-    return parsed.data ?? parsed;
-  }
-
-  /** Activation as the editor does it: n8n 2.x publishes the saved version (applied in the background); 1.x saves with Active on. */
-  async activate(/** @type {string} */ id) {
-    const workflow = await this.rest('GET', `/workflows/${id}`);
-    if (N8N_MAJOR < 2) return await this.rest('PATCH', `/workflows/${id}`, { active: true, versionId: workflow.versionId });
-    await this.rest('POST', `/workflows/${id}/activate`, { versionId: workflow.versionId });
-    const live = await until(async () => (await this.rest('GET', `/workflows/${id}/publication-status`)).liveVersionId === workflow.versionId, 60_000);
-    if (!live) throw new Error(`publication of ${id} did not apply`);
-  }
-
-  /** The workflow's executions, newest first: id and status. @param {string} workflowId @returns {Promise<any[]>} */
-  async executions(workflowId) {
-    const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-    const list = await this.rest('GET', `/executions?filter=${filter}&limit=20`);
-    return /** @type {any[]} */ (list.results ?? list).sort((a, b) => Number(b.id) - Number(a.id));
-  }
 }
 
 // ---------------------------------------------------------------- the workflow and Stripe's side
@@ -254,14 +79,14 @@ function heldWorkflow() {
 
 /** @param {string} doubleUrl */
 async function importFixtures(doubleUrl) {
-  const credentials = path.join(ARTIFACTS, 'credentials.json');
+  const credentials = path.join(env.artifacts, 'credentials.json');
   fs.writeFileSync(credentials, JSON.stringify([{ ...CREDENTIAL, type: 'stripeCustomerApi', data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: doubleUrl } }]), { mode: 0o600 });
-  const c = await n8nCli(['import:credentials', `--input=${credentials}`], 'import-credentials');
+  const c = await n8nCli(env, ['import:credentials', `--input=${credentials}`], 'import-credentials');
   fs.rmSync(credentials);
   check('credential imported', c.code === 0, c.output);
-  const workflows = path.join(ARTIFACTS, 'workflows.json');
+  const workflows = path.join(env.artifacts, 'workflows.json');
   fs.writeFileSync(workflows, JSON.stringify([heldWorkflow()]));
-  const w = await n8nCli(['import:workflow', `--input=${workflows}`], 'import-workflows');
+  const w = await n8nCli(env, ['import:workflow', `--input=${workflows}`], 'import-workflows');
   check('workflow imported', w.code === 0, w.output);
 }
 
@@ -279,16 +104,14 @@ async function setFaults(doubleUrl, body) {
 // ---------------------------------------------------------------- the test
 
 async function main() {
-  const t0 = Date.now();
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  console.log(`\n== Stop while 429s hold the node back (n8n ${N8N_VERSION})`);
+  console.log(`\n== Stop while 429s hold the node back (n8n ${env.version})`);
   if (!n8nHasCancelSignal()) {
-    console.log(`  skipped: n8n ${N8N_VERSION} gives nodes no execution cancel signal (getExecutionCancelSignal), so Stop cannot reach the node's waits`);
+    console.log(`  skipped: n8n ${env.version} gives nodes no execution cancel signal (getExecutionCancelSignal), so Stop cannot reach the node's waits`);
     console.log('0 passed, 0 failed');
     return;
   }
-  const double = await startDouble();
-  const n8n = new N8nServer(/** @type {number} */ (await freePort()));
+  const double = await startDoubleProcess(SECRET_KEY);
+  const n8n = new N8nServer(env, await freePort());
   process.on('exit', () => {
     double.child.kill('SIGTERM');
     n8n.child?.kill('SIGKILL');
@@ -330,17 +153,10 @@ async function main() {
     check('the run completed', false, error instanceof Error ? error.stack : String(error));
   } finally {
     await n8n.stop();
-    await fetch(`${double.url}/_double/state`)
-      .then(async (res) => fs.writeFileSync(path.join(ARTIFACTS, 'double-state.json'), JSON.stringify(await res.json(), null, 1)))
-      .catch(() => {});
+    await saveDoubleState(double.url, env.artifacts);
     double.child.kill('SIGTERM');
-    const passed = results.filter((r) => r.ok).length;
-    const failed = results.length - passed;
-    console.log(`\nn8n ${N8N_VERSION} stop e2e (${((Date.now() - t0) / 1000).toFixed(1)} s; artifacts in ${ARTIFACTS})`);
-    if (failed) for (const r of results.filter((x) => !x.ok)) console.log(`  ✘ ${r.name}`);
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exitCode = failed ? 1 : 0;
-    if (VERBOSE) console.log(fs.readdirSync(ARTIFACTS));
+    finish(`n8n ${env.version} stop e2e`, env.artifacts);
+    if (env.verbose) console.log(fs.readdirSync(env.artifacts));
   }
 }
 

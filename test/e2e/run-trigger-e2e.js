@@ -20,26 +20,17 @@
  * Env: N8N_NODE_BIN, N8N_BIN, N8N_USER_FOLDER (required, from test-e2e.sh); E2E_VERBOSE=1 prints n8n's output.
  */
 
-const { spawn } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
-const net = require('net');
 const path = require('path');
+const { runnerEnv, sleep, until, createChecks, freePort, startDoubleProcess, saveDoubleState, n8nCli, N8nServer } = require('./e2eSupport');
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
-const N8N_NODE_BIN = mustEnv('N8N_NODE_BIN');
-const N8N_BIN = mustEnv('N8N_BIN');
-const USER_FOLDER = mustEnv('N8N_USER_FOLDER');
-const VERBOSE = process.env.E2E_VERBOSE === '1';
-const ARTIFACTS = path.join(USER_FOLDER, 'trigger-e2e-artifacts');
-const N8N_DIR = path.dirname(path.dirname(N8N_BIN));
-const N8N_VERSION = JSON.parse(fs.readFileSync(path.join(N8N_DIR, 'package.json'), 'utf8')).version;
-const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
+const env = runnerEnv('run-trigger-e2e.js', 'trigger-e2e-artifacts');
+const { check, checkEqual, heading, finish } = createChecks();
 // n8n keeps execution data in the `flatted` format; n8n's own copy reads it.
-const flatted = require(require.resolve('flatted', { paths: [N8N_DIR] }));
+const flatted = require(require.resolve('flatted', { paths: [env.n8nDir] }));
 
 const SECRET_KEY = `sk_test_e2eTrigger${crypto.randomBytes(12).toString('hex')}`;
-const OWNER = { email: 'owner@example.com', password: 'TriggerE2e1' };
 const CREDENTIAL = { id: 'e2eTriggerCred', name: 'Stripe Customer API (trigger e2e)' };
 // n8n saves a workflow's static data only when its ID has at most 16 characters (1.x; 2.x: 21): utils.js isWorkflowIdValid.
 const TRIGGER_WORKFLOW = 'e2eCustTrigger01';
@@ -48,164 +39,6 @@ const TRIGGER_NODE = 'Customer Changes';
 const TRIGGER_WEBHOOK_ID = '5e2e7716-0000-4000-8000-00000000c0de';
 /** How long a deactivated trigger's endpoint may take to go (the node's grace period is 30 s). */
 const RELEASE_WAIT_MS = 60_000;
-
-/** @param {string} name */
-function mustEnv(name) {
-  const v = process.env[name];
-  if (!v) {
-    console.error(`run-trigger-e2e.js: env ${name} is required (run it through scripts/n8n/test-e2e.sh)`);
-    process.exit(2);
-  }
-  return v;
-}
-
-const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------- results
-
-/** @type {{name: string, ok: boolean}[]} */
-const results = [];
-let section = '';
-/** @param {string} title */
-function heading(title) {
-  section = title;
-  console.log(`\n== ${title}`);
-}
-/** @param {string} name @param {boolean} ok @param {unknown} [detail] shown on failure */
-function check(name, ok, detail) {
-  results.push({ name: `${section}: ${name}`, ok });
-  const d = ok || detail === undefined ? '' : `\n      ${(typeof detail === 'string' ? detail : JSON.stringify(detail)).slice(0, 1500)}`;
-  console.log(`${ok ? '  ✔' : '  ✘'} ${name}${d}`);
-}
-/** @param {string} name @param {unknown} actual @param {unknown} expected */
-function checkEqual(name, actual, expected) {
-  check(name, JSON.stringify(actual) === JSON.stringify(expected), `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-/** Polls `probe` until it returns a truthy value or `ms` pass; returns the last value. @template T @param {() => Promise<T>} probe */
-async function until(probe, ms = 15_000) {
-  const end = Date.now() + ms;
-  let value = await probe();
-  while (!value && Date.now() < end) {
-    await sleep(250);
-    value = await probe();
-  }
-  return value;
-}
-
-// ---------------------------------------------------------------- processes
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {net.AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** @returns {Promise<{url: string, child: import('child_process').ChildProcess}>} */
-function startDouble() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'test/stripe-double/cli.js'), '--port', '0', '--key', SECRET_KEY, '--seed', '1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`Stripe double did not start: ${err}`)), 15_000);
-    child.stderr.on('data', (d) => (err += d));
-    child.stdout.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl === -1) return;
-      clearTimeout(timer);
-      try {
-        resolve({ url: JSON.parse(out.slice(0, nl)).url, child });
-      } catch (e) {
-        reject(e);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`Stripe double exited (${code}): ${err}`)));
-  });
-}
-
-const n8nLogs = path.join(USER_FOLDER, 'logs');
-
-/** @param {string[]} args @param {string} label @param {Record<string, string>} [env] */
-function n8nCli(args, label, env = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(N8N_NODE_BIN, [N8N_BIN, ...args], { env: { ...process.env, ...env, PATH: `${path.dirname(N8N_NODE_BIN)}:${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('close', (code) => {
-      fs.writeFileSync(path.join(ARTIFACTS, `${label}.txt`), output);
-      resolve({ code, output });
-    });
-  });
-}
-
-class N8nServer {
-  /** @param {number} port */
-  constructor(port) {
-    this.port = port;
-    this.url = `http://127.0.0.1:${port}`;
-    /** @type {import('child_process').ChildProcess | undefined} */
-    this.child = undefined;
-    this.starts = 0;
-    this.cookie = '';
-  }
-
-  async start() {
-    this.starts++;
-    const log = fs.openSync(path.join(ARTIFACTS, `n8n-start-${this.starts}.log`), 'w');
-    this.child = spawn(N8N_NODE_BIN, [N8N_BIN, 'start'], {
-      env: { ...process.env, N8N_PORT: String(this.port), PATH: `${path.dirname(N8N_NODE_BIN)}:${process.env.PATH}` },
-      stdio: ['ignore', log, log],
-    });
-    const ready = await until(async () => {
-      if (this.child?.exitCode !== null) return 'exited';
-      try {
-        return (await fetch(`${this.url}/rest/settings`)).ok ? 'ready' : '';
-      } catch {
-        return '';
-      }
-    }, 180_000);
-    if (ready !== 'ready') throw new Error(`n8n did not start (${ready || 'timeout'}); see ${ARTIFACTS}/n8n-start-${this.starts}.log`);
-    const setup = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts/n8n/setup-owner.js'), this.url, OWNER.email, OWNER.password, '60'], { stdio: 'inherit' });
-    await new Promise((resolve) => setup.on('close', resolve));
-    const login = await fetch(`${this.url}/rest/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password }),
-    });
-    if (!login.ok) throw new Error(`login failed: HTTP ${login.status} ${await login.text()}`);
-    this.cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-  }
-
-  async stop() {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    const exited = await until(async () => child.exitCode !== null, 30_000);
-    if (!exited) child.kill('SIGKILL');
-  }
-
-  /** @param {string} method @param {string} p @param {unknown} [body] @returns {Promise<any>} */
-  async rest(method, p, body) {
-    const res = await fetch(`${this.url}/rest${p}`, {
-      method,
-      headers: { 'Content-Type': 'application/json', cookie: this.cookie },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} /rest${p}: HTTP ${res.status} ${text.slice(0, 500)}`);
-    const parsed = text ? JSON.parse(text) : {};
-    return parsed.data ?? parsed;
-  }
-}
 
 // ---------------------------------------------------------------- the workflows
 
@@ -277,54 +110,19 @@ function actionsWorkflow() {
 
 /** @param {string} doubleUrl */
 async function importFixtures(doubleUrl) {
-  const credentials = path.join(ARTIFACTS, 'credentials.json');
+  const credentials = path.join(env.artifacts, 'credentials.json');
   fs.writeFileSync(credentials, JSON.stringify([{ ...CREDENTIAL, type: 'stripeCustomerApi', data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: doubleUrl } }]), { mode: 0o600 });
-  const c = /** @type {any} */ (await n8nCli(['import:credentials', `--input=${credentials}`], 'import-credentials'));
+  const c = /** @type {any} */ (await n8nCli(env, ['import:credentials', `--input=${credentials}`], 'import-credentials'));
   fs.rmSync(credentials);
   check('credential imported', c.code === 0, c.output);
-  const workflows = path.join(ARTIFACTS, 'workflows.json');
+  const workflows = path.join(env.artifacts, 'workflows.json');
   const trigger = { id: TRIGGER_WORKFLOW, name: 'E2E: Stripe Customer Trigger', active: false, ...triggerWorkflowContent(['customer.created', 'customer.updated'], 240), settings: {} };
   fs.writeFileSync(workflows, JSON.stringify([trigger, actionsWorkflow()]));
-  const w = /** @type {any} */ (await n8nCli(['import:workflow', `--input=${workflows}`], 'import-workflows'));
+  const w = /** @type {any} */ (await n8nCli(env, ['import:workflow', `--input=${workflows}`], 'import-workflows'));
   check('workflows imported', w.code === 0, w.output);
 }
 
 // ---------------------------------------------------------------- n8n's UI actions, per major version
-
-/**
- * n8n 2.x applies a publish in the background (its publication outbox): waits until the version is live, and fails
- * with the trigger's error when its activation failed.
- * @param {N8nServer} n8n @param {string} id @param {string} versionId
- */
-async function publicationApplied(n8n, id, versionId) {
-  /** @type {any} */
-  let status;
-  const settled = await until(async () => {
-    status = await n8n.rest('GET', `/workflows/${id}/publication-status`);
-    return status.status !== 'in_progress' && (status.liveVersionId === versionId || status.triggers.some((/** @type {any} */ t) => t.status === 'failed'));
-  }, 60_000);
-  const failed = status?.triggers?.filter((/** @type {any} */ t) => t.status === 'failed') ?? [];
-  if (!settled || failed.length) throw new Error(`publication of ${id} did not apply: ${JSON.stringify(status)}`);
-}
-
-/**
- * Activation as the editor does it: n8n 2.x publishes the saved version; n8n 1.x saves with Active on.
- * @param {N8nServer} n8n @param {string} id
- */
-async function activate(n8n, id) {
-  const workflow = await n8n.rest('GET', `/workflows/${id}`);
-  if (N8N_MAJOR < 2) return await n8n.rest('PATCH', `/workflows/${id}`, { active: true, versionId: workflow.versionId });
-  await n8n.rest('POST', `/workflows/${id}/activate`, { versionId: workflow.versionId });
-  await publicationApplied(n8n, id, workflow.versionId);
-}
-
-/** @param {N8nServer} n8n @param {string} id */
-async function deactivate(n8n, id) {
-  const workflow = await n8n.rest('GET', `/workflows/${id}`);
-  if (N8N_MAJOR < 2) return await n8n.rest('PATCH', `/workflows/${id}`, { active: false, versionId: workflow.versionId });
-  await n8n.rest('POST', `/workflows/${id}/deactivate`, {});
-  await until(async () => (await n8n.rest('GET', `/workflows/${id}/publication-status`)).status === 'not_published', 60_000);
-}
 
 /**
  * The user edits the trigger workflow and makes the edit live: n8n 2.x saves a new version and publishes it;
@@ -334,9 +132,9 @@ async function deactivate(n8n, id) {
 async function saveAndPublish(n8n, content) {
   const current = await n8n.rest('GET', `/workflows/${TRIGGER_WORKFLOW}`);
   const saved = await n8n.rest('PATCH', `/workflows/${TRIGGER_WORKFLOW}`, { ...content, versionId: current.versionId });
-  if (N8N_MAJOR < 2) return;
+  if (env.major < 2) return;
   await n8n.rest('POST', `/workflows/${TRIGGER_WORKFLOW}/activate`, { versionId: saved.versionId });
-  await publicationApplied(n8n, TRIGGER_WORKFLOW, saved.versionId);
+  await n8n.publicationApplied(TRIGGER_WORKFLOW, saved.versionId);
 }
 
 // ---------------------------------------------------------------- Stripe's side
@@ -387,13 +185,11 @@ async function triggerExecutions(n8n) {
 // ---------------------------------------------------------------- the test
 
 async function main() {
-  const t0 = Date.now();
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  fs.mkdirSync(n8nLogs, { recursive: true });
-  heading(`setup (n8n ${N8N_VERSION})`);
-  const double = await startDouble();
+  fs.mkdirSync(path.join(env.userFolder, 'logs'), { recursive: true });
+  heading(`setup (n8n ${env.version})`);
+  const double = await startDoubleProcess(SECRET_KEY);
   console.log(`  Stripe double on ${double.url}`);
-  const n8n = new N8nServer(/** @type {number} */ (await freePort()));
+  const n8n = new N8nServer(env, await freePort());
   const stopAll = () => {
     double.child.kill('SIGTERM');
     n8n.child?.kill('SIGKILL');
@@ -411,10 +207,10 @@ async function main() {
     await importFixtures(double.url);
     await n8n.start();
     console.log(`  n8n on ${n8n.url}`);
-    await activate(n8n, ACTIONS_WORKFLOW);
+    await n8n.activate(ACTIONS_WORKFLOW);
 
-    heading(N8N_MAJOR >= 2 ? 'publish three times, restart' : 'activate, save the active workflow twice, restart');
-    await activate(n8n, TRIGGER_WORKFLOW);
+    heading(env.major >= 2 ? 'publish three times, restart' : 'activate, save the active workflow twice, restart');
+    await n8n.activate(TRIGGER_WORKFLOW);
     const [first] = await countEndpoints();
     const productionUrl = `${n8n.url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`;
     check('activation registered one endpoint for the production URL', !!first && first.url === productionUrl, await endpoints(double.url));
@@ -490,7 +286,7 @@ async function main() {
 
     heading('deactivate');
     checkEqual('one endpoint at the double at every step until now', counts.filter((n) => n !== 1), []);
-    await deactivate(n8n, TRIGGER_WORKFLOW);
+    await n8n.deactivate(TRIGGER_WORKFLOW);
     const gone = await until(async () => (await endpoints(double.url)).length === 0, RELEASE_WAIT_MS);
     check(`no endpoint left at the double (after the trigger's grace period)`, gone === true, await endpoints(double.url));
   } catch (error) {
@@ -498,17 +294,10 @@ async function main() {
   } finally {
     await n8n.stop();
     // What the double received and delivered, for a failed run.
-    await fetch(`${double.url}/_double/state`)
-      .then(async (res) => fs.writeFileSync(path.join(ARTIFACTS, 'double-state.json'), JSON.stringify(await res.json(), null, 1)))
-      .catch(() => {});
+    await saveDoubleState(double.url, env.artifacts);
     double.child.kill('SIGTERM');
-    const passed = results.filter((r) => r.ok).length;
-    const failed = results.length - passed;
-    console.log(`\nn8n ${N8N_VERSION} trigger e2e (${((Date.now() - t0) / 1000).toFixed(1)} s; artifacts in ${ARTIFACTS})`);
-    if (failed) for (const r of results.filter((x) => !x.ok)) console.log(`  ✘ ${r.name}`);
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exitCode = failed ? 1 : 0;
-    if (VERBOSE) console.log(fs.readdirSync(ARTIFACTS));
+    finish(`n8n ${env.version} trigger e2e`, env.artifacts);
+    if (env.verbose) console.log(fs.readdirSync(env.artifacts));
   }
 }
 
