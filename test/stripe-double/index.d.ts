@@ -364,6 +364,8 @@ export interface StripeDoubleStats {
   tlsResumed: number;
   /** Per-second counters since start / the last reset, one entry per second (dense). */
   perSecond: SecondCounters[];
+  /** The most requests of one account in flight at once (past the rate limiters and authentication). */
+  maxInFlight: number;
 }
 
 export interface StripeDouble {

@@ -220,6 +220,10 @@ async function startDouble(options, families) {
   let concurrencyLimit = checkLimit(options.concurrencyLimit);
   /** account → requests in flight */
   const inFlight = new Map();
+  /** the most requests one account had in flight at once since start / reset (stats().maxInFlight) */
+  let maxInFlight = 0;
+  statsParts.push(() => ({ maxInFlight }));
+  resetHooks.push(() => (maxInFlight = 0));
   settings.set('concurrencyLimit', {
     get: () => concurrencyLimit ?? null,
     set: (v) => (concurrencyLimit = checkLimit(v)),
@@ -361,6 +365,7 @@ async function startDouble(options, families) {
     const busy = inFlight.get(ctx.accountKey) || 0;
     if (concurrencyLimit !== undefined && busy >= concurrencyLimit) return rateLimited(ctx, 'concurrency:429');
     inFlight.set(ctx.accountKey, busy + 1);
+    maxInFlight = Math.max(maxInFlight, busy + 1);
     try {
       return await run(ctx, route);
     } finally {
