@@ -21,12 +21,17 @@ const {
 	startDouble,
 	stopOnExit,
 } = require('./benchSupport');
+const { compareRules } = require('./benchLatency');
 
 // npm run bench: the node through n8n's engine against the Stripe test double (in its own process),
-// with latency L per request and a rate limit R (429 above it); then the key numbers again over HTTPS.
+// with latency L per request and a rate limit R (429 above it); then the key numbers again over HTTPS; then the
+// limiter's current rules and those of 0.2.0 side by side (benchLatency.js: the bench-latency, bench-bursts and
+// bench-chart lines, and docs/images/bench-latency.svg unless BENCH_CHART=0).
 // Prints numbers; asserts nothing. The last line is the summary the README quotes.
+// BENCH_ONLY=latency runs only the side-by-side part (BENCH_ONLY=bursts: only its bench-bursts lines).
 
 const { n: N, latencyMs: LATENCY_MS, rate: RATE, concurrency: CONCURRENCY } = settings;
+const chartWanted = process.env.BENCH_CHART !== '0';
 
 /** @returns {Promise<number>} */
 async function measureRss() {
@@ -136,8 +141,11 @@ async function main() {
 	const https = await measureHttps();
 	for (const line of https.lines) console.log(line);
 
-	const duplicates = nodeAudit.duplicates + faultAudit.duplicates;
-	const lost = nodeAudit.lost + faultAudit.lost;
+	// 7. The limiter's rules side by side: current and 0.2.0.
+	const rules = await compareRules({ latency: true, bursts: true, chart: chartWanted });
+
+	const duplicates = nodeAudit.duplicates + faultAudit.duplicates + rules.duplicates;
+	const lost = nodeAudit.lost + faultAudit.lost + rules.lost;
 	console.log(
 		`bench-https: ratio_to_bound=${fmt(https.ratioToBound)} overhead_ratio=${fmt(https.overheadRatio)} connections_per_500=${https.nodeConnectionsPer500} raw_connections_per_500=${https.rawConnectionsPer500} duplicates=${https.duplicates} lost=${https.lost}`,
 	);
@@ -146,14 +154,21 @@ async function main() {
 	);
 }
 
+/** @param {unknown} error */
+function fail(error) {
+	console.error(error);
+	process.exit(1);
+}
+
 if (process.argv[2] === '--rss-child') {
-	rssChild(process.argv[3], Number(process.argv[4])).catch((error) => {
-		console.error(error);
-		process.exit(1);
-	});
+	rssChild(process.argv[3], Number(process.argv[4])).catch(fail);
+} else if (process.env.BENCH_ONLY === 'latency') {
+	compareRules({ latency: true, bursts: true, chart: chartWanted }).catch(fail);
+} else if (process.env.BENCH_ONLY === 'bursts') {
+	compareRules({ latency: false, bursts: true, chart: false }).catch(fail);
+} else if (process.env.BENCH_ONLY) {
+	console.error(`BENCH_ONLY=${process.env.BENCH_ONLY}: expected latency or bursts`);
+	process.exit(2);
 } else {
-	main().catch((error) => {
-		console.error(error);
-		process.exit(1);
-	});
+	main().catch(fail);
 }

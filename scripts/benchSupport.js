@@ -60,6 +60,9 @@ const doubleCli = path.resolve(__dirname, '../test/stripe-double/cli.js');
  * @property {number} connections
  * @property {number} tlsHandshakes
  * @property {number} tlsResumed
+ * @property {number} createRequests
+ * @property {number} maxInFlight The most requests of one account in flight at once.
+ * @property {Array<{ second: number; requests: number; createRequests: number; status429: number }>} perSecond
  */
 
 /**

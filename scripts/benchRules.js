@@ -1,0 +1,101 @@
+// @ts-check
+'use strict';
+
+const { execFileSync, spawn } = require('child_process');
+const { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require('fs');
+const path = require('path');
+
+const { stopOnExit } = require('./benchSupport');
+
+// Runs a bench plan with the node of a set of rules: the current node (this build), or the node exactly as at a git
+// commit, built from git into build/bench-rules-<name>/ with the project's tsc. Every plan runs in a child process
+// of its own (benchRulesChild.js), so each run starts with a fresh limiter: the limiter lives as long as the process.
+
+/** @typedef {{ name: string; commit?: string }} Rules  without a commit: the node of this build */
+
+/** @type {Rules} */
+const CURRENT_RULES = { name: 'current' };
+/** The last commit with the old limiter: Concurrency 10 by default, rate lowered on 429s and raised again slowly. */
+/** @type {Rules} */
+const RULES_0_2_0 = { name: '0.2.0', commit: '90f595f' };
+
+// This file runs compiled, from build/scripts/.
+const repoRoot = path.resolve(__dirname, path.basename(path.dirname(__dirname)) === 'build' ? '../..' : '..');
+
+/** What a commit's copy needs to run its workflow runner (its benchSupport.runNode). */
+const PATHS_FROM_GIT = [
+	'nodes',
+	'credentials',
+	'test/support',
+	'test/stripe-double',
+	'tsconfig.json',
+	'tsconfig.scripts.json',
+	'package.json',
+	'scripts/benchSupport.js',
+];
+
+/**
+ * The benchSupport module of `rules`: this build's, or that of the commit's copy (built once; kept while the
+ * commit is the same).
+ * @param {Rules} rules
+ * @returns {string}
+ */
+function benchSupportOf(rules) {
+	if (!rules.commit) return path.join(__dirname, 'benchSupport.js');
+	const folder = path.join(repoRoot, 'build', `bench-rules-${rules.name}`);
+	const support = path.join(folder, 'build', 'scripts', 'benchSupport.js');
+	const marker = path.join(folder, '.commit');
+	const commit = execFileSync('git', ['rev-parse', `${rules.commit}^{commit}`], { cwd: repoRoot, encoding: 'utf8' }).trim();
+	if (existsSync(support) && existsSync(marker) && readFileSync(marker, 'utf8') === commit) return support;
+
+	process.stderr.write(`bench: building the node of ${rules.commit} (rules ${rules.name}) into ${path.relative(repoRoot, folder)}\n`);
+	rmSync(folder, { recursive: true, force: true });
+	mkdirSync(folder, { recursive: true });
+	const tar = execFileSync('git', ['archive', '--format=tar', commit, ...PATHS_FROM_GIT], { cwd: repoRoot, maxBuffer: 256 * 1024 * 1024 });
+	execFileSync('tar', ['-x', '-C', folder], { input: tar });
+	// Inside the repository, so the copy finds the root's node_modules (packages and @types) by Node's resolution.
+	const tsc = require.resolve('typescript/bin/tsc', { paths: [repoRoot] });
+	execFileSync(process.execPath, [tsc, '-p', path.join(folder, 'tsconfig.scripts.json')], { cwd: folder, stdio: 'inherit' });
+	writeFileSync(marker, commit);
+	return support;
+}
+
+/**
+ * @typedef {object} Plan
+ * @property {string} baseUrl The double's API URL.
+ * @property {string} controlUrl Where the double's /_double/* answers.
+ * @property {number} count Items, one customer each.
+ * @property {string} prefix Of the items' emails (see benchSupport.itemsFor).
+ * @property {Record<string, number | boolean>} options The node's options; the others keep their defaults.
+ * @property {object} [faults] Posted to /_double/faults after the double's reset, right before the node starts, so
+ *   a rate-limit window's period starts with the run.
+ */
+
+/**
+ * @typedef {object} PlanResult
+ * @property {number} seconds The workflow's run, as benchSupport.runNode times it (the child's start-up excluded).
+ * @property {Array<string | undefined>} customerIds The output's customerId, per input item.
+ * @property {string} [error] The workflow's error, or the first item's error (continue-on-fail output).
+ */
+
+/**
+ * Resets the double, posts the plan's faults, runs the node of `rules` over the plan's items, in a child process.
+ * @param {Rules} rules
+ * @param {Plan} plan
+ * @returns {Promise<PlanResult>}
+ */
+async function runPlan(rules, plan) {
+	const child = stopOnExit(
+		spawn(process.execPath, [path.join(__dirname, 'benchRulesChild.js'), benchSupportOf(rules), JSON.stringify(plan)], {
+			stdio: ['ignore', 'pipe', 'inherit'],
+		}),
+	);
+	let stdout = '';
+	child.stdout.on('data', (/** @type {Buffer} */ chunk) => (stdout += chunk.toString()));
+	/** @type {number | null} */
+	const code = await new Promise((resolve) => child.once('exit', resolve));
+	if (code !== 0) throw new Error(`the bench child for rules ${rules.name} exited with ${code}`);
+	return JSON.parse(stdout.trim().split('\n').pop() ?? '');
+}
+
+module.exports = { CURRENT_RULES, RULES_0_2_0, repoRoot, benchSupportOf, runPlan };
