@@ -47,7 +47,7 @@ test('the canvas subtitle names the operation as the Operation list does', () =>
 });
 
 describe('options: what the node does apart from how it talks to Stripe (1.2); saved 1 and 1.1 nodes keep one collection', () => {
-	const requestOptions = ['Adapt to Rate Limit', 'API Version', 'Concurrency', 'Max Retries', 'Rate-Limit Wait (Seconds)', 'Requests Per Second', 'Timeout (Seconds)'];
+	const requestOptions = ['Adapt to Rate Limit', 'API Version', 'Max Concurrency', 'Max Retries', 'Rate-Limit Wait (Seconds)', 'Requests Per Second', 'Timeout (Seconds)'];
 
 	test('Create, version 1.2: Options, then Request Options', () => {
 		expect(names(shownFields({ operation: 'create' })).slice(-2)).toEqual(['Options', 'Request Options']);

@@ -815,7 +815,7 @@ async function checkOptions(page, ndv) {
   const options = await addList(page, addButton(ndv, 'Add Option'));
   check('Options offers what the node does: Idempotency, If Email Exists, Return Full Customer', JSON.stringify(options) === JSON.stringify(['Idempotency', 'If Email Exists', 'Return Full Customer']), options);
   const requestOptions = await addList(page, addButton(ndv, 'Add Request Option'));
-  const expectedRequest = ['Adapt to Rate Limit', 'API Version', 'Concurrency', 'Max Retries', 'Rate-Limit Wait (Seconds)', 'Requests Per Second', 'Timeout (Seconds)'];
+  const expectedRequest = ['Adapt to Rate Limit', 'API Version', 'Max Concurrency', 'Max Retries', 'Rate-Limit Wait (Seconds)', 'Requests Per Second', 'Timeout (Seconds)'];
   check('Request Options offers how fast and how hard it talks to Stripe', JSON.stringify(requestOptions) === JSON.stringify(expectedRequest), requestOptions);
 
   step('Options → Idempotency; open its list');
@@ -938,7 +938,7 @@ async function editorPromises(page) {
   const concurrency = await ndv.getByTestId('parameter-input-concurrency').locator('input').first().inputValue().catch(() => '');
   const key = await ndv.getByTestId('parameter-input-idempotencyKey').locator('input').first().inputValue().catch(() => '');
   check(
-    'a node saved with version 1.1 keeps its saved options in its one Options collection (Concurrency 3, Idempotency Key order-1)',
+    'a node saved with version 1.1 keeps its saved options in its one Options collection (Max Concurrency 3, Idempotency Key order-1)',
     (await savedOptions.count()) > 0 && concurrency === '3' && key === 'order-1' && (await addButton(ndv, 'Add Request Option').count()) === 0,
     { concurrency, key },
   );

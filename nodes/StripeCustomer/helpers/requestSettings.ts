@@ -17,12 +17,13 @@ export const REQUEST_OPTIONS = {
 		description: `Stripe API version of the requests; empty means ${DEFAULT_API_VERSION}, the version this node is tested against`,
 	},
 	concurrency: {
-		displayName: 'Concurrency',
+		displayName: 'Max Concurrency',
 		name: 'concurrency',
 		type: 'number',
-		default: 10,
-		typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
-		description: 'How many requests to Stripe may be in flight at once',
+		default: 100,
+		typeOptions: { minValue: 1, maxValue: 1000, numberPrecision: 0 },
+		description:
+			'Most items of this run in flight at once. Within it, the node keeps as many requests in flight as Requests Per Second needs at the latency Stripe answers with (rate × latency, with headroom), and fewer after 429s.',
 	},
 	maxRetries: {
 		displayName: 'Max Retries',
@@ -70,7 +71,7 @@ export const REQUEST_OPTIONS = {
 } satisfies Record<string, INodeProperties>;
 
 export interface RequestSettings extends TransportSettings {
-	/** Requests in flight at once, for one run of the node. */
+	/** Items of one run in flight at once at most (Max Concurrency); the account's limiter bounds requests below it. */
 	concurrency: number;
 }
 

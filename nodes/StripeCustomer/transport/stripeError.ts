@@ -114,10 +114,10 @@ function stripeDetails(failure: StripeFailure): string {
 function stripeMessage(failure: StripeFailure): string {
 	if (failure.kind === 'rateLimit') {
 		if (failure.shouldRetry === false) {
-			return `Stripe: ${failure.message} (Stripe answered 429 and said not to retry this request (Stripe-Should-Retry: false): lower Options → Requests Per Second or Concurrency, and run it again later)`;
+			return `Stripe: ${failure.message} (Stripe answered 429 and said not to retry this request (Stripe-Should-Retry: false): lower Options → Requests Per Second, and run it again later)`;
 		}
 		const whose = failure.accountStalled ? 'without any request of this account succeeding' : 'while other requests of this account got through';
-		return `Stripe: ${failure.message} (rate-limited for ${failure.waitedSeconds ?? 0} s ${whose}: lower Options → Requests Per Second or Concurrency, or raise Rate-Limit Wait)`;
+		return `Stripe: ${failure.message} (rate-limited for ${failure.waitedSeconds ?? 0} s ${whose}: lower Options → Requests Per Second, or raise Rate-Limit Wait)`;
 	}
 	if (failure.replayed) {
 		return `Stripe: ${failure.message} (Stripe's stored answer to this idempotency key, replayed: Stripe gives this answer to this key for 24 hours)`;

@@ -11,7 +11,7 @@ import {
 } from 'n8n-workflow';
 
 import { encodeStripeForm } from './formEncoding';
-import { accountRateLimiter, type AccountRateLimiter } from './rateLimiter';
+import { accountRateLimiter, type RunLimiter } from './rateLimiter';
 import { StripeRequestError, type ConnectionCause, type StripeFailure } from './stripeError';
 
 // The only code that speaks HTTP: every Stripe request goes through n8n's httpRequestWithAuthentication with the
@@ -227,7 +227,7 @@ function keyFingerprint(secretKey: string): string {
 }
 
 export class StripeClient {
-	private readonly limiter: AccountRateLimiter;
+	private readonly limiter: RunLimiter;
 	/** The execution's cancel signal (Stop in the editor, n8n's timeout, a shutdown); undefined outside executions and in older n8n. */
 	private readonly signal: AbortSignal | undefined;
 	/** Whether any request of this run got an answer (any status): a host that never answers stops the run at its first timeout. */
@@ -320,15 +320,21 @@ export class StripeClient {
 		let keyRenewals = 0;
 		for (;;) {
 			if (this.cancelled) throw this.cancelledFailure();
-			const sentAt = await this.limiter.acquire(this.signal);
+			const permit = await this.limiter.acquire(this.signal);
 			// The limiter may let a request through after the cancel: it is not sent.
-			if (this.cancelled) throw this.cancelledFailure();
+			if (this.cancelled) {
+				permit.release(Number.NaN);
+				throw this.cancelledFailure();
+			}
 			let response: HttpResponse | undefined;
 			let thrown: unknown;
 			try {
 				response = await this.send({ ...request, idempotencyKey });
 			} catch (error) {
 				thrown = error;
+			} finally {
+				// Only an answer tells the latency; a timeout or a dropped connection would skew it.
+				permit.release(response ? performance.now() - permit.sentAt : Number.NaN);
 			}
 			if (!response) {
 				if (this.cancelled) throw this.cancelledFailure();
@@ -370,7 +376,7 @@ export class StripeClient {
 			const advice = retryAdvice(response);
 			if (response.statusCode === 429) {
 				const retryAfter = retryAfterMs(response.headers);
-				this.limiter.recordRateLimited(sentAt, retryAfter);
+				this.limiter.recordRateLimited(permit.sentAt, retryAfter);
 				rateLimitedSince ??= performance.now();
 				// 429s are bounded by time (Rate-Limit Wait), not by Max Retries: this request's own, whatever others do.
 				const waitedMs = performance.now() - rateLimitedSince;
