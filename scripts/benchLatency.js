@@ -6,7 +6,7 @@ const path = require('path');
 
 const { lineChartSvg } = require('./benchChart');
 const { benchSupportOf, CURRENT_RULES, repoRoot, RULES_0_2_0, runPlan } = require('./benchRules');
-const { audit, fmt, itemsFor, startDouble } = require('./benchSupport');
+const { audit, fmt, itemsFor, KEY, startDouble } = require('./benchSupport');
 
 // The limiter's rules side by side (issue 18 §3): the current node and the node of 0.2.0 (benchRules.js), each with
 // its default options but Requests Per Second where stated, each run against a fresh Stripe double:
@@ -75,7 +75,15 @@ async function runAtLimit(rules, { latencyMs, limit, count, prefix, faults }) {
 	try {
 		/** @type {Record<string, number>} */
 		const options = limit === DEFAULT_LIMIT ? {} : { requestsPerSecond: limit };
-		const result = await runPlan(rules, { baseUrl: double.url, controlUrl: double.controlUrl, count, prefix, options, faults });
+		const result = await runPlan(rules, {
+			baseUrl: double.url,
+			controlUrl: double.controlUrl,
+			secretKey: KEY,
+			count,
+			prefix,
+			options,
+			faults,
+		});
 		const output = result.customerIds.map((customerId) => ({ json: { customerId } }));
 		const { duplicates, lost, stats } = await audit(double, itemsFor(count, prefix), output);
 		const perSecond = stats.perSecond.map((s) => (s.status429 ? `${s.requests}/${s.status429}` : `${s.requests}`)).join(' ');

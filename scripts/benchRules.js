@@ -64,6 +64,7 @@ function benchSupportOf(rules) {
  * @typedef {object} Plan
  * @property {string} baseUrl The double's API URL.
  * @property {string} controlUrl Where the double's /_double/* answers.
+ * @property {string} secretKey The key the double accepts (the credential's).
  * @property {number} count Items, one customer each.
  * @property {string} prefix Of the items' emails (see benchSupport.itemsFor).
  * @property {Record<string, number | boolean>} options The node's options; the others keep their defaults.

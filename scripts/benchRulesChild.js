@@ -1,11 +1,16 @@
 // @ts-check
 'use strict';
 
+const { startStripeDouble } = require('../test/stripe-double');
+
 // The child process of benchRules.runPlan:
 //   node benchRulesChild.js <a benchSupport.js> '<plan as JSON>'
 // loads that benchSupport (this build's, or a commit's copy: only its runNode and itemsFor are used, so both rules
-// run the same workflow), resets the double, posts the plan's faults, runs the node, and prints one JSON line:
-// the PlanResult.
+// run the same workflow), warms up, resets the double, posts the plan's faults, runs the node, and prints one JSON
+// line: the PlanResult.
+
+/** Items of the warm-up run. */
+const WARM_UP_ITEMS = 5;
 
 /**
  * @param {string} controlUrl
@@ -28,6 +33,15 @@ async function main() {
 	/** @type {import('./benchRules').Plan} */
 	const plan = JSON.parse(planJson);
 	const items = support.itemsFor(plan.count, plan.prefix);
+	// The first workflow run of a process pays n8n-core's start-up (a second or more, while the other rules' child
+	// starts too), which is no part of the limiter's rules: a short run first, against a double of its own (another
+	// base URL, so another account and another limiter: the timed run's limiter starts fresh).
+	const warmUpDouble = await startStripeDouble({ secretKeys: [plan.secretKey] });
+	try {
+		await support.runNode(warmUpDouble.url, support.itemsFor(WARM_UP_ITEMS, 'warm-up'), {});
+	} finally {
+		await warmUpDouble.close();
+	}
 	await postControl(plan.controlUrl, 'reset', {});
 	if (plan.faults) await postControl(plan.controlUrl, 'faults', plan.faults);
 	const run = await support.runNode(plan.baseUrl, items, plan.options);
