@@ -4,7 +4,9 @@
 const { execFileSync, spawn } = require('child_process');
 const { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require('fs');
 const path = require('path');
+const { createInterface } = require('readline');
 
+const { READY_LINE } = require('./benchRulesChild');
 const { stopOnExit } = require('./benchSupport');
 
 // Runs a bench plan with the node of a set of rules: the current node (this build), or the node exactly as at a git
@@ -75,28 +77,60 @@ function benchSupportOf(rules) {
 /**
  * @typedef {object} PlanResult
  * @property {number} seconds The workflow's run, as benchSupport.runNode times it (the child's start-up excluded).
+ * @property {number} startedAt When the run started (Date.now(), as the double's requests[].at).
  * @property {Array<string | undefined>} customerIds The output's customerId, per input item.
  * @property {string} [error] The workflow's error, or the first item's error (continue-on-fail output).
  */
 
 /**
- * Resets the double, posts the plan's faults, runs the node of `rules` over the plan's items, in a child process.
+ * @typedef {object} PreparedPlan
+ * @property {() => Promise<PlanResult>} run Lets the child start: it resets the double, posts the plan's faults and
+ *   runs the node over the plan's items.
+ */
+
+/**
+ * Starts a child process for `plan` with the node of `rules`; resolves once it has loaded the node and warmed up,
+ * so that several runs can start their timed part together.
+ * @param {Rules} rules
+ * @param {Plan} plan
+ * @returns {Promise<PreparedPlan>}
+ */
+async function preparePlan(rules, plan) {
+	const child = stopOnExit(
+		spawn(process.execPath, [path.join(__dirname, 'benchRulesChild.js'), benchSupportOf(rules), JSON.stringify(plan)], {
+			stdio: ['pipe', 'pipe', 'inherit'],
+		}),
+	);
+	/** @type {string[]} */
+	const lines = [];
+	// 'close': the child has exited and its stdout has been read to the end.
+	/** @type {Promise<number | null>} */
+	const closed = new Promise((resolve) => child.once('close', resolve));
+	await new Promise((resolve, reject) => {
+		createInterface({ input: child.stdout }).on('line', (line) => {
+			if (line === READY_LINE) resolve(undefined);
+			else lines.push(line);
+		});
+		closed.then((code) => reject(new Error(`the bench child for rules ${rules.name} exited with ${code} before it was ready`)));
+	});
+	return {
+		run: async () => {
+			child.stdin.end('go\n');
+			const code = await closed;
+			if (code !== 0) throw new Error(`the bench child for rules ${rules.name} exited with ${code}`);
+			return JSON.parse(lines.pop() ?? '');
+		},
+	};
+}
+
+/**
+ * preparePlan, then run.
  * @param {Rules} rules
  * @param {Plan} plan
  * @returns {Promise<PlanResult>}
  */
 async function runPlan(rules, plan) {
-	const child = stopOnExit(
-		spawn(process.execPath, [path.join(__dirname, 'benchRulesChild.js'), benchSupportOf(rules), JSON.stringify(plan)], {
-			stdio: ['ignore', 'pipe', 'inherit'],
-		}),
-	);
-	let stdout = '';
-	child.stdout.on('data', (/** @type {Buffer} */ chunk) => (stdout += chunk.toString()));
-	/** @type {number | null} */
-	const code = await new Promise((resolve) => child.once('exit', resolve));
-	if (code !== 0) throw new Error(`the bench child for rules ${rules.name} exited with ${code}`);
-	return JSON.parse(stdout.trim().split('\n').pop() ?? '');
+	return await (await preparePlan(rules, plan)).run();
 }
 
-module.exports = { CURRENT_RULES, RULES_0_2_0, repoRoot, benchSupportOf, runPlan };
+module.exports = { CURRENT_RULES, RULES_0_2_0, repoRoot, benchSupportOf, preparePlan, runPlan };

@@ -66,7 +66,7 @@ const doubleCli = path.resolve(__dirname, '../test/stripe-double/cli.js');
  */
 
 /**
- * @typedef {{ customers: Array<{ id: string; params: { email?: string } }>; stats: DoubleStats }} DoubleState
+ * @typedef {{ customers: Array<{ id: string; params: { email?: string } }>; requests: Array<{ at: number }>; stats: DoubleStats }} DoubleState
  */
 
 /**
