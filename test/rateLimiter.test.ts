@@ -65,6 +65,29 @@ test('refused again as soon as it is back, the limiter takes the limit as lower 
 	expect(account.currentRate).toBeLessThan(18.6);
 });
 
+test('while the limit looks shared, a rate must hold for 10 s before the limiter returns to it quickly again', () => {
+	const { account, run } = limiterWithRun(adaptive(25));
+	jest.advanceTimersByTime(5000);
+	run.recordRateLimited(0);
+	succeed(run, 15);
+	jest.advanceTimersByTime(600);
+	run.recordRateLimited(performance.now());
+	jest.advanceTimersByTime(600);
+	run.recordRateLimited(performance.now());
+	// Refused again at once after the return: shared. 2 s later, another 429: no quick return from it.
+	jest.advanceTimersByTime(2000);
+	run.recordRateLimited(performance.now());
+	const afterTwoSeconds = account.currentRate;
+	succeed(run, 15);
+	expect(account.currentRate).toBeLessThan(afterTwoSeconds + 1.5);
+	// 10 s without a 429: that rate held, and the next burst is returned from quickly.
+	jest.advanceTimersByTime(10_000);
+	const held = account.currentRate;
+	run.recordRateLimited(performance.now());
+	succeed(run, 15);
+	expect(account.currentRate).toBeCloseTo(held);
+});
+
 test('above the rate that held, successes add about one request per second per second, never past the ceiling', () => {
 	const { account, run } = limiterWithRun(adaptive(25));
 	jest.advanceTimersByTime(5000);
