@@ -47,19 +47,17 @@ test('after a burst of 429s, a rate that had held for a second comes back within
 	expect(account.currentRate).toBe(25);
 });
 
-test('refused again as soon as it is back, the limiter takes the limit as lower and climbs one request per second each second', () => {
+test('refused again as soon as it is back, the limiter lowers the rate at once, takes the limit as lower and climbs one request per second each second', () => {
 	const { account, run } = limiterWithRun(adaptive(25));
 	jest.advanceTimersByTime(5000);
 	run.recordRateLimited(0);
 	succeed(run, 15);
 	expect(account.currentRate).toBe(25);
-	// 429s keep coming within a second of each other at the held rate: another worker shares the account.
-	jest.advanceTimersByTime(600);
-	run.recordRateLimited(performance.now());
-	jest.advanceTimersByTime(600);
+	// A 429 for a request sent at the held rate, right after the return: another worker shares the account.
+	jest.advanceTimersByTime(200);
 	run.recordRateLimited(performance.now());
 	expect(account.currentRate).toBeCloseTo(17.5);
-	// One second of successes at 17.5 per second adds about one request per second.
+	// One second of successes at 17.5 per second adds about one request per second, no more.
 	succeed(run, 18);
 	expect(account.currentRate).toBeGreaterThan(18.4);
 	expect(account.currentRate).toBeLessThan(18.6);
@@ -70,9 +68,7 @@ test('while the limit looks shared, a rate must hold for 10 s before the limiter
 	jest.advanceTimersByTime(5000);
 	run.recordRateLimited(0);
 	succeed(run, 15);
-	jest.advanceTimersByTime(600);
-	run.recordRateLimited(performance.now());
-	jest.advanceTimersByTime(600);
+	jest.advanceTimersByTime(200);
 	run.recordRateLimited(performance.now());
 	// Refused again at once after the return: shared. 2 s later, another 429: no quick return from it.
 	jest.advanceTimersByTime(2000);

@@ -76,6 +76,8 @@ export class AccountRateLimiter {
 	private nextSlotAt = 0;
 	private lastDecreaseAt = Number.NEGATIVE_INFINITY;
 	private lastRateLimitedAt = Number.NEGATIVE_INFINITY;
+	/** When a quick return reached the held rate; undefined once that rate has held a second again. */
+	private returnedAt: number | undefined;
 	/** How long a rate must go without a 429 to count as held: longer while the account's limit looks shared. */
 	private heldAfterMs = HELD_MS;
 	private lastSuccessAt = performance.now();
@@ -195,13 +197,16 @@ export class AccountRateLimiter {
 		const { ceiling, adaptive } = this.runSettings();
 		const rate = Math.min(ceiling, this.learnedRate);
 		if (!adaptive || !Number.isFinite(rate)) return;
-		// Back at the held rate for a second without a 429: the return worked (the 429s were a burst).
-		if (this.heldRate !== undefined && rate >= this.heldRate && now - this.lastRateLimitedAt >= HELD_MS) this.heldAfterMs = HELD_MS;
+		if (this.heldRate !== undefined && rate >= this.heldRate && now - this.lastRateLimitedAt >= HELD_MS) {
+			// Back at the held rate for a second without a 429: the return worked (the 429s were a burst).
+			this.heldAfterMs = HELD_MS;
+			this.returnedAt = undefined;
+		}
 		// One success at rate r is 1/r seconds of progress.
-		const climbed =
-			this.heldRate !== undefined && rate < this.heldRate
-				? Math.min(this.heldRate, rate * RETURN_FACTOR_PER_SECOND ** (1 / rate))
-				: rate + INCREASE_PER_SECOND / rate;
+		const held = this.heldRate;
+		const returning = held !== undefined && rate < held;
+		const climbed = returning ? Math.min(held, rate * RETURN_FACTOR_PER_SECOND ** (1 / rate)) : rate + INCREASE_PER_SECOND / rate;
+		if (returning && climbed >= held) this.returnedAt = now;
 		this.learnedRate = climbed >= ceiling ? Number.POSITIVE_INFINITY : climbed;
 	}
 
@@ -218,15 +223,18 @@ export class AccountRateLimiter {
 		const { ceiling, adaptive } = this.runSettings();
 		const rate = Math.min(ceiling, this.learnedRate);
 		if (!adaptive || !Number.isFinite(rate)) return;
-		if (sentAt <= this.lastDecreaseAt || now - this.lastDecreaseAt < DECREASE_INTERVAL_MS) return;
-		if (quietBefore >= this.heldAfterMs) {
-			// The rate held until this burst: return to it once the burst is over.
-			this.heldRate = rate;
-		} else if (this.heldRate !== undefined && rate >= this.heldRate) {
-			// Back at the held rate and refused again at once: the account's limit is lower now.
+		// Refused at the held rate right after a quick return to it: the account's limit is lower now (shared).
+		// That is known at once, so the rate goes down at once, not a second later.
+		const refusedOnReturn = this.returnedAt !== undefined && sentAt >= this.returnedAt && now - this.returnedAt < HELD_MS;
+		if (!refusedOnReturn && (sentAt <= this.lastDecreaseAt || now - this.lastDecreaseAt < DECREASE_INTERVAL_MS)) return;
+		if (refusedOnReturn) {
 			this.heldRate = undefined;
 			this.heldAfterMs = HELD_WHILE_SHARED_MS;
+		} else if (quietBefore >= this.heldAfterMs) {
+			// The rate held until this burst: return to it once the burst is over.
+			this.heldRate = rate;
 		}
+		this.returnedAt = undefined;
 		this.learnedRate = Math.max(MIN_RATE, rate * DECREASE_FACTOR);
 		this.lastDecreaseAt = now;
 		// Requests already waiting for a slot at the old spacing are spaced at the new one.
