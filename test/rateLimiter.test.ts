@@ -47,13 +47,26 @@ test('after a burst of 429s, a rate that had held for a second comes back within
 	expect(account.currentRate).toBe(25);
 });
 
+test('a longer burst (429s for a second and more, no success between) is still returned from quickly', () => {
+	const { account, run } = limiterWithRun(adaptive(25));
+	jest.advanceTimersByTime(5000);
+	run.recordRateLimited(0);
+	for (let tick = 0; tick < 12; tick++) {
+		jest.advanceTimersByTime(100);
+		run.recordRateLimited(performance.now());
+	}
+	expect(account.currentRate).toBeCloseTo(12.25);
+	succeed(run, 30);
+	expect(account.currentRate).toBe(25);
+});
+
 test('refused again as soon as it is back, the limiter lowers the rate at once, takes the limit as lower and climbs one request per second each second', () => {
 	const { account, run } = limiterWithRun(adaptive(25));
 	jest.advanceTimersByTime(5000);
 	run.recordRateLimited(0);
 	succeed(run, 15);
 	expect(account.currentRate).toBe(25);
-	// A 429 for a request sent at the held rate, right after the return: another worker shares the account.
+	// A 429 for a request sent once the return had begun: another worker shares the account.
 	jest.advanceTimersByTime(200);
 	run.recordRateLimited(performance.now());
 	expect(account.currentRate).toBeCloseTo(17.5);

@@ -7,8 +7,9 @@ import { sleep } from 'n8n-workflow';
 //   headroom), so the rate is reached at 50 ms and at 1 s per request alike, and a slow Stripe is not piled on.
 // With adaptation on, the rate also follows what Stripe says. On a 429 it drops at once to 70 %. If the rate before
 // the 429 had held for a while, the 429s were a burst (another integration's spike): the limiter climbs straight
-// back to that rate, doubling each second. If 429s come again as soon as it is back, the account's limit really
-// is lower (another worker shares it): the limiter then climbs by one request per second each second, the
+// back to that rate, doubling each second. If a request sent during that return is refused (or right after it,
+// before the rate held a second), the account's limit really is lower (another worker shares it): the limiter
+// lowers the rate at once and then climbs by one request per second each second, the
 // scheme TCP uses to share a link, so processes that never talk to each other settle near the account's limit;
 // and until a rate holds for 10 s, it does not return quickly again. Above the rate that held, it probes slowly.
 
@@ -76,8 +77,8 @@ export class AccountRateLimiter {
 	private nextSlotAt = 0;
 	private lastDecreaseAt = Number.NEGATIVE_INFINITY;
 	private lastRateLimitedAt = Number.NEGATIVE_INFINITY;
-	/** When a quick return reached the held rate; undefined once that rate has held a second again. */
-	private returnedAt: number | undefined;
+	/** When the quick return to the held rate began (its first success); undefined once that rate has held a second again. */
+	private returnStartedAt: number | undefined;
 	/** How long a rate must go without a 429 to count as held: longer while the account's limit looks shared. */
 	private heldAfterMs = HELD_MS;
 	private lastSuccessAt = performance.now();
@@ -200,13 +201,13 @@ export class AccountRateLimiter {
 		if (this.heldRate !== undefined && rate >= this.heldRate && now - this.lastRateLimitedAt >= HELD_MS) {
 			// Back at the held rate for a second without a 429: the return worked (the 429s were a burst).
 			this.heldAfterMs = HELD_MS;
-			this.returnedAt = undefined;
+			this.returnStartedAt = undefined;
 		}
 		// One success at rate r is 1/r seconds of progress.
 		const held = this.heldRate;
 		const returning = held !== undefined && rate < held;
+		if (returning) this.returnStartedAt ??= now;
 		const climbed = returning ? Math.min(held, rate * RETURN_FACTOR_PER_SECOND ** (1 / rate)) : rate + INCREASE_PER_SECOND / rate;
-		if (returning && climbed >= held) this.returnedAt = now;
 		this.learnedRate = climbed >= ceiling ? Number.POSITIVE_INFINITY : climbed;
 	}
 
@@ -223,9 +224,9 @@ export class AccountRateLimiter {
 		const { ceiling, adaptive } = this.runSettings();
 		const rate = Math.min(ceiling, this.learnedRate);
 		if (!adaptive || !Number.isFinite(rate)) return;
-		// Refused at the held rate right after a quick return to it: the account's limit is lower now (shared).
-		// That is known at once, so the rate goes down at once, not a second later.
-		const refusedOnReturn = this.returnedAt !== undefined && sentAt >= this.returnedAt && now - this.returnedAt < HELD_MS;
+		// Refused for a request sent during a quick return, or before the held rate held a second again: the account's
+		// limit is lower now (shared). That is known at once, so the rate goes down at once, not a second later.
+		const refusedOnReturn = this.returnStartedAt !== undefined && sentAt >= this.returnStartedAt;
 		if (!refusedOnReturn && (sentAt <= this.lastDecreaseAt || now - this.lastDecreaseAt < DECREASE_INTERVAL_MS)) return;
 		if (refusedOnReturn) {
 			this.heldRate = undefined;
@@ -234,7 +235,7 @@ export class AccountRateLimiter {
 			// The rate held until this burst: return to it once the burst is over.
 			this.heldRate = rate;
 		}
-		this.returnedAt = undefined;
+		this.returnStartedAt = undefined;
 		this.learnedRate = Math.max(MIN_RATE, rate * DECREASE_FACTOR);
 		this.lastDecreaseAt = now;
 		// Requests already waiting for a slot at the old spacing are spaced at the new one.
