@@ -47,22 +47,54 @@ test('after a burst of 429s, a rate that had held for a second comes back within
 	expect(account.currentRate).toBe(25);
 });
 
-test('refused again as soon as it is back, the limiter takes the limit as lower and climbs one request per second each second', () => {
+test('a longer burst (429s for a second and more, no success between) is still returned from quickly', () => {
+	const { account, run } = limiterWithRun(adaptive(25));
+	jest.advanceTimersByTime(5000);
+	run.recordRateLimited(0);
+	for (let tick = 0; tick < 12; tick++) {
+		jest.advanceTimersByTime(100);
+		run.recordRateLimited(performance.now());
+	}
+	expect(account.currentRate).toBeCloseTo(12.25);
+	succeed(run, 30);
+	expect(account.currentRate).toBe(25);
+});
+
+test('refused again as soon as it is back, the limiter lowers the rate at once, takes the limit as lower and climbs one request per second each second', () => {
 	const { account, run } = limiterWithRun(adaptive(25));
 	jest.advanceTimersByTime(5000);
 	run.recordRateLimited(0);
 	succeed(run, 15);
 	expect(account.currentRate).toBe(25);
-	// 429s keep coming within a second of each other at the held rate: another worker shares the account.
-	jest.advanceTimersByTime(600);
-	run.recordRateLimited(performance.now());
-	jest.advanceTimersByTime(600);
+	// A 429 for a request sent once the return had begun: another worker shares the account.
+	jest.advanceTimersByTime(200);
 	run.recordRateLimited(performance.now());
 	expect(account.currentRate).toBeCloseTo(17.5);
-	// One second of successes at 17.5 per second adds about one request per second.
+	// One second of successes at 17.5 per second adds about one request per second, no more.
 	succeed(run, 18);
 	expect(account.currentRate).toBeGreaterThan(18.4);
 	expect(account.currentRate).toBeLessThan(18.6);
+});
+
+test('while the limit looks shared, a rate must hold for 10 s before the limiter returns to it quickly again', () => {
+	const { account, run } = limiterWithRun(adaptive(25));
+	jest.advanceTimersByTime(5000);
+	run.recordRateLimited(0);
+	succeed(run, 15);
+	jest.advanceTimersByTime(200);
+	run.recordRateLimited(performance.now());
+	// Refused again at once after the return: shared. 2 s later, another 429: no quick return from it.
+	jest.advanceTimersByTime(2000);
+	run.recordRateLimited(performance.now());
+	const afterTwoSeconds = account.currentRate;
+	succeed(run, 15);
+	expect(account.currentRate).toBeLessThan(afterTwoSeconds + 1.5);
+	// 10 s without a 429: that rate held, and the next burst is returned from quickly.
+	jest.advanceTimersByTime(10_000);
+	const held = account.currentRate;
+	run.recordRateLimited(performance.now());
+	succeed(run, 15);
+	expect(account.currentRate).toBeCloseTo(held);
 });
 
 test('above the rate that held, successes add about one request per second per second, never past the ceiling', () => {

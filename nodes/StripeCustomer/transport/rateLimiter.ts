@@ -7,10 +7,11 @@ import { sleep } from 'n8n-workflow';
 //   headroom), so the rate is reached at 50 ms and at 1 s per request alike, and a slow Stripe is not piled on.
 // With adaptation on, the rate also follows what Stripe says. On a 429 it drops at once to 70 %. If the rate before
 // the 429 had held for a while, the 429s were a burst (another integration's spike): the limiter climbs straight
-// back to that rate, doubling each second. If 429s come again as soon as it is back, the account's limit really
-// is lower (another worker shares it): the limiter then climbs by one request per second each second, the
-// scheme TCP uses to share a link, so processes that never talk to each other settle near the account's limit.
-// Above the rate that held, it probes slowly in the same way.
+// back to that rate, doubling each second. If a request sent during that return is refused (or right after it,
+// before the rate held a second), the account's limit really is lower (another worker shares it): the limiter
+// lowers the rate at once and then climbs by one request per second each second, the
+// scheme TCP uses to share a link, so processes that never talk to each other settle near the account's limit;
+// and until a rate holds for 10 s, it does not return quickly again. Above the rate that held, it probes slowly.
 
 /** Share of the rate kept after a 429. */
 const DECREASE_FACTOR = 0.7;
@@ -27,6 +28,11 @@ const MIN_RATE = 1;
 const DECREASE_INTERVAL_MS = 1000;
 /** A rate that went this long without a 429 held: after a burst of 429s the limiter returns to it quickly. */
 const HELD_MS = 1000;
+/**
+ * After a return that was refused at once (the account's limit is lower: another worker shares it), a rate must hold
+ * this long before the limiter returns to it quickly again, so that sharing the account settles the slow way.
+ */
+const HELD_WHILE_SHARED_MS = 10_000;
 /** Unused capacity an idle limiter may spend at once, in seconds of its rate. */
 const BURST_SECONDS = 0.1;
 /** Requests in flight until the first answer tells the latency. */
@@ -71,6 +77,10 @@ export class AccountRateLimiter {
 	private nextSlotAt = 0;
 	private lastDecreaseAt = Number.NEGATIVE_INFINITY;
 	private lastRateLimitedAt = Number.NEGATIVE_INFINITY;
+	/** When the quick return to the held rate began (its first success); undefined once that rate has held a second again. */
+	private returnStartedAt: number | undefined;
+	/** How long a rate must go without a 429 to count as held: longer while the account's limit looks shared. */
+	private heldAfterMs = HELD_MS;
 	private lastSuccessAt = performance.now();
 	private inFlight = 0;
 	/** Estimated milliseconds per request; undefined until the first answer. */
@@ -183,15 +193,21 @@ export class AccountRateLimiter {
 
 	/** @internal RunLimiter's. */
 	recordSuccess(): void {
-		this.lastSuccessAt = performance.now();
+		const now = performance.now();
+		this.lastSuccessAt = now;
 		const { ceiling, adaptive } = this.runSettings();
 		const rate = Math.min(ceiling, this.learnedRate);
 		if (!adaptive || !Number.isFinite(rate)) return;
+		if (this.heldRate !== undefined && rate >= this.heldRate && now - this.lastRateLimitedAt >= HELD_MS) {
+			// Back at the held rate for a second without a 429: the return worked (the 429s were a burst).
+			this.heldAfterMs = HELD_MS;
+			this.returnStartedAt = undefined;
+		}
 		// One success at rate r is 1/r seconds of progress.
-		const climbed =
-			this.heldRate !== undefined && rate < this.heldRate
-				? Math.min(this.heldRate, rate * RETURN_FACTOR_PER_SECOND ** (1 / rate))
-				: rate + INCREASE_PER_SECOND / rate;
+		const held = this.heldRate;
+		const returning = held !== undefined && rate < held;
+		if (returning) this.returnStartedAt ??= now;
+		const climbed = returning ? Math.min(held, rate * RETURN_FACTOR_PER_SECOND ** (1 / rate)) : rate + INCREASE_PER_SECOND / rate;
 		this.learnedRate = climbed >= ceiling ? Number.POSITIVE_INFINITY : climbed;
 	}
 
@@ -208,14 +224,18 @@ export class AccountRateLimiter {
 		const { ceiling, adaptive } = this.runSettings();
 		const rate = Math.min(ceiling, this.learnedRate);
 		if (!adaptive || !Number.isFinite(rate)) return;
-		if (sentAt <= this.lastDecreaseAt || now - this.lastDecreaseAt < DECREASE_INTERVAL_MS) return;
-		if (quietBefore >= HELD_MS) {
+		// Refused for a request sent during a quick return, or before the held rate held a second again: the account's
+		// limit is lower now (shared). That is known at once, so the rate goes down at once, not a second later.
+		const refusedOnReturn = this.returnStartedAt !== undefined && sentAt >= this.returnStartedAt;
+		if (!refusedOnReturn && (sentAt <= this.lastDecreaseAt || now - this.lastDecreaseAt < DECREASE_INTERVAL_MS)) return;
+		if (refusedOnReturn) {
+			this.heldRate = undefined;
+			this.heldAfterMs = HELD_WHILE_SHARED_MS;
+		} else if (quietBefore >= this.heldAfterMs) {
 			// The rate held until this burst: return to it once the burst is over.
 			this.heldRate = rate;
-		} else if (this.heldRate !== undefined && rate >= this.heldRate) {
-			// Back at the held rate and refused again at once: the account's limit is lower now.
-			this.heldRate = undefined;
 		}
+		this.returnStartedAt = undefined;
 		this.learnedRate = Math.max(MIN_RATE, rate * DECREASE_FACTOR);
 		this.lastDecreaseAt = now;
 		// Requests already waiting for a slot at the old spacing are spaced at the new one.
