@@ -20,6 +20,12 @@ function succeed(run: RunLimiter, count: number) {
 	for (let success = 0; success < count; success++) run.recordSuccess();
 }
 
+/** A 429 after a long quiet spell at the run's rate: a burst, with that rate as the one that held. */
+function burstAfterQuietSpell(run: RunLimiter) {
+	jest.advanceTimersByTime(5000);
+	run.recordRateLimited(0);
+}
+
 test('a 429 lowers the rate to 70 %; 429s of requests sent before that, or within the same second, do not lower it again', () => {
 	const { account, run } = limiterWithRun();
 	const sentBefore = performance.now();
@@ -39,8 +45,7 @@ test('a 429 lowers the rate to 70 %; 429s of requests sent before that, or withi
 
 test('after a burst of 429s, a rate that had held for a second comes back within a second of successes', () => {
 	const { account, run } = limiterWithRun(adaptive(25));
-	jest.advanceTimersByTime(5000);
-	run.recordRateLimited(0);
+	burstAfterQuietSpell(run);
 	expect(account.currentRate).toBeCloseTo(17.5);
 	// Doubling per second of successes: 17.5 → 25 takes about half a second, about 11 successes.
 	succeed(run, 15);
@@ -49,8 +54,7 @@ test('after a burst of 429s, a rate that had held for a second comes back within
 
 test('a longer burst (429s for a second and more, no success between) is still returned from quickly', () => {
 	const { account, run } = limiterWithRun(adaptive(25));
-	jest.advanceTimersByTime(5000);
-	run.recordRateLimited(0);
+	burstAfterQuietSpell(run);
 	for (let tick = 0; tick < 12; tick++) {
 		jest.advanceTimersByTime(100);
 		run.recordRateLimited(performance.now());
@@ -62,8 +66,7 @@ test('a longer burst (429s for a second and more, no success between) is still r
 
 test('refused again as soon as it is back, the limiter lowers the rate at once, takes the limit as lower and climbs one request per second each second', () => {
 	const { account, run } = limiterWithRun(adaptive(25));
-	jest.advanceTimersByTime(5000);
-	run.recordRateLimited(0);
+	burstAfterQuietSpell(run);
 	succeed(run, 15);
 	expect(account.currentRate).toBe(25);
 	// A 429 for a request sent once the return had begun: another worker shares the account.
@@ -78,8 +81,7 @@ test('refused again as soon as it is back, the limiter lowers the rate at once, 
 
 test('while the limit looks shared, a rate must hold for 10 s before the limiter returns to it quickly again', () => {
 	const { account, run } = limiterWithRun(adaptive(25));
-	jest.advanceTimersByTime(5000);
-	run.recordRateLimited(0);
+	burstAfterQuietSpell(run);
 	succeed(run, 15);
 	jest.advanceTimersByTime(200);
 	run.recordRateLimited(performance.now());
@@ -99,8 +101,7 @@ test('while the limit looks shared, a rate must hold for 10 s before the limiter
 
 test('above the rate that held, successes add about one request per second per second, never past the ceiling', () => {
 	const { account, run } = limiterWithRun(adaptive(25));
-	jest.advanceTimersByTime(5000);
-	run.recordRateLimited(0);
+	burstAfterQuietSpell(run);
 	// 17.5 held for a second, then a second burst: 17.5 is the rate to return to.
 	jest.advanceTimersByTime(1100);
 	run.recordRateLimited(performance.now());
@@ -157,8 +158,7 @@ test('in flight: 10 until the first answer, then what the rate needs at the obse
 	(await run.acquire()).release(600);
 	// 25/s × 0.6 s = 15 in flight; × 1.5 headroom, + 1.
 	expect(account.inFlightLimit).toBe(24);
-	jest.advanceTimersByTime(5000);
-	run.recordRateLimited(0);
+	burstAfterQuietSpell(run);
 	expect(account.inFlightLimit).toBe(Math.ceil(17.5 * 0.6 * 1.5) + 1);
 
 	const raised = limiterWithRun(adaptive(100));

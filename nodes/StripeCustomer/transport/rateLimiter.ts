@@ -9,9 +9,9 @@ import { sleep } from 'n8n-workflow';
 // the 429 had held for a while, the 429s were a burst (another integration's spike): the limiter climbs straight
 // back to that rate, doubling each second. If a request sent during that return is refused (or right after it,
 // before the rate held a second), the account's limit really is lower (another worker shares it): the limiter
-// lowers the rate at once and then climbs by one request per second each second, the
-// scheme TCP uses to share a link, so processes that never talk to each other settle near the account's limit;
-// and until a rate holds for 10 s, it does not return quickly again. Above the rate that held, it probes slowly.
+// lowers the rate at once, then climbs by one request per second each second (the scheme TCP uses to share a link,
+// so processes that never talk to each other settle near the account's limit), and does not return quickly again
+// until a rate holds for 10 s. Above the rate that held, it probes slowly.
 
 /** Share of the rate kept after a 429. */
 const DECREASE_FACTOR = 0.7;
@@ -152,10 +152,10 @@ export class AccountRateLimiter {
 			throw cancelled;
 		}
 		this.inFlight++;
-		const permit = { sentAt: performance.now(), inFlightAtSend: this.inFlight };
 		let released = false;
 		return {
-			...permit,
+			sentAt: performance.now(),
+			inFlightAtSend: this.inFlight,
 			release: (latencyMs: number) => {
 				if (released) return;
 				released = true;
@@ -246,7 +246,7 @@ export class AccountRateLimiter {
 /** One run's view of its account's limiter: its turns count for the run, and its settings hold while it is active. */
 export class RunLimiter {
 	constructor(
-		readonly account: AccountRateLimiter,
+		private readonly account: AccountRateLimiter,
 		private readonly run: RunEntry,
 	) {}
 
