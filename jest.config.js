@@ -4,7 +4,9 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/browser/'],
-	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
+	},
 	setupFiles: ['<rootDir>/test/support/quietN8nLogs.js'],
 	globalSetup: '<rootDir>/test/support/jestGlobalSetup.js',
 	globalTeardown: '<rootDir>/test/support/jestGlobalTeardown.js',

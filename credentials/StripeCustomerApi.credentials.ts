@@ -13,7 +13,8 @@ export class StripeCustomerApi implements ICredentialType {
 
 	icon = 'file:stripe.svg' as const;
 
-	documentationUrl = 'https://github.com/n8n-nodes-stripe-customer/n8n-nodes-stripe-customer#credential-stripe-customer-api';
+	documentationUrl =
+		'https://github.com/n8n-nodes-stripe-customer/n8n-nodes-stripe-customer#credential-stripe-customer-api';
 
 	properties: INodeProperties[] = [
 		{
@@ -41,7 +42,8 @@ export class StripeCustomerApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'acct_…',
-			description: 'Stripe Connect: act on this connected account (sent as the Stripe-Account header)',
+			description:
+				'Stripe Connect: act on this connected account (sent as the Stripe-Account header)',
 		},
 		{
 			displayName: 'API Base URL',
@@ -52,7 +54,8 @@ export class StripeCustomerApi implements ICredentialType {
 			hint: "Requests go to this address + /v1/…. If the test says ECONNREFUSED, nothing accepts connections at this host and port; ENOTFOUND: the host name does not resolve from n8n; a certificate error: n8n does not trust the server's certificate.",
 		},
 		{
-			displayName: 'The address needs no /v1 at its end: the node adds it to every request, so it is left out.',
+			displayName:
+				'The address needs no /v1 at its end: the node adds it to every request, so it is left out.',
 			name: 'versionSuffixNotice',
 			type: 'notice',
 			default: '',
@@ -80,7 +83,8 @@ export class StripeCustomerApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			// As the node does: no trailing slash, no /v1 (the paths start with it).
-			baseURL: '={{ ($credentials.baseUrl || "https://api.stripe.com").trim().replace(/\\/+$/, "").replace(/\\/v1$/, "") }}',
+			baseURL:
+				'={{ ($credentials.baseUrl || "https://api.stripe.com").trim().replace(/\\/+$/, "").replace(/\\/v1$/, "") }}',
 			url: '/v1/customers',
 			qs: { limit: 1 },
 		},
@@ -97,7 +101,8 @@ export class StripeCustomerApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 403,
-					message: 'The key may not read Customers: give the restricted key read and write access to Customers',
+					message:
+						'The key may not read Customers: give the restricted key read and write access to Customers',
 				},
 			},
 		],

@@ -37,7 +37,11 @@ const chartWanted = process.env.BENCH_CHART !== '0';
 async function measureRss() {
 	const double = await startDouble([]);
 	try {
-		const child = spawnSync(process.execPath, [__filename, '--rss-child', double.url, String(settings.rssN)], { encoding: 'utf8' });
+		const child = spawnSync(
+			process.execPath,
+			[__filename, '--rss-child', double.url, String(settings.rssN)],
+			{ encoding: 'utf8' },
+		);
 		if (child.status !== 0) throw new Error(`rss child failed: ${child.stderr}`);
 		return Number(child.stdout.trim().split('\n').pop());
 	} finally {
@@ -50,8 +54,12 @@ async function measureRss() {
  * @param {number} count
  */
 async function rssChild(url, count) {
-	const { output } = await runNode(url, itemsFor(count, 'rss'), { concurrency: CONCURRENCY, requestsPerSecond: 0 });
-	if (output.length !== count || output.some((item) => !item.json.customerId)) throw new Error('rss run lost items');
+	const { output } = await runNode(url, itemsFor(count, 'rss'), {
+		concurrency: CONCURRENCY,
+		requestsPerSecond: 0,
+	});
+	if (output.length !== count || output.some((item) => !item.json.customerId))
+		throw new Error('rss run lost items');
 	console.log(Math.round(process.resourceUsage().maxRSS / 1024));
 }
 
@@ -62,7 +70,12 @@ async function rssChild(url, count) {
 async function measureHttps() {
 	const double = await startDouble(['--https']);
 	try {
-		const info = JSON.stringify({ url: double.url, port: double.port, controlUrl: double.controlUrl, caFile: double.caFile });
+		const info = JSON.stringify({
+			url: double.url,
+			port: double.port,
+			controlUrl: double.controlUrl,
+			caFile: double.caFile,
+		});
 		const child = stopOnExit(
 			spawn(process.execPath, [path.join(__dirname, 'benchHttps.js'), info], {
 				env: { ...process.env, NODE_EXTRA_CA_CERTS: double.caFile },
@@ -90,7 +103,10 @@ async function main() {
 	// 1. The node at the rate limit (its own limiter at R, adapting to 429s as by default).
 	let double = await startDouble(['--latency', String(LATENCY_MS), '--rate', String(RATE)]);
 	const items = itemsFor(N, 'node');
-	const node = await runNode(double.url, items, { concurrency: CONCURRENCY, requestsPerSecond: RATE });
+	const node = await runNode(double.url, items, {
+		concurrency: CONCURRENCY,
+		requestsPerSecond: RATE,
+	});
 	const nodeAudit = await audit(double, items, node.output);
 	double.stop();
 	console.log(
@@ -99,14 +115,22 @@ async function main() {
 
 	// 2. The sequential baseline on the same work: one request at a time, as n8n's built-in Stripe node sends them.
 	double = await startDouble(['--latency', String(LATENCY_MS), '--rate', String(RATE)]);
-	const sequential = await runNode(double.url, itemsFor(N, 'seq'), { concurrency: 1, requestsPerSecond: RATE });
+	const sequential = await runNode(double.url, itemsFor(N, 'seq'), {
+		concurrency: 1,
+		requestsPerSecond: RATE,
+	});
 	double.stop();
 	console.log(`sequential: ${fmt(sequential.seconds)} s, ${fmt(N / sequential.seconds, 1)} req/s`);
 
 	// 3. Overhead: a raw SDK loop at the same concurrency vs the node, both with L = 0 and no rate limit;
 	// then single creates one after another, to see what each request costs each client.
 	double = await startDouble([]);
-	const stripe = new Stripe(KEY, { host: '127.0.0.1', port: double.port, protocol: 'http', telemetry: false });
+	const stripe = new Stripe(KEY, {
+		host: '127.0.0.1',
+		port: double.port,
+		protocol: 'http',
+		telemetry: false,
+	});
 	const overhead = await compareWithRawSdk(double, stripe, {
 		n: settings.overheadN,
 		rounds: settings.rounds,
@@ -123,9 +147,20 @@ async function main() {
 
 	// 4. Faults: 10% 500s, 5% connections dropped after the customer was created, bursts of 429.
 	double = await startDouble([]);
-	await double.setFaults({ faults: { error500Rate: 0.1, dropAfterCreateRate: 0.05, rateLimitBurstEvery: 100, rateLimitBurstLength: 5 } });
+	await double.setFaults({
+		faults: {
+			error500Rate: 0.1,
+			dropAfterCreateRate: 0.05,
+			rateLimitBurstEvery: 100,
+			rateLimitBurstLength: 5,
+		},
+	});
 	const faultItems = itemsFor(settings.faultN, 'fault');
-	const faults = await runNode(double.url, faultItems, { concurrency: CONCURRENCY, requestsPerSecond: 0, maxRetries: 8 });
+	const faults = await runNode(double.url, faultItems, {
+		concurrency: CONCURRENCY,
+		requestsPerSecond: 0,
+		maxRetries: 8,
+	});
 	const faultAudit = await audit(double, faultItems, faults.output);
 	double.stop();
 	const statuses = faultAudit.stats.status;

@@ -26,7 +26,8 @@ const HEIGHT = 400;
 const MARGIN = { left: 64, right: 28, top: 66, bottom: 52 };
 
 /** @param {string} text */
-const escapeXml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (text) =>
+	text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * Round tick steps (1, 2 or 5 times a power of ten) giving about `count` ticks from 0 to at least `max`.
@@ -86,10 +87,14 @@ function lineChartSvg(chart) {
 		`<line x1="${MARGIN.left}" y1="${py(chart.limit.value)}" x2="${right}" y2="${py(chart.limit.value)}" stroke="#777" stroke-width="1.5" stroke-dasharray="6 4"/>`,
 	);
 	for (const series of chart.series) {
-		const points = chart.xs.map((x, i) => [x, series.values[i]]).filter(([, y]) => Number.isFinite(y));
+		const points = chart.xs
+			.map((x, i) => [x, series.values[i]])
+			.filter(([, y]) => Number.isFinite(y));
 		parts.push(
 			`<polyline fill="none" stroke="${series.color}" stroke-width="2.5" points="${points.map(([x, y]) => `${px(x)},${py(y)}`).join(' ')}"/>`,
-			...points.map(([x, y]) => `<circle cx="${px(x)}" cy="${py(y)}" r="4" fill="${series.color}"/>`),
+			...points.map(
+				([x, y]) => `<circle cx="${px(x)}" cy="${py(y)}" r="4" fill="${series.color}"/>`,
+			),
 		);
 	}
 

@@ -73,7 +73,9 @@ async function main(info) {
 		connectionItems: settings.connectionItems,
 		tag: 'https',
 	});
-	lines.push(overheadLine('https overhead:  ', settings.httpsOverheadN, settings.rounds, comparison));
+	lines.push(
+		overheadLine('https overhead:  ', settings.httpsOverheadN, settings.rounds, comparison),
+	);
 	lines.push(connectionsLine('https connections', settings.connectionItems, comparison, true));
 
 	// 3. What a new TLS connection per request costs one request.

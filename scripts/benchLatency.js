@@ -5,7 +5,13 @@ const { mkdirSync, writeFileSync } = require('fs');
 const path = require('path');
 
 const { lineChartSvg } = require('./benchChart');
-const { benchSupportOf, CURRENT_RULES, preparePlan, repoRoot, RULES_0_2_0 } = require('./benchRules');
+const {
+	benchSupportOf,
+	CURRENT_RULES,
+	preparePlan,
+	repoRoot,
+	RULES_0_2_0,
+} = require('./benchRules');
 const { audit, fmt, itemsFor, KEY, startDouble } = require('./benchSupport');
 
 // The limiter's rules side by side (issue 18 §3): the current node and the node of 0.2.0 (benchRules.js), each with
@@ -30,7 +36,13 @@ const LATENCY_CASES = [
 	{ latencyMs: 300, limit: 100, inTurn: true },
 ];
 const LATENCY_ITEMS = Number(process.env.BENCH_LATENCY_ITEMS ?? 500);
-const BURSTS = { limit: 25, items: Number(process.env.BENCH_BURST_ITEMS ?? 200), burstMs: 400, periodMs: 2000, latencyMs: 50 };
+const BURSTS = {
+	limit: 25,
+	items: Number(process.env.BENCH_BURST_ITEMS ?? 200),
+	burstMs: 400,
+	periodMs: 2000,
+	latencyMs: 50,
+};
 const CHART = {
 	file: path.join(repoRoot, 'docs', 'images', 'bench-latency.svg'),
 	latenciesMs: [50, 150, 300, 600, 1000],
@@ -92,7 +104,9 @@ async function prepareAtLimit(rules, { latencyMs, limit, count, prefix, faults }
 				const { duplicates, lost, stats } = await audit(double, itemsFor(count, prefix), output);
 				const { requests } = await double.state();
 				const firstRequestMs = requests.length ? requests[0].at - result.startedAt : NaN;
-				const perSecond = stats.perSecond.map((s) => (s.status429 ? `${s.requests}/${s.status429}` : `${s.requests}`)).join(' ');
+				const perSecond = stats.perSecond
+					.map((s) => (s.status429 ? `${s.requests}/${s.status429}` : `${s.requests}`))
+					.join(' ');
 				process.stderr.write(
 					`  ${prefix} rules=${rules.name}: first request after ${firstRequestMs} ms; requests per second (/429s) ${perSecond}` +
 						`${result.error ? `; error: ${result.error}` : ''}\n`,
@@ -144,7 +158,10 @@ const auditPart = (report) => `duplicates=${report.duplicates} lost=${report.los
 async function latencyLines(print, totals) {
 	for (const { latencyMs, limit, inTurn } of LATENCY_CASES) {
 		const bound = LATENCY_ITEMS / limit + latencyMs / 1000;
-		const reports = await runEachRules({ latencyMs, limit, count: LATENCY_ITEMS, prefix: `latency-${latencyMs}` }, { inTurn });
+		const reports = await runEachRules(
+			{ latencyMs, limit, count: LATENCY_ITEMS, prefix: `latency-${latencyMs}` },
+			{ inTurn },
+		);
 		for (const [index, report] of reports.entries()) {
 			const rules = RULES[index];
 			totals.duplicates += report.duplicates;
@@ -187,7 +204,12 @@ async function latencyChart(print, totals) {
 	let duplicates = 0;
 	let lost = 0;
 	for (const latencyMs of CHART.latenciesMs) {
-		const reports = await runEachRules({ latencyMs, limit: CHART.limit, count: CHART.items, prefix: `chart-${latencyMs}` });
+		const reports = await runEachRules({
+			latencyMs,
+			limit: CHART.limit,
+			count: CHART.items,
+			prefix: `chart-${latencyMs}`,
+		});
 		for (const [index, report] of reports.entries()) {
 			createsPerSecond[RULES[index].name].push(CHART.items / report.seconds);
 			duplicates += report.duplicates;
@@ -210,7 +232,9 @@ async function latencyChart(print, totals) {
 	});
 	mkdirSync(path.dirname(CHART.file), { recursive: true });
 	writeFileSync(CHART.file, svg);
-	const perRules = RULES.map((rules) => `${rules.name}=${createsPerSecond[rules.name].map((v) => fmt(v, 1)).join(',')}`).join(' ');
+	const perRules = RULES.map(
+		(rules) => `${rules.name}=${createsPerSecond[rules.name].map((v) => fmt(v, 1)).join(',')}`,
+	).join(' ');
 	print(
 		`bench-chart: ${path.relative(repoRoot, CHART.file)} limit=${CHART.limit} items=${CHART.items} latency_ms=${CHART.latenciesMs.join(',')} ` +
 			`creates_per_s: ${perRules} duplicates=${duplicates} lost=${lost}`,

@@ -22,7 +22,10 @@ const CURRENT_RULES = { name: 'current' };
 const RULES_0_2_0 = { name: '0.2.0', commit: '90f595f' };
 
 // This file runs compiled, from build/scripts/.
-const repoRoot = path.resolve(__dirname, path.basename(path.dirname(__dirname)) === 'build' ? '../..' : '..');
+const repoRoot = path.resolve(
+	__dirname,
+	path.basename(path.dirname(__dirname)) === 'build' ? '../..' : '..',
+);
 
 /** What a commit's copy needs to run its workflow runner (its benchSupport.runNode). */
 const PATHS_FROM_GIT = [
@@ -47,17 +50,29 @@ function benchSupportOf(rules) {
 	const folder = path.join(repoRoot, 'build', `bench-rules-${rules.name}`);
 	const support = path.join(folder, 'build', 'scripts', 'benchSupport.js');
 	const marker = path.join(folder, '.commit');
-	const commit = execFileSync('git', ['rev-parse', `${rules.commit}^{commit}`], { cwd: repoRoot, encoding: 'utf8' }).trim();
-	if (existsSync(support) && existsSync(marker) && readFileSync(marker, 'utf8') === commit) return support;
+	const commit = execFileSync('git', ['rev-parse', `${rules.commit}^{commit}`], {
+		cwd: repoRoot,
+		encoding: 'utf8',
+	}).trim();
+	if (existsSync(support) && existsSync(marker) && readFileSync(marker, 'utf8') === commit)
+		return support;
 
-	process.stderr.write(`bench: building the node of ${rules.commit} (rules ${rules.name}) into ${path.relative(repoRoot, folder)}\n`);
+	process.stderr.write(
+		`bench: building the node of ${rules.commit} (rules ${rules.name}) into ${path.relative(repoRoot, folder)}\n`,
+	);
 	rmSync(folder, { recursive: true, force: true });
 	mkdirSync(folder, { recursive: true });
-	const tar = execFileSync('git', ['archive', '--format=tar', commit, ...PATHS_FROM_GIT], { cwd: repoRoot, maxBuffer: 256 * 1024 * 1024 });
+	const tar = execFileSync('git', ['archive', '--format=tar', commit, ...PATHS_FROM_GIT], {
+		cwd: repoRoot,
+		maxBuffer: 256 * 1024 * 1024,
+	});
 	execFileSync('tar', ['-x', '-C', folder], { input: tar });
 	// Inside the repository, so the copy finds the root's node_modules (packages and @types) by Node's resolution.
 	const tsc = require.resolve('typescript/bin/tsc', { paths: [repoRoot] });
-	execFileSync(process.execPath, [tsc, '-p', path.join(folder, 'tsconfig.scripts.json')], { cwd: folder, stdio: 'inherit' });
+	execFileSync(process.execPath, [tsc, '-p', path.join(folder, 'tsconfig.scripts.json')], {
+		cwd: folder,
+		stdio: 'inherit',
+	});
 	writeFileSync(marker, commit);
 	return support;
 }
@@ -97,9 +112,13 @@ function benchSupportOf(rules) {
  */
 async function preparePlan(rules, plan) {
 	const child = stopOnExit(
-		spawn(process.execPath, [path.join(__dirname, 'benchRulesChild.js'), benchSupportOf(rules), JSON.stringify(plan)], {
-			stdio: ['pipe', 'pipe', 'inherit'],
-		}),
+		spawn(
+			process.execPath,
+			[path.join(__dirname, 'benchRulesChild.js'), benchSupportOf(rules), JSON.stringify(plan)],
+			{
+				stdio: ['pipe', 'pipe', 'inherit'],
+			},
+		),
 	);
 	/** @type {string[]} */
 	const lines = [];
@@ -111,13 +130,20 @@ async function preparePlan(rules, plan) {
 			if (line === READY_LINE) resolve(undefined);
 			else lines.push(line);
 		});
-		closed.then((code) => reject(new Error(`the bench child for rules ${rules.name} exited with ${code} before it was ready`)));
+		closed.then((code) =>
+			reject(
+				new Error(
+					`the bench child for rules ${rules.name} exited with ${code} before it was ready`,
+				),
+			),
+		);
 	});
 	return {
 		run: async () => {
 			child.stdin.end('go\n');
 			const code = await closed;
-			if (code !== 0) throw new Error(`the bench child for rules ${rules.name} exited with ${code}`);
+			if (code !== 0)
+				throw new Error(`the bench child for rules ${rules.name} exited with ${code}`);
 			return JSON.parse(lines.pop() ?? '');
 		},
 	};

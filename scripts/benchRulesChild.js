@@ -27,7 +27,8 @@ async function postControl(controlUrl, endpoint, body) {
 		body: JSON.stringify(body),
 		headers: { 'content-type': 'application/json' },
 	});
-	if (!response.ok) throw new Error(`the double's /_double/${endpoint} answered ${response.status}`);
+	if (!response.ok)
+		throw new Error(`the double's /_double/${endpoint} answered ${response.status}`);
 }
 
 async function main() {
@@ -53,7 +54,9 @@ async function main() {
 	const startedAt = Date.now();
 	const run = await support.runNode(plan.baseUrl, items, plan.options);
 	const itemError = run.output.find((item) => item.json.error !== undefined)?.json.error;
-	const error = run.error?.message ?? (itemError === undefined ? undefined : `an item failed: ${JSON.stringify(itemError)}`);
+	const error =
+		run.error?.message ??
+		(itemError === undefined ? undefined : `an item failed: ${JSON.stringify(itemError)}`);
 	/** @type {import('./benchRules').PlanResult} */
 	const result = {
 		seconds: run.seconds,

@@ -41,7 +41,8 @@ const settings = {
  * The lower bound of a run of `count` creates: the rate limit, or the latency shared by `concurrency` workers.
  * @param {number} count
  */
-const boundSeconds = (count) => Math.max(count / settings.rate, (count * settings.latencyMs) / 1000 / settings.concurrency);
+const boundSeconds = (count) =>
+	Math.max(count / settings.rate, (count * settings.latencyMs) / 1000 / settings.concurrency);
 const doubleCli = path.resolve(__dirname, '../test/stripe-double/cli.js');
 
 /**
@@ -117,11 +118,13 @@ function controlDouble(info, stop = () => {}) {
 			body: JSON.stringify(body),
 			headers: { 'content-type': 'application/json' },
 		});
-		if (!response.ok) throw new Error(`the double's /_double/${endpoint} answered ${response.status}`);
+		if (!response.ok)
+			throw new Error(`the double's /_double/${endpoint} answered ${response.status}`);
 	};
 	return {
 		...info,
-		state: async () => /** @type {DoubleState} */ (await (await fetch(`${info.controlUrl}/_double/state`)).json()),
+		state: async () =>
+			/** @type {DoubleState} */ (await (await fetch(`${info.controlUrl}/_double/state`)).json()),
 		setFaults: async (body) => await post('faults', body),
 		reset: async () => await post('reset', {}),
 		stop,
@@ -133,17 +136,25 @@ function controlDouble(info, stop = () => {}) {
  * @returns {Promise<Double>}
  */
 async function startDouble(args) {
-	const child = spawn(process.execPath, [doubleCli, '--port', '0', '--key', KEY, '--seed', '1', ...args], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+	const child = spawn(
+		process.execPath,
+		[doubleCli, '--port', '0', '--key', KEY, '--seed', '1', ...args],
+		{
+			stdio: ['ignore', 'pipe', 'inherit'],
+		},
+	);
 	stopOnExit(child);
 	/** @type {string} */
 	const firstLine = await new Promise((resolve, reject) => {
 		createInterface({ input: child.stdout }).once('line', resolve);
 		child.once('exit', (code) => reject(new Error(`the Stripe double exited with ${code}`)));
 	});
-	const info = /** @type {Omit<DoubleInfo, 'controlUrl'> & { controlUrl?: string }} */ (JSON.parse(firstLine));
-	return controlDouble({ ...info, controlUrl: info.controlUrl ?? info.url }, () => child.kill('SIGTERM'));
+	const info = /** @type {Omit<DoubleInfo, 'controlUrl'> & { controlUrl?: string }} */ (
+		JSON.parse(firstLine)
+	);
+	return controlDouble({ ...info, controlUrl: info.controlUrl ?? info.url }, () =>
+		child.kill('SIGTERM'),
+	);
 }
 
 /** @typedef {{ mail: string; fullName: string }} Item */
@@ -154,7 +165,10 @@ async function startDouble(args) {
  * @returns {Item[]}
  */
 const itemsFor = (count, prefix) =>
-	Array.from({ length: count }, (_, index) => ({ mail: `${prefix}-${index}@example.com`, fullName: `Customer ${index}` }));
+	Array.from({ length: count }, (_, index) => ({
+		mail: `${prefix}-${index}@example.com`,
+		fullName: `Customer ${index}`,
+	}));
 
 /**
  * @param {string} baseUrl
@@ -166,7 +180,12 @@ async function runNode(baseUrl, items, options) {
 	const result = await runStripeCustomerWorkflow({
 		items,
 		node: {
-			parameters: { operation: 'create', name: '={{ $json.fullName }}', email: '={{ $json.mail }}', options },
+			parameters: {
+				operation: 'create',
+				name: '={{ $json.fullName }}',
+				email: '={{ $json.mail }}',
+				options,
+			},
 			onError: 'continueRegularOutput',
 		},
 		credentials: { stripeCustomerApi: { secretKey: KEY, baseUrl } },
@@ -216,14 +235,18 @@ async function helperLoop(baseUrl, items, concurrency) {
 					await http.request({
 						method: 'POST',
 						url: `${baseUrl}/v1/customers`,
-						headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+						headers: {
+							Authorization: `Bearer ${KEY}`,
+							'Content-Type': 'application/x-www-form-urlencoded',
+						},
 						body: new URLSearchParams({ name: item.fullName, email: item.mail }).toString(),
 						json: true,
 						returnFullResponse: true,
 						ignoreHttpStatusErrors: true,
 					})
 				);
-				if (response.statusCode !== 200) throw new Error(`the helper loop got HTTP ${response.statusCode}`);
+				if (response.statusCode !== 200)
+					throw new Error(`the helper loop got HTTP ${response.statusCode}`);
 			}
 		}),
 	);
@@ -247,7 +270,10 @@ async function helperLoop(baseUrl, items, concurrency) {
 async function audit(double, items, output) {
 	const { customers, stats } = await double.state();
 	const emailById = new Map(customers.map((customer) => [customer.id, customer.params.email]));
-	const lost = items.filter((item, index) => emailById.get(/** @type {string} */ (output[index]?.json.customerId)) !== item.mail).length;
+	const lost = items.filter(
+		(item, index) =>
+			emailById.get(/** @type {string} */ (output[index]?.json.customerId)) !== item.mail,
+	).length;
 	const distinctEmails = new Set(customers.map((customer) => customer.params.email)).size;
 	return { duplicates: customers.length - distinctEmails, lost, stats };
 }
@@ -306,7 +332,11 @@ async function compareWithRawSdk(double, stripe, plan) {
 	 * @param {{ stats: DoubleStats }} state
 	 * @returns {Connections}
 	 */
-	const connectionsOf = ({ stats }) => ({ tcp: stats.connections, tls: stats.tlsHandshakes, resumed: stats.tlsResumed });
+	const connectionsOf = ({ stats }) => ({
+		tcp: stats.connections,
+		tls: stats.tlsHandshakes,
+		resumed: stats.tlsResumed,
+	});
 
 	await double.reset();
 	await rawLoop(stripe, itemsFor(connectionItems, `${tag}-count-raw`), concurrency);
@@ -327,12 +357,17 @@ async function compareWithRawSdk(double, stripe, plan) {
 	let nodeCpuMs = Infinity;
 	for (let round = 0; round < rounds; round++) {
 		await double.reset();
-		const raw = await withCpu(() => rawLoop(stripe, itemsFor(n, `${tag}-raw-${round}`), concurrency));
+		const raw = await withCpu(() =>
+			rawLoop(stripe, itemsFor(n, `${tag}-raw-${round}`), concurrency),
+		);
 		rawSeconds = Math.min(rawSeconds, raw.result);
 		rawCpuMs = Math.min(rawCpuMs, raw.cpuMs);
 
 		await double.reset();
-		helperSeconds = Math.min(helperSeconds, await helperLoop(double.url, itemsFor(n, `${tag}-helper-${round}`), concurrency));
+		helperSeconds = Math.min(
+			helperSeconds,
+			await helperLoop(double.url, itemsFor(n, `${tag}-helper-${round}`), concurrency),
+		);
 
 		await double.reset();
 		const items = itemsFor(n, `${tag}-node-${round}`);
@@ -369,12 +404,15 @@ async function httpRequestDurations(run) {
 	/** @type {number[]} */
 	const durations = [];
 	/** @param {unknown} message */
-	const onStart = (message) => startedAt.set(/** @type {{ request: ClientRequest }} */ (message).request, performance.now());
+	const onStart = (message) =>
+		startedAt.set(/** @type {{ request: ClientRequest }} */ (message).request, performance.now());
 	/** @param {unknown} message */
 	const onResponse = (message) => {
-		const { request, response } = /** @type {{ request: ClientRequest; response: IncomingMessage }} */ (message);
+		const { request, response } =
+			/** @type {{ request: ClientRequest; response: IncomingMessage }} */ (message);
 		const started = startedAt.get(request);
-		if (started !== undefined) response.once('end', () => durations.push(performance.now() - started));
+		if (started !== undefined)
+			response.once('end', () => durations.push(performance.now() - started));
 	};
 	diagnosticsChannel.subscribe('http.client.request.start', onStart);
 	diagnosticsChannel.subscribe('http.client.response.finish', onResponse);
@@ -391,7 +429,8 @@ async function httpRequestDurations(run) {
  * @param {number[]} sorted
  * @param {number} share
  */
-const percentile = (sorted, share) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] ?? NaN;
+const percentile = (sorted, share) =>
+	sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] ?? NaN;
 
 /**
  * @typedef {object} LatencySummary
@@ -408,7 +447,11 @@ const percentile = (sorted, share) => sorted[Math.min(sorted.length - 1, Math.fl
  * @returns {LatencySummary}
  */
 function summarize(durations, seconds, count) {
-	return { p50: percentile(durations, 0.5), p95: percentile(durations, 0.95), perItem: (seconds * 1000) / count };
+	return {
+		p50: percentile(durations, 0.5),
+		p95: percentile(durations, 0.95),
+		perItem: (seconds * 1000) / count,
+	};
 }
 
 /**
@@ -451,7 +494,8 @@ function latencyLine(label, latencies) {
 	 * @param {string} name
 	 * @param {LatencySummary} summary
 	 */
-	const part = (name, summary) => `${name} p50 ${fmt(summary.p50)} ms p95 ${fmt(summary.p95)} ms (${fmt(summary.perItem)} ms per create)`;
+	const part = (name, summary) =>
+		`${name} p50 ${fmt(summary.p50)} ms p95 ${fmt(summary.p95)} ms (${fmt(summary.perItem)} ms per create)`;
 	return `${label} ${part('node', latencies.node)}, ${part('raw SDK', latencies.raw)}`;
 }
 
@@ -463,7 +507,8 @@ function latencyLine(label, latencies) {
  * @returns {string}
  */
 function overheadLine(label, n, rounds, comparison) {
-	const { rawSeconds, helperSeconds, nodeSeconds, rawCpuMsPerRequest, nodeCpuMsPerRequest } = comparison;
+	const { rawSeconds, helperSeconds, nodeSeconds, rawCpuMsPerRequest, nodeCpuMsPerRequest } =
+		comparison;
 	return (
 		`${label} raw SDK ${fmt(n / rawSeconds, 0)} req/s, node ${fmt(n / nodeSeconds, 0)} req/s, ratio ${fmt(rawSeconds / nodeSeconds)};` +
 		` n8n's HTTP helper alone ${fmt(n / helperSeconds, 0)} req/s, ratio ${fmt(rawSeconds / helperSeconds)};` +
@@ -484,7 +529,9 @@ function connectionsLine(label, items, comparison, tls) {
 	 * @param {string} name
 	 * @param {Connections} c
 	 */
-	const part = (name, c) => `${name} ${c.tcp} TCP connections` + (tls ? `, ${c.tls} full TLS handshakes, ${c.resumed} resumed` : '');
+	const part = (name, c) =>
+		`${name} ${c.tcp} TCP connections` +
+		(tls ? `, ${c.tls} full TLS handshakes, ${c.resumed} resumed` : '');
 	return `${label} for ${items} creates: ${part('node', comparison.nodeConnections)}; ${part('raw SDK', comparison.rawConnections)}`;
 }
 

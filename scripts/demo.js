@@ -8,10 +8,38 @@ const { runStripeCustomerWorkflow } = require('../test/support/workflowRunner');
 // Uses the embedded Stripe test double, or real Stripe when STRIPE_SECRET_KEY is set.
 
 const sampleItems = [
-	{ fullName: 'Ada Lovelace', email: 'ada@example.com', credit: -500, vat: 'DE123456789', city: 'London', country: 'GB' },
-	{ fullName: 'Grace Hopper', email: 'grace@example.com', credit: 0, vat: '', city: 'Arlington', country: 'US' },
-	{ fullName: 'Alan Turing', email: 'alan@example.com', credit: 1200, vat: '', city: 'Manchester', country: 'GB' },
-	{ fullName: 'Katherine Johnson', email: 'katherine@example.com', credit: 0, vat: '', city: 'Hampton', country: 'US' },
+	{
+		fullName: 'Ada Lovelace',
+		email: 'ada@example.com',
+		credit: -500,
+		vat: 'DE123456789',
+		city: 'London',
+		country: 'GB',
+	},
+	{
+		fullName: 'Grace Hopper',
+		email: 'grace@example.com',
+		credit: 0,
+		vat: '',
+		city: 'Arlington',
+		country: 'US',
+	},
+	{
+		fullName: 'Alan Turing',
+		email: 'alan@example.com',
+		credit: 1200,
+		vat: '',
+		city: 'Manchester',
+		country: 'GB',
+	},
+	{
+		fullName: 'Katherine Johnson',
+		email: 'katherine@example.com',
+		credit: 0,
+		vat: '',
+		city: 'Hampton',
+		country: 'US',
+	},
 ];
 
 const nodeParameters = {
@@ -19,7 +47,13 @@ const nodeParameters = {
 	name: '={{ $json.fullName }}',
 	email: '={{ $json.email }}',
 	description: 'Created by the n8n-nodes-stripe-customer demo',
-	shipping: { details: { line1: '1 Example Street', city: '={{ $json.city }}', country: '={{ $json.country }}' } },
+	shipping: {
+		details: {
+			line1: '1 Example Street',
+			city: '={{ $json.city }}',
+			country: '={{ $json.country }}',
+		},
+	},
 	additionalFields: {
 		balance: '={{ $json.credit }}',
 		taxIds: { taxId: [{ type: 'eu_vat', value: '={{ $json.vat }}' }] },
@@ -29,11 +63,17 @@ const nodeParameters = {
 
 async function main() {
 	const realKey = process.env.STRIPE_SECRET_KEY;
-	const double = realKey ? undefined : await startStripeDouble({ secretKeys: ['sk_test_demo_key'] });
+	const double = realKey
+		? undefined
+		: await startStripeDouble({ secretKeys: ['sk_test_demo_key'] });
 	const credentials = double
 		? { secretKey: 'sk_test_demo_key', baseUrl: double.url, stripeAccount: '' }
 		: { secretKey: realKey ?? '', baseUrl: 'https://api.stripe.com', stripeAccount: '' };
-	console.log(double ? `Stripe: the embedded test double at ${double.url}` : 'Stripe: the real API (STRIPE_SECRET_KEY)');
+	console.log(
+		double
+			? `Stripe: the embedded test double at ${double.url}`
+			: 'Stripe: the real API (STRIPE_SECRET_KEY)',
+	);
 	try {
 		const result = await runStripeCustomerWorkflow({
 			items: sampleItems,
@@ -42,7 +82,9 @@ async function main() {
 		});
 		if (result.error) throw new Error(result.error.message);
 		for (const [index, item] of (result.output ?? []).entries()) {
-			console.log(`${sampleItems[index].fullName.padEnd(20)} ${sampleItems[index].email.padEnd(24)} -> ${item.json.customerId}`);
+			console.log(
+				`${sampleItems[index].fullName.padEnd(20)} ${sampleItems[index].email.padEnd(24)} -> ${item.json.customerId}`,
+			);
 		}
 		console.log(`${result.output?.length ?? 0} customers created`);
 	} finally {

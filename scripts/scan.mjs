@@ -12,7 +12,9 @@ if (!scannerPath || !['source', 'tarball'].includes(leg) || !dir) {
 	process.exit(2);
 }
 
-const { analyzePackage, SOURCE_FILE_PATTERNS } = await import(pathToFileURL(path.resolve(scannerPath)).href);
+const { analyzePackage, SOURCE_FILE_PATTERNS } = await import(
+	pathToFileURL(path.resolve(scannerPath)).href
+);
 const patterns = leg === 'source' ? SOURCE_FILE_PATTERNS : ['**/*.js', 'package.json'];
 const root = path.resolve(dir);
 const result = await analyzePackage(root, patterns);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# npm test: everything, from a fresh clone. Installs what it needs, builds, lints (n8n-node lint, and n8n-node
-# cloud-support must say the package is eligible for n8n Cloud), type-checks, runs the jest suite
+# npm test: everything, from a fresh clone. Installs what it needs, builds, checks the formatting (prettier), lints
+# (n8n-node lint, and n8n-node cloud-support must say the package is eligible for n8n Cloud), type-checks, runs the jest suite
 # (unit, field table, workflows through n8n-core against the Stripe test double), n8n's community-package scanner,
 # then the tests in a real n8n: headless end-to-end on n8n 1.85.4 and 2.41.1, queue mode, and the browser test in
 # Debian's Chromium. Ends with one line counting every test.
@@ -11,6 +11,7 @@ mkdir -p test-results
 
 step "install"; bash scripts/ensure-deps.sh
 step "build"; npm run build --silent
+step "format (prettier --check: the n8n-nodes-starter's settings, .prettierrc.js)"; npm run format:check --silent
 step "lint (n8n-node lint: n8n's default eslint config, strict mode)"; npx n8n-node lint
 step "n8n Cloud eligibility (n8n-node cloud-support)"
 # The status command always exits 0: the step fails unless it reports the package eligible.

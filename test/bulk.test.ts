@@ -12,7 +12,10 @@ afterAll(() => double.close());
 beforeEach(() => double.reset());
 
 const itemsFor = (count: number, prefix = 'bulk') =>
-	Array.from({ length: count }, (_, index) => ({ mail: `${prefix}-${index}@example.com`, fullName: `Customer ${index}` }));
+	Array.from({ length: count }, (_, index) => ({
+		mail: `${prefix}-${index}@example.com`,
+		fullName: `Customer ${index}`,
+	}));
 
 const bulkParameters = (options: Record<string, number>) => ({
 	operation: 'create',
@@ -22,16 +25,30 @@ const bulkParameters = (options: Record<string, number>) => ({
 });
 
 /** Every output item holds the customer created for its own input, and no email got two customers. */
-function expectEachInputGotItsOwnCustomer(items: Array<{ mail: string }>, output: Array<{ json: Record<string, unknown> }> | undefined) {
-	const emailById = new Map(double.customers.map((customer) => [customer.id, customer.params.email]));
+function expectEachInputGotItsOwnCustomer(
+	items: Array<{ mail: string }>,
+	output: Array<{ json: Record<string, unknown> }> | undefined,
+) {
+	const emailById = new Map(
+		double.customers.map((customer) => [customer.id, customer.params.email]),
+	);
 	expect(output).toHaveLength(items.length);
-	expect(output!.map((item) => emailById.get(item.json.customerId as string))).toEqual(items.map((item) => item.mail));
-	expect(new Set(double.customers.map((customer) => customer.params.email)).size).toBe(double.customers.length);
+	expect(output!.map((item) => emailById.get(item.json.customerId as string))).toEqual(
+		items.map((item) => item.mail),
+	);
+	expect(new Set(double.customers.map((customer) => customer.params.email)).size).toBe(
+		double.customers.length,
+	);
 	expect(double.customers).toHaveLength(items.length);
 }
 
 test('with 500s, connections dropped after create and bursts of 429: every item gets exactly one customer', async () => {
-	double.setFaults({ error500Rate: 0.1, dropAfterCreateRate: 0.05, rateLimitBurstEvery: 40, rateLimitBurstLength: 4 });
+	double.setFaults({
+		error500Rate: 0.1,
+		dropAfterCreateRate: 0.05,
+		rateLimitBurstEvery: 40,
+		rateLimitBurstLength: 4,
+	});
 	const items = itemsFor(150);
 	const result = await runStripeCustomerWorkflow({
 		items,
@@ -46,7 +63,11 @@ test('with 500s, connections dropped after create and bursts of 429: every item 
 	expect(stats.status[429]).toBeGreaterThan(0);
 	expect(stats.dropped).toBeGreaterThan(0);
 	expect(stats.replays).toBeGreaterThan(0);
-	expect(result.output!.every((item, index) => item.pairedItem && (item.pairedItem as { item: number }).item === index)).toBe(true);
+	expect(
+		result.output!.every(
+			(item, index) => item.pairedItem && (item.pairedItem as { item: number }).item === index,
+		),
+	).toBe(true);
 });
 
 test('two executions at once share one limiter per Stripe account and stay under its limit', async () => {
@@ -56,7 +77,9 @@ test('two executions at once share one limiter per Stripe account and stay under
 			['a', 'b'].map((prefix) =>
 				runStripeCustomerWorkflow({
 					items: itemsFor(20, `${prefix}${requestsPerSecond}`),
-					node: { parameters: bulkParameters({ concurrency: 10, requestsPerSecond, maxRetries: 8 }) },
+					node: {
+						parameters: bulkParameters({ concurrency: 10, requestsPerSecond, maxRetries: 8 }),
+					},
 					credentials: credentialsFor(double),
 				}),
 			),

@@ -17,13 +17,26 @@ afterAll(() => double.close());
 beforeEach(() => double.reset());
 
 const itemsFor = (count: number, prefix: string) =>
-	Array.from({ length: count }, (_, index) => ({ mail: `${prefix}-${index}@example.com`, fullName: `Customer ${index}` }));
+	Array.from({ length: count }, (_, index) => ({
+		mail: `${prefix}-${index}@example.com`,
+		fullName: `Customer ${index}`,
+	}));
 
 /** A Create run of one customer per item, with the node's defaults except the options given. */
-async function createAll(items: Array<{ mail: string; fullName: string }>, options: Record<string, number> = {}) {
+async function createAll(
+	items: Array<{ mail: string; fullName: string }>,
+	options: Record<string, number> = {},
+) {
 	const result = await runStripeCustomerWorkflow({
 		items,
-		node: { parameters: { operation: 'create', name: '={{ $json.fullName }}', email: '={{ $json.mail }}', options } },
+		node: {
+			parameters: {
+				operation: 'create',
+				name: '={{ $json.fullName }}',
+				email: '={{ $json.mail }}',
+				options,
+			},
+		},
 		credentials: credentialsFor(double),
 	});
 	expect(result.error).toBeUndefined();
@@ -31,9 +44,16 @@ async function createAll(items: Array<{ mail: string; fullName: string }>, optio
 }
 
 /** Every input got its own customer, and no email got two. */
-function expectOneCustomerPerItem(items: Array<{ mail: string }>, output: Array<{ json: Record<string, unknown> }>) {
-	const emailById = new Map(double.customers.map((customer) => [customer.id, customer.params.email]));
-	expect(output.map((item) => emailById.get(item.json.customerId as string))).toEqual(items.map((item) => item.mail));
+function expectOneCustomerPerItem(
+	items: Array<{ mail: string }>,
+	output: Array<{ json: Record<string, unknown> }>,
+) {
+	const emailById = new Map(
+		double.customers.map((customer) => [customer.id, customer.params.email]),
+	);
+	expect(output.map((item) => emailById.get(item.json.customerId as string))).toEqual(
+		items.map((item) => item.mail),
+	);
 	expect(double.customers).toHaveLength(items.length);
 }
 
@@ -57,7 +77,9 @@ test("at 600 ms per request, more than 10 requests are in flight and Stripe's 25
 	expectOneCustomerPerItem(items, await createAll(items));
 	// 25 per second × 0.6 s = 15 in flight; 10 in flight carry at most 16.7 per second.
 	expect(double.stats().maxInFlight).toBeGreaterThanOrEqual(14);
-	expect(Math.max(...double.stats().perSecond.map((second) => second.requests))).toBeGreaterThanOrEqual(23);
+	expect(
+		Math.max(...double.stats().perSecond.map((second) => second.requests)),
+	).toBeGreaterThanOrEqual(23);
 	expect(rateLimited()).toBeLessThanOrEqual(3);
 });
 
@@ -67,7 +89,9 @@ test('an account whose limit Stripe raised: Requests Per Second 100 at 300 ms ke
 	const items = itemsFor(250, 'raised');
 	expectOneCustomerPerItem(items, await createAll(items, { requestsPerSecond: 100 }));
 	expect(double.stats().maxInFlight).toBeGreaterThanOrEqual(27);
-	expect(Math.max(...double.stats().perSecond.map((second) => second.requests))).toBeGreaterThanOrEqual(90);
+	expect(
+		Math.max(...double.stats().perSecond.map((second) => second.requests)),
+	).toBeGreaterThanOrEqual(90);
 	expect(rateLimited()).toBeLessThanOrEqual(5);
 });
 
@@ -83,7 +107,9 @@ test('after each burst of 429s (400 ms of every 2 s), the node is back at the li
 	// The last 1.1 s of each period the run spans in full, from half a second after its burst ended.
 	const counts: number[] = [];
 	for (let start = burstsFrom + 900; start + 1100 <= lastAt; start += 2000) {
-		counts.push(answered.filter((request) => request.at >= start && request.at < start + 1100).length);
+		counts.push(
+			answered.filter((request) => request.at >= start && request.at < start + 1100).length,
+		);
 	}
 	expect(counts.length).toBeGreaterThanOrEqual(2);
 	expect(double.requests.some((request) => request.fault === 'window:429')).toBe(true);
@@ -114,8 +140,12 @@ test('two runs at once with 5 and 25 requests per second: never more than 5 per 
 	const fastItems = itemsFor(60, 'twentyfive');
 	await Promise.all([createAll(slowItems, { requestsPerSecond: 5 }), createAll(fastItems)]);
 	const slowEmails = new Set(slowItems.map((item) => item.mail));
-	const slowArrivals = double.requests.filter((request) => slowEmails.has(String(request.params.email))).map((request) => request.at);
-	const bothRun = double.requests.filter((request) => request.at >= Math.min(...slowArrivals) && request.at <= Math.max(...slowArrivals));
+	const slowArrivals = double.requests
+		.filter((request) => slowEmails.has(String(request.params.email)))
+		.map((request) => request.at);
+	const bothRun = double.requests.filter(
+		(request) => request.at >= Math.min(...slowArrivals) && request.at <= Math.max(...slowArrivals),
+	);
 	// 5 per second, one request sent a little late aside; with the faster run's 25 this would be 20 and more.
 	expect(mostWithin(bothRun, 1000)).toBeLessThanOrEqual(6);
 	expect(double.customers).toHaveLength(75);

@@ -1,5 +1,12 @@
-import { COUPON_API_VERSION, type CustomerValues } from '../nodes/StripeCustomer/actions/customer/fields';
-import { completeUpdate, toCustomerCreateRequest, toCustomerUpdatePlan } from '../nodes/StripeCustomer/actions/customer/mapping';
+import {
+	COUPON_API_VERSION,
+	type CustomerValues,
+} from '../nodes/StripeCustomer/actions/customer/fields';
+import {
+	completeUpdate,
+	toCustomerCreateRequest,
+	toCustomerUpdatePlan,
+} from '../nodes/StripeCustomer/actions/customer/mapping';
 import type { Checked } from '../nodes/StripeCustomer/helpers/checks';
 import { TAX_ID_TYPES } from '../nodes/StripeCustomer/data/taxIdTypes';
 
@@ -14,7 +21,11 @@ const someone = { email: 'someone@example.com' };
 
 describe('toCustomerCreateRequest: values become Stripe parameters', () => {
 	const cases: Array<[string, CustomerValues, object, string?]> = [
-		['empty strings are not sent', { name: '', email: ' x@example.com ', coupon: '' }, { email: 'x@example.com' }],
+		[
+			'empty strings are not sent',
+			{ name: '', email: ' x@example.com ', coupon: '' },
+			{ email: 'x@example.com' },
+		],
 		[
 			'name, email, phone, description',
 			{ name: ' Ada ', email: 'ada@example.com', phone: 12345, description: 'VIP' },
@@ -26,10 +37,19 @@ describe('toCustomerCreateRequest: values become Stripe parameters', () => {
 		[
 			'business VAT ID defaults to eu_vat; several tax IDs',
 			{ taxIds: { taxId: [{ value: 'DE123456789' }, { type: 'gb_vat', value: 'GB123' }] } },
-			{ tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }, { type: 'gb_vat', value: 'GB123' }] },
+			{
+				tax_id_data: [
+					{ type: 'eu_vat', value: 'DE123456789' },
+					{ type: 'gb_vat', value: 'GB123' },
+				],
+			},
 		],
 		['source ID', { source: 'tok_visa' }, { source: 'tok_visa' }],
-		['default source as a token is the source', { defaultSource: 'tok_visa' }, { source: 'tok_visa' }],
+		[
+			'default source as a token is the source',
+			{ defaultSource: 'tok_visa' },
+			{ source: 'tok_visa' },
+		],
 		[
 			'default source equal to Source ID is sent once',
 			{ source: 'src_1', defaultSource: 'src_1' },
@@ -38,16 +58,36 @@ describe('toCustomerCreateRequest: values become Stripe parameters', () => {
 		[
 			'default source as a payment method',
 			{ defaultSource: 'pm_card_visa' },
-			{ payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } },
+			{
+				payment_method: 'pm_card_visa',
+				invoice_settings: { default_payment_method: 'pm_card_visa' },
+			},
 		],
 		[
 			'shipping takes the customer name when no recipient name',
-			{ name: 'Ada', shipping: { line1: '1 Main St', line2: 'Apt 2', city: 'Berlin', state: 'BE', postalCode: '10115', country: 'de' } },
+			{
+				name: 'Ada',
+				shipping: {
+					line1: '1 Main St',
+					line2: 'Apt 2',
+					city: 'Berlin',
+					state: 'BE',
+					postalCode: '10115',
+					country: 'de',
+				},
+			},
 			{
 				name: 'Ada',
 				shipping: {
 					name: 'Ada',
-					address: { line1: '1 Main St', line2: 'Apt 2', city: 'Berlin', state: 'BE', postal_code: '10115', country: 'DE' },
+					address: {
+						line1: '1 Main St',
+						line2: 'Apt 2',
+						city: 'Berlin',
+						state: 'BE',
+						postal_code: '10115',
+						country: 'DE',
+					},
 				},
 			},
 		],
@@ -75,7 +115,14 @@ describe('toCustomerCreateRequest: values become Stripe parameters', () => {
 		],
 		[
 			'metadata',
-			{ metadata: { entry: [{ key: 'plan', value: 'pro' }, { key: 'n', value: 3 as unknown as string }] } },
+			{
+				metadata: {
+					entry: [
+						{ key: 'plan', value: 'pro' },
+						{ key: 'n', value: 3 as unknown as string },
+					],
+				},
+			},
 			{ metadata: { plan: 'pro', n: '3' } },
 		],
 		[
@@ -83,8 +130,16 @@ describe('toCustomerCreateRequest: values become Stripe parameters', () => {
 			{ businessName: 'ACME', individualName: 'Ada L' },
 			{ business_name: 'ACME', individual_name: 'Ada L' },
 		],
-		['preferred locales from a comma list', { preferredLocales: 'de, en,' }, { preferred_locales: ['de', 'en'] }],
-		['preferred locales from an array', { preferredLocales: ['fr'] }, { preferred_locales: ['fr'] }],
+		[
+			'preferred locales from a comma list',
+			{ preferredLocales: 'de, en,' },
+			{ preferred_locales: ['de', 'en'] },
+		],
+		[
+			'preferred locales from an array',
+			{ preferredLocales: ['fr'] },
+			{ preferred_locales: ['fr'] },
+		],
 		['tax exempt', { taxExempt: 'reverse' }, { tax_exempt: 'reverse' }],
 		[
 			'tax IP and location validation',
@@ -122,23 +177,32 @@ describe('toCustomerCreateRequest: values become Stripe parameters', () => {
 		['test clock', { testClock: 'clock_1' }, { test_clock: 'clock_1' }],
 	];
 
-	test.each(cases.map(([title, input, params, apiVersion]) => ({ title, input, params, apiVersion })))(
-		'$title',
-		({ input, params, apiVersion }) => {
-			// Fields that do not say who the customer is come with an email, as a real item would.
-			const withEmail = 'email' in input || 'name' in input ? input : { ...input, ...someone };
-			const expected = withEmail === input ? params : { ...params, ...someone };
-			const request = valueOf(toCustomerCreateRequest(withEmail));
-			expect(request.params).toEqual(expected);
-			expect(request.apiVersion).toBe(apiVersion);
-		},
-	);
+	test.each(
+		cases.map(([title, input, params, apiVersion]) => ({ title, input, params, apiVersion })),
+	)('$title', ({ input, params, apiVersion }) => {
+		// Fields that do not say who the customer is come with an email, as a real item would.
+		const withEmail = 'email' in input || 'name' in input ? input : { ...input, ...someone };
+		const expected = withEmail === input ? params : { ...params, ...someone };
+		const request = valueOf(toCustomerCreateRequest(withEmail));
+		expect(request.params).toEqual(expected);
+		expect(request.apiVersion).toBe(apiVersion);
+	});
 });
 
 describe('toCustomerCreateRequest: bad values are refused with the field named', () => {
 	const cases: Array<[string, CustomerValues, string, RegExp]> = [
-		['fractional balance', { balance: 12.5 }, 'Account Balance (Cents)', /whole number of cents.*12\.50 is 1250.*"12\.5"/],
-		['balance typed with a decimal point', { balance: '12.50' }, 'Account Balance (Cents)', /"12\.50"/],
+		[
+			'fractional balance',
+			{ balance: 12.5 },
+			'Account Balance (Cents)',
+			/whole number of cents.*12\.50 is 1250.*"12\.5"/,
+		],
+		[
+			'balance typed with a decimal point',
+			{ balance: '12.50' },
+			'Account Balance (Cents)',
+			/"12\.50"/,
+		],
 		['text balance', { balance: 'ten' }, 'Account Balance (Cents)', /"ten"/],
 		[
 			'source and a different default source',
@@ -152,19 +216,55 @@ describe('toCustomerCreateRequest: bad values are refused with the field named',
 			'Default Source',
 			/one payment method/,
 		],
-		['shipping with no name at all', { shipping: { line1: 'x' } }, 'Shipping → Recipient Name', /recipient name/],
-		['shipping without an address', { name: 'A', shipping: { recipientName: 'B' } }, 'Shipping', /address/],
-		['country neither a code nor a name', { address: { country: 'Germny' } }, 'Billing Address → Country', /"Germny" is not a country: pick it from the list.*two-letter.*or its name/],
-		['unknown tax ID type', { taxIds: { taxId: [{ type: 'xx_vat', value: '1' }] } }, 'Business VAT IDs / Tax IDs #1 → Type', /one of/],
+		[
+			'shipping with no name at all',
+			{ shipping: { line1: 'x' } },
+			'Shipping → Recipient Name',
+			/recipient name/,
+		],
+		[
+			'shipping without an address',
+			{ name: 'A', shipping: { recipientName: 'B' } },
+			'Shipping',
+			/address/,
+		],
+		[
+			'country neither a code nor a name',
+			{ address: { country: 'Germny' } },
+			'Billing Address → Country',
+			/"Germny" is not a country: pick it from the list.*two-letter.*or its name/,
+		],
+		[
+			'unknown tax ID type',
+			{ taxIds: { taxId: [{ type: 'xx_vat', value: '1' }] } },
+			'Business VAT IDs / Tax IDs #1 → Type',
+			/one of/,
+		],
 		['email over 512 characters', { email: `${'a'.repeat(510)}@b.c` }, 'Email', /512/],
 		['not an email', { email: 'ada at example' }, 'Email', /not an email/],
 		['lower-case invoice prefix', { invoicePrefix: 'acme' }, 'Invoice Prefix', /uppercase/],
-		['metadata key with a bracket', { metadata: { entry: [{ key: 'a[b]', value: '1' }] } }, 'Metadata → "a[b]"', /\[ or \]/],
-		['metadata value over 500', { metadata: { entry: [{ key: 'k', value: 'v'.repeat(501) }] } }, 'Metadata → "k"', /500/],
+		[
+			'metadata key with a bracket',
+			{ metadata: { entry: [{ key: 'a[b]', value: '1' }] } },
+			'Metadata → "a[b]"',
+			/\[ or \]/,
+		],
+		[
+			'metadata value over 500',
+			{ metadata: { entry: [{ key: 'k', value: 'v'.repeat(501) }] } },
+			'Metadata → "k"',
+			/500/,
+		],
 		['business name over 150', { businessName: 'b'.repeat(151) }, 'Business Name', /150/],
 		[
 			'five invoice custom fields',
-			{ invoiceSettings: { customFields: { field: Array.from({ length: 5 }, (_, i) => ({ name: `n${i}`, value: 'v' })) } } },
+			{
+				invoiceSettings: {
+					customFields: {
+						field: Array.from({ length: 5 }, (_, i) => ({ name: `n${i}`, value: 'v' })),
+					},
+				},
+			},
 			'Invoice Settings → Custom Fields',
 			/at most 4/,
 		],
@@ -185,7 +285,8 @@ describe('toCustomerCreateRequest: bad values are refused with the field named',
 		const mapped = toCustomerCreateRequest({
 			email: 'ada at example',
 			address: { country: 'Germny' },
-			balance: '12.50', invoicePrefix: 'acme',
+			balance: '12.50',
+			invoicePrefix: 'acme',
 		});
 		expect(mapped.ok).toBe(false);
 		expect(mapped.ok ? [] : mapped.problems.map((problem) => problem.field)).toEqual([
@@ -197,17 +298,23 @@ describe('toCustomerCreateRequest: bad values are refused with the field named',
 	});
 
 	test('an item with no customer data is refused, naming the fields that would identify the customer', () => {
-		for (const input of [{}, { name: '  ', taxExempt: 'none', preferredLocales: 'de' }] as CustomerValues[]) {
+		for (const input of [
+			{},
+			{ name: '  ', taxExempt: 'none', preferredLocales: 'de' },
+		] as CustomerValues[]) {
 			const mapped = toCustomerCreateRequest(input);
 			expect(mapped.ok).toBe(false);
 			const [problem] = mapped.ok ? [] : mapped.problems;
 			expect(problem.field).toBe('Customer');
-			expect(problem.message).toMatch(/no customer data.*Name, Email, Phone, Description, Billing Address, Shipping, Account Balance \(Cents\), Business Name, Business VAT IDs \/ Tax IDs, Default Source, Individual Name, Metadata, Payment Method, Source ID$/);
+			expect(problem.message).toMatch(
+				/no customer data.*Name, Email, Phone, Description, Billing Address, Shipping, Account Balance \(Cents\), Business Name, Business VAT IDs \/ Tax IDs, Default Source, Individual Name, Metadata, Payment Method, Source ID$/,
+			);
 		}
 	});
 
 	test('a country given by its code or by the name the list shows, in any case, is accepted; anything else is not', () => {
-		const countryOf = (country: string) => valueOf(toCustomerCreateRequest({ address: { country } })).params.address;
+		const countryOf = (country: string) =>
+			valueOf(toCustomerCreateRequest({ address: { country } })).params.address;
 		expect(countryOf('de')).toEqual({ country: 'DE' });
 		expect(countryOf('Germany')).toEqual({ country: 'DE' });
 		expect(countryOf('GERMANY')).toEqual({ country: 'DE' });
@@ -222,7 +329,8 @@ describe('toCustomerUpdatePlan', () => {
 	test('tax IDs and the payment method leave the update body; test clock cannot be set on update', () => {
 		const plan = toCustomerUpdatePlan({
 			name: 'Ada',
-			taxIds: { taxId: [{ value: 'DE1' }] }, defaultSource: 'pm_9',
+			taxIds: { taxId: [{ value: 'DE1' }] },
+			defaultSource: 'pm_9',
 		});
 		expect(valueOf(plan)).toEqual({
 			params: { name: 'Ada', invoice_settings: { default_payment_method: 'pm_9' } },
@@ -231,7 +339,9 @@ describe('toCustomerUpdatePlan', () => {
 			apiVersion: undefined,
 		});
 		const testClock = toCustomerUpdatePlan({ name: 'Ada', testClock: 'clock_1' });
-		expect(testClock.ok ? [] : testClock.problems.map((problem) => problem.field)).toEqual(['Test Clock']);
+		expect(testClock.ok ? [] : testClock.problems.map((problem) => problem.field)).toEqual([
+			'Test Clock',
+		]);
 	});
 
 	test('a coupon on update is sent with the last API version that takes it', () => {
@@ -251,36 +361,84 @@ describe('texts that cannot be sent and keys named like object methods', () => {
 	test('half of an emoji is refused before sending, naming the field and the position', () => {
 		const name = toCustomerCreateRequest({ ...someone, name: cutEmoji });
 		expect(name.ok ? [] : name.problems).toEqual([
-			{ field: 'Name', message: expect.stringMatching(/^contains half of an emoji \(a lone UTF-16 surrogate\) at position 4, which cannot be sent/) },
+			{
+				field: 'Name',
+				message: expect.stringMatching(
+					/^contains half of an emoji \(a lone UTF-16 surrogate\) at position 4, which cannot be sent/,
+				),
+			},
 		]);
 		const city = toCustomerCreateRequest({ ...someone, address: { city: `Köln ${cutEmoji}` } });
-		expect(city.ok ? [] : city.problems).toEqual([{ field: 'Billing Address', message: expect.stringMatching(/^address\[city\] contains half of an emoji .* at position 9,/) }]);
-		const key = toCustomerCreateRequest({ ...someone, metadata: { entry: [{ key: cutEmoji, value: 'x' }] } });
-		expect(key.ok ? [] : key.problems[0].message).toMatch(/^metadata\[\(a key\) Ada .\] contains half of an emoji .* at position 4,/);
+		expect(city.ok ? [] : city.problems).toEqual([
+			{
+				field: 'Billing Address',
+				message: expect.stringMatching(
+					/^address\[city\] contains half of an emoji .* at position 9,/,
+				),
+			},
+		]);
+		const key = toCustomerCreateRequest({
+			...someone,
+			metadata: { entry: [{ key: cutEmoji, value: 'x' }] },
+		});
+		expect(key.ok ? [] : key.problems[0].message).toMatch(
+			/^metadata\[\(a key\) Ada .\] contains half of an emoji .* at position 4,/,
+		);
 		// A whole emoji is a text like any other.
-		expect(valueOf(toCustomerCreateRequest({ ...someone, name: 'Ada 🙂' })).params.name).toBe('Ada 🙂');
+		expect(valueOf(toCustomerCreateRequest({ ...someone, name: 'Ada 🙂' })).params.name).toBe(
+			'Ada 🙂',
+		);
 	});
 
 	test('metadata keys named like object methods are keys like any other', () => {
 		const keys = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'];
-		const request = valueOf(toCustomerCreateRequest({ ...someone, metadata: { entry: keys.map((key) => ({ key, value: `v-${key}` })) } }));
+		const request = valueOf(
+			toCustomerCreateRequest({
+				...someone,
+				metadata: { entry: keys.map((key) => ({ key, value: `v-${key}` })) },
+			}),
+		);
 		const metadata = request.params.metadata as Record<string, string>;
 		expect(Object.keys(metadata)).toEqual(keys);
-		for (const key of keys) expect(Object.getOwnPropertyDescriptor(metadata, key)?.value).toBe(`v-${key}`);
-		expect(JSON.parse(JSON.stringify(request.params)).metadata).toEqual(JSON.parse(JSON.stringify(metadata)));
+		for (const key of keys)
+			expect(Object.getOwnPropertyDescriptor(metadata, key)?.value).toBe(`v-${key}`);
+		expect(JSON.parse(JSON.stringify(request.params)).metadata).toEqual(
+			JSON.parse(JSON.stringify(metadata)),
+		);
 	});
 });
 
 describe('completeUpdate: Stripe replaces a nested hash on update, so the parts not given are sent as they are', () => {
 	const current = {
 		name: 'Ada',
-		address: { line1: 'Hauptstr. 1', line2: 'Hinterhaus', city: 'Berlin', postal_code: '10115', state: 'BE', country: 'DE' },
-		shipping: { name: 'Ada L.', phone: '+49 1', address: { line1: 'Lager 2', line2: null, city: 'Hamburg', postal_code: '20095', state: null, country: 'DE' } },
+		address: {
+			line1: 'Hauptstr. 1',
+			line2: 'Hinterhaus',
+			city: 'Berlin',
+			postal_code: '10115',
+			state: 'BE',
+			country: 'DE',
+		},
+		shipping: {
+			name: 'Ada L.',
+			phone: '+49 1',
+			address: {
+				line1: 'Lager 2',
+				line2: null,
+				city: 'Hamburg',
+				postal_code: '20095',
+				state: null,
+				country: 'DE',
+			},
+		},
 	};
 
 	test('one address field given: the others are kept', () => {
 		const plan = valueOf(toCustomerUpdatePlan({ address: { country: 'AT' } }));
-		expect(valueOf(completeUpdate(plan, current)).address).toEqual({ ...current.address, country: 'AT' });
+		expect(valueOf(completeUpdate(plan, current)).address).toEqual({
+			...current.address,
+			country: 'AT',
+		});
 	});
 
 	test('shipping: the recipient and phone stay, unset parts stay unset', () => {
@@ -292,15 +450,34 @@ describe('completeUpdate: Stripe replaces a nested hash on update, so the parts 
 		});
 	});
 
-	test('a customer without shipping: the recipient is the Name given, else the customer\'s; without either it is refused', () => {
+	test("a customer without shipping: the recipient is the Name given, else the customer's; without either it is refused", () => {
 		const withoutShipping = { name: 'Ada', address: null, shipping: null };
-		expect(valueOf(completeUpdate(valueOf(toCustomerUpdatePlan({ shipping: { city: 'Bremen' } })), withoutShipping)).shipping).toEqual({
+		expect(
+			valueOf(
+				completeUpdate(
+					valueOf(toCustomerUpdatePlan({ shipping: { city: 'Bremen' } })),
+					withoutShipping,
+				),
+			).shipping,
+		).toEqual({
 			name: 'Ada',
 			address: { city: 'Bremen' },
 		});
-		expect(valueOf(completeUpdate(valueOf(toCustomerUpdatePlan({ name: 'Grace', shipping: { city: 'Bremen' } })), withoutShipping)).shipping?.name).toBe('Grace');
-		const nobody = completeUpdate(valueOf(toCustomerUpdatePlan({ shipping: { city: 'Bremen' } })), { name: null, shipping: null });
-		expect(nobody.ok ? [] : nobody.problems.map((problem) => problem.field)).toEqual(['Shipping → Recipient Name']);
+		expect(
+			valueOf(
+				completeUpdate(
+					valueOf(toCustomerUpdatePlan({ name: 'Grace', shipping: { city: 'Bremen' } })),
+					withoutShipping,
+				),
+			).shipping?.name,
+		).toBe('Grace');
+		const nobody = completeUpdate(valueOf(toCustomerUpdatePlan({ shipping: { city: 'Bremen' } })), {
+			name: null,
+			shipping: null,
+		});
+		expect(nobody.ok ? [] : nobody.problems.map((problem) => problem.field)).toEqual([
+			'Shipping → Recipient Name',
+		]);
 	});
 });
 

@@ -1,7 +1,12 @@
 import type Stripe from 'stripe';
 
 import { COUNTRIES, COUNTRY_CODES } from '../nodes/StripeCustomer/data/countries';
-import { TAX_ID_TYPES, TAX_ID_TYPE_INFO, TAX_ID_TYPE_OPTIONS, type TaxIdType } from '../nodes/StripeCustomer/data/taxIdTypes';
+import {
+	TAX_ID_TYPES,
+	TAX_ID_TYPE_INFO,
+	TAX_ID_TYPE_OPTIONS,
+	type TaxIdType,
+} from '../nodes/StripeCustomer/data/taxIdTypes';
 import { TAX_ID_TYPES as DOUBLE_TAX_ID_TYPES } from './stripe-double';
 
 // The editor's lists: countries for addresses, tax ID types for tax_id_data.
@@ -31,8 +36,10 @@ describe('countries', () => {
 	});
 
 	test('no user-assigned or reserved codes', () => {
-		for (const code of ['XK', 'EU', 'EZ', 'UN', 'UK', 'IC', 'AC', 'TA', 'AN', 'ZZ']) expect(COUNTRY_CODES.has(code)).toBe(false);
-		for (const code of ['DE', 'US', 'GB', 'AX', 'SS', 'BQ', 'CW', 'SX']) expect(COUNTRY_CODES.has(code)).toBe(true);
+		for (const code of ['XK', 'EU', 'EZ', 'UN', 'UK', 'IC', 'AC', 'TA', 'AN', 'ZZ'])
+			expect(COUNTRY_CODES.has(code)).toBe(false);
+		for (const code of ['DE', 'US', 'GB', 'AX', 'SS', 'BQ', 'CW', 'SX'])
+			expect(COUNTRY_CODES.has(code)).toBe(true);
 	});
 
 	test('sorted by name, as the editor lists them', () => {
@@ -57,7 +64,9 @@ describe('tax ID types', () => {
 	test('every type has a country, a name and a Stripe description', () => {
 		for (const type of TAX_ID_TYPES) {
 			const info = TAX_ID_TYPE_INFO[type];
-			expect([type, info.country.trim(), info.label.trim(), info.description.trim()]).not.toContain('');
+			expect([type, info.country.trim(), info.label.trim(), info.description.trim()]).not.toContain(
+				'',
+			);
 		}
 	});
 
@@ -76,10 +85,16 @@ describe('tax ID types', () => {
 		const names = TAX_ID_TYPE_OPTIONS.map((option) => option.name);
 		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en')));
 		const byValue = new Map(TAX_ID_TYPE_OPTIONS.map((option) => [option.value, option]));
-		expect(byValue.get('de_stn')).toEqual({ name: 'Germany: Steuernummer (de_stn)', value: 'de_stn', description: 'e.g. 1234567890' });
+		expect(byValue.get('de_stn')).toEqual({
+			name: 'Germany: Steuernummer (de_stn)',
+			value: 'de_stn',
+			description: 'e.g. 1234567890',
+		});
 		expect(byValue.get('eu_vat')?.name).toBe('EU: VAT Number (eu_vat)');
 		expect(byValue.get('eu_vat')?.description).toContain('DE123456789');
-		expect(byValue.get('bf_ifu')?.name).toBe("Burkina Faso: IFU (Numéro d'Identifiant Fiscal Unique) (bf_ifu)");
+		expect(byValue.get('bf_ifu')?.name).toBe(
+			"Burkina Faso: IFU (Numéro d'Identifiant Fiscal Unique) (bf_ifu)",
+		);
 		expect(byValue.get('gb_vat')?.description).toBe('e.g. GB123456789');
 	});
 });

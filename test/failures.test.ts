@@ -5,7 +5,11 @@ import { sleep } from 'n8n-workflow';
 import type { StripeDouble } from './stripe-double';
 import { startSilentPort } from './support/silentPort';
 import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
-import { runStripeCustomerWorkflow, type RunOptions, type RunResult } from './support/workflowRunner';
+import {
+	runStripeCustomerWorkflow,
+	type RunOptions,
+	type RunResult,
+} from './support/workflowRunner';
 
 // Every failure named for what it is (issue 16): a value that cannot be sent is the item's problem, found before any
 // request; a host that never answers stops the run once; Stop stops; Stripe's retry advice is followed.
@@ -17,13 +21,27 @@ beforeAll(async () => {
 afterAll(() => double.close());
 beforeEach(() => double.reset());
 
-const createParameters = (extra: Record<string, unknown> = {}) => ({ operation: 'create', name: '={{ $json.name }}', email: '={{ $json.email }}', ...extra });
+const createParameters = (extra: Record<string, unknown> = {}) => ({
+	operation: 'create',
+	name: '={{ $json.name }}',
+	email: '={{ $json.email }}',
+	...extra,
+});
 const continueOnFail = { onError: 'continueRegularOutput' as const };
 const posts = () => double.requests.filter((request) => request.method === 'POST');
 
-function run(parameters: Record<string, unknown>, items: object[] = [{ name: 'Ada', email: 'ada@example.com' }], extra: Partial<RunOptions> & { onError?: 'continueRegularOutput' } = {}): Promise<RunResult> {
+function run(
+	parameters: Record<string, unknown>,
+	items: object[] = [{ name: 'Ada', email: 'ada@example.com' }],
+	extra: Partial<RunOptions> & { onError?: 'continueRegularOutput' } = {},
+): Promise<RunResult> {
 	const { onError, ...options } = extra;
-	return runStripeCustomerWorkflow({ items: items as never, node: { parameters: parameters as never, onError }, credentials: credentialsFor(double), ...options });
+	return runStripeCustomerWorkflow({
+		items: items as never,
+		node: { parameters: parameters as never, onError },
+		credentials: credentialsFor(double),
+		...options,
+	});
 }
 
 /** Resolves once `condition` holds, checked as the double records requests. */
@@ -35,8 +53,14 @@ describe('a value that cannot be sent is an error of its item, naming the field,
 	const halfEmoji = '😀'.slice(0, 1);
 
 	test('a metadata key with half of an emoji: the field and the key, nothing sent', async () => {
-		const result = await run(createParameters({ additionalFields: { metadata: { entry: [{ key: `tag${halfEmoji}`, value: 'x' }] } } }));
-		expect(result.error?.message).toMatch(/^\[item 0\] Metadata: metadata\[\(a key\) tag.\] contains half of an emoji \(a lone UTF-16 surrogate\) at position 3/);
+		const result = await run(
+			createParameters({
+				additionalFields: { metadata: { entry: [{ key: `tag${halfEmoji}`, value: 'x' }] } },
+			}),
+		);
+		expect(result.error?.message).toMatch(
+			/^\[item 0\] Metadata: metadata\[\(a key\) tag.\] contains half of an emoji \(a lone UTF-16 surrogate\) at position 3/,
+		);
 		expect(double.requests).toHaveLength(0);
 	});
 
@@ -49,8 +73,13 @@ describe('a value that cannot be sent is an error of its item, naming the field,
 	});
 
 	test("Get Many's email filter with half of an emoji: an error naming the filter, nothing sent", async () => {
-		const result = await run({ operation: 'getMany', filters: { email: `ada${halfEmoji}@example.com` } }, [{}]);
-		expect(result.error?.message).toMatch(/^\[item 0\] Filters → Email: contains half of an emoji .* at position 3/);
+		const result = await run(
+			{ operation: 'getMany', filters: { email: `ada${halfEmoji}@example.com` } },
+			[{}],
+		);
+		expect(result.error?.message).toMatch(
+			/^\[item 0\] Filters → Email: contains half of an emoji .* at position 3/,
+		);
 		expect(double.requests).toHaveLength(0);
 	});
 
@@ -61,34 +90,56 @@ describe('a value that cannot be sent is an error of its item, naming the field,
 			credentials: credentialsFor(double, { baseUrl: 'http://127.0.0.1:99999' }),
 		});
 		expect(result.error?.message).toBe('[item 0] The request to Stripe failed in n8n: Invalid URL');
-		expect(result.error?.description).toMatch(/^This is not a network problem, so it was not retried\. /);
+		expect(result.error?.description).toMatch(
+			/^This is not a network problem, so it was not retried\. /,
+		);
 	});
 });
 
 describe('a custom idempotency key travels as it was given, or encoded so that two keys never become one', () => {
 	test('keys 订单-42 and 发票-42: two customers, two keys at Stripe, each sent once', async () => {
-		const result = await run(createParameters({ options: { idempotency: 'custom', idempotencyKey: '={{ $json.order }}' } }), [
-			{ name: 'Order', email: 'order@example.com', order: '订单-42' },
-			{ name: 'Invoice', email: 'invoice@example.com', order: '发票-42' },
-		]);
+		const result = await run(
+			createParameters({
+				options: { idempotency: 'custom', idempotencyKey: '={{ $json.order }}' },
+			}),
+			[
+				{ name: 'Order', email: 'order@example.com', order: '订单-42' },
+				{ name: 'Invoice', email: 'invoice@example.com', order: '发票-42' },
+			],
+		);
 		expect(result.error).toBeUndefined();
 		expect(double.customers).toHaveLength(2);
-		expect(posts().map((request) => request.idempotencyKey).sort()).toEqual(['%E5%8F%91%E7%A5%A8-42', '%E8%AE%A2%E5%8D%95-42']);
+		expect(
+			posts()
+				.map((request) => request.idempotencyKey)
+				.sort(),
+		).toEqual(['%E5%8F%91%E7%A5%A8-42', '%E8%AE%A2%E5%8D%95-42']);
 	});
 
 	test('a key of visible ASCII is sent unchanged; one with % or a space is encoded, so it cannot equal another key', async () => {
-		const result = await run(createParameters({ options: { idempotency: 'custom', idempotencyKey: '={{ $json.order }}' } }), [
-			{ name: 'Plain', email: 'plain@example.com', order: 'order-42/A_b.c' },
-			{ name: 'Percent', email: 'percent@example.com', order: '50%-off 2' },
-			{ name: 'Looks encoded', email: 'encoded@example.com', order: '50%25-off%202' },
-		]);
+		const result = await run(
+			createParameters({
+				options: { idempotency: 'custom', idempotencyKey: '={{ $json.order }}' },
+			}),
+			[
+				{ name: 'Plain', email: 'plain@example.com', order: 'order-42/A_b.c' },
+				{ name: 'Percent', email: 'percent@example.com', order: '50%-off 2' },
+				{ name: 'Looks encoded', email: 'encoded@example.com', order: '50%25-off%202' },
+			],
+		);
 		expect(result.error).toBeUndefined();
-		expect(posts().map((request) => request.idempotencyKey)).toEqual(['order-42/A_b.c', '50%25-off%202', '50%2525-off%25202']);
+		expect(posts().map((request) => request.idempotencyKey)).toEqual([
+			'order-42/A_b.c',
+			'50%25-off%202',
+			'50%2525-off%25202',
+		]);
 		expect(double.customers).toHaveLength(3);
 	});
 
 	test('a key longer than Stripe allows once encoded is refused, naming the field and the length; nothing sent', async () => {
-		const result = await run(createParameters({ options: { idempotency: 'custom', idempotencyKey: '订'.repeat(30) } }));
+		const result = await run(
+			createParameters({ options: { idempotency: 'custom', idempotencyKey: '订'.repeat(30) } }),
+		);
 		expect(result.error?.message).toBe(
 			'[item 0] Options → Idempotency Key: Stripe accepts at most 255 characters; this key has 270 once encoded (characters other than visible ASCII, spaces and % are sent as %XX UTF-8 bytes)',
 		);
@@ -96,8 +147,12 @@ describe('a custom idempotency key travels as it was given, or encoded so that t
 	});
 
 	test("a custom key may not look like the node's own keys", async () => {
-		const result = await run(createParameters({ options: { idempotency: 'custom', idempotencyKey: 'n8n-sc:email:abc' } }));
-		expect(result.error?.message).toMatch(/^\[item 0\] Options → Idempotency Key: keys starting with "n8n-sc:" are the node's own/);
+		const result = await run(
+			createParameters({ options: { idempotency: 'custom', idempotencyKey: 'n8n-sc:email:abc' } }),
+		);
+		expect(result.error?.message).toMatch(
+			/^\[item 0\] Options → Idempotency Key: keys starting with "n8n-sc:" are the node's own/,
+		);
 		expect(double.requests).toHaveLength(0);
 	});
 });
@@ -106,14 +161,31 @@ describe('a host that accepts connections and never answers', () => {
 	test('stops the run at the first timeout with one node-level error naming the host and the timeout', async () => {
 		const silent = await startSilentPort();
 		try {
-			const items = Array.from({ length: 6 }, (_, index) => ({ name: `Silent ${index}`, email: `silent-${index}@example.com` }));
+			const items = Array.from({ length: 6 }, (_, index) => ({
+				name: `Silent ${index}`,
+				email: `silent-${index}@example.com`,
+			}));
 			const result = await runStripeCustomerWorkflow({
 				items,
-				node: { parameters: createParameters({ options: { timeout: 1, maxRetries: 2, concurrency: 2 } }) as never },
-				credentials: { stripeCustomerApi: { secretKey: SECRET_KEY, baseUrl: `http://127.0.0.1:${silent.port}`, stripeAccount: '' } },
+				node: {
+					parameters: createParameters({
+						options: { timeout: 1, maxRetries: 2, concurrency: 2 },
+					}) as never,
+				},
+				credentials: {
+					stripeCustomerApi: {
+						secretKey: SECRET_KEY,
+						baseUrl: `http://127.0.0.1:${silent.port}`,
+						stripeAccount: '',
+					},
+				},
 			});
-			expect(result.error?.message).toBe(`Stripe did not answer within 1 s at 127.0.0.1:${silent.port} (the credential's API Base URL)`);
-			expect(result.error?.description).toMatch(/^No request of this run got any answer, so the run stopped at the first timeout/);
+			expect(result.error?.message).toBe(
+				`Stripe did not answer within 1 s at 127.0.0.1:${silent.port} (the credential's API Base URL)`,
+			);
+			expect(result.error?.description).toMatch(
+				/^No request of this run got any answer, so the run stopped at the first timeout/,
+			);
 			// The requests in flight when the first timed out (Concurrency 2), not items × tries (18).
 			expect(silent.connectionsAccepted()).toBeLessThanOrEqual(2);
 		} finally {
@@ -123,11 +195,24 @@ describe('a host that accepts connections and never answers', () => {
 
 	test('a request that times out after Stripe answered others is retried with the same key: one customer per item', async () => {
 		double.failNext(1, { delayMs: 3000 }, 'POST /v1/customers/:id');
-		const customer = await new Stripe(SECRET_KEY, { host: '127.0.0.1', port: double.port, protocol: 'http', maxNetworkRetries: 0 }).customers.create({
+		const customer = await new Stripe(SECRET_KEY, {
+			host: '127.0.0.1',
+			port: double.port,
+			protocol: 'http',
+			maxNetworkRetries: 0,
+		}).customers.create({
 			email: 'ada@example.com',
 		});
 		// Create or Update: the lookup is answered, then the update waits longer than the Timeout.
-		const result = await run({ operation: 'upsert', email: 'ada@example.com', name: 'Ada Lovelace', options: { timeout: 1, maxRetries: 5 } }, [{}]);
+		const result = await run(
+			{
+				operation: 'upsert',
+				email: 'ada@example.com',
+				name: 'Ada Lovelace',
+				options: { timeout: 1, maxRetries: 5 },
+			},
+			[{}],
+		);
 		expect(result.error).toBeUndefined();
 		const updates = posts().filter((request) => request.path === `/v1/customers/${customer.id}`);
 		expect(updates.length).toBeGreaterThanOrEqual(2);
@@ -139,15 +224,26 @@ describe('a host that accepts connections and never answers', () => {
 describe('Stop stops: after n8n cancels the execution, nothing more is sent', () => {
 	test('cancelled while 429s hold the node back: no request after the cancel, the items not done are not sent', async () => {
 		double.failNext(1000, { status: 429 });
-		const items = Array.from({ length: 4 }, (_, index) => ({ name: `Held ${index}`, email: `held-${index}@example.com` }));
+		const items = Array.from({ length: 4 }, (_, index) => ({
+			name: `Held ${index}`,
+			email: `held-${index}@example.com`,
+		}));
 		let cancelledAt = 0;
-		const cancelWhen = until(() => (double.stats().status[429] ?? 0) >= 3).then(() => (cancelledAt = Date.now()));
-		const result = await run(createParameters({ options: { concurrency: 1, rateLimitWait: 8 } }), items, { cancelWhen });
+		const cancelWhen = until(() => (double.stats().status[429] ?? 0) >= 3).then(
+			() => (cancelledAt = Date.now()),
+		);
+		const result = await run(
+			createParameters({ options: { concurrency: 1, rateLimitWait: 8 } }),
+			items,
+			{ cancelWhen },
+		);
 		expect(result.run.status).toBe('canceled');
 		expect(cancelledAt).toBeGreaterThan(0);
 		expect(double.requests.filter((request) => request.at > cancelledAt)).toEqual([]);
 		// Only the first item was ever sent.
-		expect(new Set(posts().map((request) => request.params.email))).toEqual(new Set(['held-0@example.com']));
+		expect(new Set(posts().map((request) => request.params.email))).toEqual(
+			new Set(['held-0@example.com']),
+		);
 		expect(double.customers).toHaveLength(0);
 	});
 
@@ -155,8 +251,13 @@ describe('Stop stops: after n8n cancels the execution, nothing more is sent', ()
 		double.failNext(1, { delayMs: 3000 });
 		let cancelledAt = 0;
 		const cancelWhen = until(() => posts().length === 1).then(() => (cancelledAt = Date.now()));
-		const items = [{ name: 'Slow', email: 'slow@example.com' }, { name: 'Next', email: 'next@example.com' }];
-		const result = await run(createParameters({ options: { concurrency: 1 } }), items, { cancelWhen });
+		const items = [
+			{ name: 'Slow', email: 'slow@example.com' },
+			{ name: 'Next', email: 'next@example.com' },
+		];
+		const result = await run(createParameters({ options: { concurrency: 1 } }), items, {
+			cancelWhen,
+		});
 		expect(result.run.status).toBe('canceled');
 		expect(double.requests.filter((request) => request.at > cancelledAt)).toEqual([]);
 		expect(posts()).toHaveLength(1);
@@ -171,22 +272,47 @@ describe("Stripe's retry advice and Rate-Limit Wait bound every 429", () => {
 		double.failNext(1, { status: 429, shouldRetry: false });
 		const result = await run(createParameters(), undefined, continueOnFail);
 		expect(posts()).toHaveLength(1);
-		expect(result.output![0].json.error).toMatch(/^\[item 0\] Stripe: .*said not to retry this request \(Stripe-Should-Retry: false\)/);
+		expect(result.output![0].json.error).toMatch(
+			/^\[item 0\] Stripe: .*said not to retry this request \(Stripe-Should-Retry: false\)/,
+		);
 		expect(double.customers).toHaveLength(0);
 	});
 
 	test("one request answered 429 again and again fails after Rate-Limit Wait, though the account's other requests get through", async () => {
-		const stripe = new Stripe(SECRET_KEY, { host: '127.0.0.1', port: double.port, protocol: 'http', maxNetworkRetries: 0 });
+		const stripe = new Stripe(SECRET_KEY, {
+			host: '127.0.0.1',
+			port: double.port,
+			protocol: 'http',
+			maxNetworkRetries: 0,
+		});
 		await stripe.customers.create({ email: 'existing@example.com' });
 		// Updates of existing customers are always refused; creates of new ones get through, slowly (5 per second).
 		double.failNext(10_000, { status: 429 }, 'POST /v1/customers/:id');
-		const items = [{ email: 'existing@example.com', name: 'Existing' }, ...Array.from({ length: 12 }, (_, index) => ({ email: `new-${index}@example.com`, name: `New ${index}` }))];
+		const items = [
+			{ email: 'existing@example.com', name: 'Existing' },
+			...Array.from({ length: 12 }, (_, index) => ({
+				email: `new-${index}@example.com`,
+				name: `New ${index}`,
+			})),
+		];
 		const result = await run(
-			{ operation: 'upsert', email: '={{ $json.email }}', name: '={{ $json.name }}', options: { rateLimitWait: 1, requestsPerSecond: 5, adaptiveRateLimit: false, concurrency: 2 } },
+			{
+				operation: 'upsert',
+				email: '={{ $json.email }}',
+				name: '={{ $json.name }}',
+				options: {
+					rateLimitWait: 1,
+					requestsPerSecond: 5,
+					adaptiveRateLimit: false,
+					concurrency: 2,
+				},
+			},
 			items,
 			continueOnFail,
 		);
-		expect(result.output![0].json.error).toMatch(/^\[item 0\] Stripe: .*\(rate-limited for 1 s while other requests of this account got through: /);
+		expect(result.output![0].json.error).toMatch(
+			/^\[item 0\] Stripe: .*\(rate-limited for 1 s while other requests of this account got through: /,
+		);
 		expect(result.output!.slice(1).every((item) => item.json.error === undefined)).toBe(true);
 		expect(double.customers).toHaveLength(13);
 	});
@@ -198,8 +324,12 @@ describe("Stop ends Stripe's Retry-After wait", () => {
 		double.setRetryAfter(20);
 		double.failNext(1, { status: 429 });
 		let cancelledAt = 0;
-		const cancelWhen = until(() => posts().length === 1 && posts()[0].status === 429).then(() => (cancelledAt = Date.now()));
-		const result = await run(createParameters({ options: { rateLimitWait: 60 } }), undefined, { cancelWhen });
+		const cancelWhen = until(() => posts().length === 1 && posts()[0].status === 429).then(
+			() => (cancelledAt = Date.now()),
+		);
+		const result = await run(createParameters({ options: { rateLimitWait: 60 } }), undefined, {
+			cancelWhen,
+		});
 		const nodeReturnedAt = Date.now();
 		expect(result.run.status).toBe('canceled');
 		expect(double.requests.filter((request) => request.at > cancelledAt)).toEqual([]);

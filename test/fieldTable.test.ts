@@ -1,6 +1,9 @@
 import type { NodeParameterValueType } from 'n8n-workflow';
 
-import { customerFields, type CustomerFieldName } from '../nodes/StripeCustomer/actions/customer/fields';
+import {
+	customerFields,
+	type CustomerFieldName,
+} from '../nodes/StripeCustomer/actions/customer/fields';
 import type { StripeDouble } from './stripe-double';
 import { credentialsFor, startDouble } from './support/stripeFixtures';
 import { runStripeCustomerWorkflow } from './support/workflowRunner';
@@ -25,24 +28,44 @@ type Row = {
 
 const rows: Row[] = [
 	{ field: 'name', parameters: { name: 'Ada Lovelace' }, received: { name: 'Ada Lovelace' } },
-	{ field: 'email', parameters: { email: 'ada@example.com' }, received: { email: 'ada@example.com' } },
-	{ field: 'phone', parameters: { phone: '+44 20 7946 0000' }, received: { phone: '+44 20 7946 0000' } },
-	{ field: 'description', parameters: { description: 'First customer' }, received: { description: 'First customer' } },
 	{
-		field: 'balance', case: 'a credit',
+		field: 'email',
+		parameters: { email: 'ada@example.com' },
+		received: { email: 'ada@example.com' },
+	},
+	{
+		field: 'phone',
+		parameters: { phone: '+44 20 7946 0000' },
+		received: { phone: '+44 20 7946 0000' },
+	},
+	{
+		field: 'description',
+		parameters: { description: 'First customer' },
+		received: { description: 'First customer' },
+	},
+	{
+		field: 'balance',
+		case: 'a credit',
 		parameters: { additionalFields: { balance: -500 } },
 		received: { balance: '-500' },
 	},
 	{
-		field: 'taxIds', case: 'a business VAT ID without a type is eu_vat',
+		field: 'taxIds',
+		case: 'a business VAT ID without a type is eu_vat',
 		parameters: { additionalFields: { taxIds: { taxId: [{ value: 'DE123456789' }] } } },
 		received: { tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }] },
 	},
 	{
-		field: 'taxIds', case: 'several, of other types',
+		field: 'taxIds',
+		case: 'several, of other types',
 		parameters: {
 			additionalFields: {
-				taxIds: { taxId: [{ type: 'gb_vat', value: 'GB123456789' }, { type: 'us_ein', value: '12-3456789' }] },
+				taxIds: {
+					taxId: [
+						{ type: 'gb_vat', value: 'GB123456789' },
+						{ type: 'us_ein', value: '12-3456789' },
+					],
+				},
 			},
 		},
 		received: {
@@ -52,35 +75,69 @@ const rows: Row[] = [
 			],
 		},
 	},
-	{ field: 'source', parameters: { additionalFields: { source: 'tok_visa' } }, received: { source: 'tok_visa' } },
 	{
-		field: 'defaultSource', case: 'a token',
+		field: 'source',
+		parameters: { additionalFields: { source: 'tok_visa' } },
+		received: { source: 'tok_visa' },
+	},
+	{
+		field: 'defaultSource',
+		case: 'a token',
 		parameters: { additionalFields: { defaultSource: 'tok_mastercard' } },
 		received: { source: 'tok_mastercard' },
 	},
 	{
-		field: 'defaultSource', case: 'a payment method',
+		field: 'defaultSource',
+		case: 'a payment method',
 		parameters: { additionalFields: { defaultSource: 'pm_card_visa' } },
-		received: { payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' } },
+		received: {
+			payment_method: 'pm_card_visa',
+			invoice_settings: { default_payment_method: 'pm_card_visa' },
+		},
 	},
 	{
-		field: 'shipping', case: 'the recipient defaults to Name',
+		field: 'shipping',
+		case: 'the recipient defaults to Name',
 		parameters: {
 			name: 'Ada',
-			shipping: { line1: '1 Main St', line2: 'Apt 2', city: 'Berlin', state: 'BE', postalCode: '10115', country: 'DE' },
+			shipping: {
+				line1: '1 Main St',
+				line2: 'Apt 2',
+				city: 'Berlin',
+				state: 'BE',
+				postalCode: '10115',
+				country: 'DE',
+			},
 		},
 		received: {
 			name: 'Ada',
 			shipping: {
 				name: 'Ada',
-				address: { line1: '1 Main St', line2: 'Apt 2', city: 'Berlin', state: 'BE', postal_code: '10115', country: 'DE' },
+				address: {
+					line1: '1 Main St',
+					line2: 'Apt 2',
+					city: 'Berlin',
+					state: 'BE',
+					postal_code: '10115',
+					country: 'DE',
+				},
 			},
 		},
 	},
 	{
-		field: 'shipping', case: 'recipient name and phone',
-		parameters: { shipping: { recipientName: 'Bob', recipientPhone: '+1 555', line1: '2 Side St', country: 'US' } },
-		received: { shipping: { name: 'Bob', phone: '+1 555', address: { line1: '2 Side St', country: 'US' } } },
+		field: 'shipping',
+		case: 'recipient name and phone',
+		parameters: {
+			shipping: {
+				recipientName: 'Bob',
+				recipientPhone: '+1 555',
+				line1: '2 Side St',
+				country: 'US',
+			},
+		},
+		received: {
+			shipping: { name: 'Bob', phone: '+1 555', address: { line1: '2 Side St', country: 'US' } },
+		},
 	},
 	{
 		field: 'coupon',
@@ -96,28 +153,60 @@ const rows: Row[] = [
 	},
 	{
 		field: 'address',
-		parameters: { address: { line1: '10 Downing St', city: 'London', postalCode: 'SW1A 2AA', country: 'gb' } },
-		received: { address: { line1: '10 Downing St', city: 'London', postal_code: 'SW1A 2AA', country: 'GB' } },
+		parameters: {
+			address: { line1: '10 Downing St', city: 'London', postalCode: 'SW1A 2AA', country: 'gb' },
+		},
+		received: {
+			address: { line1: '10 Downing St', city: 'London', postal_code: 'SW1A 2AA', country: 'GB' },
+		},
 	},
 	{
 		field: 'metadata',
-		parameters: { additionalFields: { metadata: { entry: [{ key: 'plan', value: 'pro' }, { key: 'source', value: 'n8n' }] } } },
+		parameters: {
+			additionalFields: {
+				metadata: {
+					entry: [
+						{ key: 'plan', value: 'pro' },
+						{ key: 'source', value: 'n8n' },
+					],
+				},
+			},
+		},
 		received: { metadata: { plan: 'pro', source: 'n8n' } },
 	},
-	{ field: 'businessName', parameters: { additionalFields: { businessName: 'ACME GmbH' } }, received: { business_name: 'ACME GmbH' } },
-	{ field: 'individualName', parameters: { additionalFields: { individualName: 'Ada L.' } }, received: { individual_name: 'Ada L.' } },
+	{
+		field: 'businessName',
+		parameters: { additionalFields: { businessName: 'ACME GmbH' } },
+		received: { business_name: 'ACME GmbH' },
+	},
+	{
+		field: 'individualName',
+		parameters: { additionalFields: { individualName: 'Ada L.' } },
+		received: { individual_name: 'Ada L.' },
+	},
 	{
 		field: 'preferredLocales',
 		parameters: { additionalFields: { preferredLocales: 'de, en' } },
 		received: { preferred_locales: ['de', 'en'] },
 	},
-	{ field: 'taxExempt', parameters: { additionalFields: { taxExempt: 'reverse' } }, received: { tax_exempt: 'reverse' } },
 	{
-		field: 'taxIpAddress', case: 'with Tax Location Validation',
-		parameters: { additionalFields: { taxIpAddress: '203.0.113.7', taxValidateLocation: 'deferred' } },
+		field: 'taxExempt',
+		parameters: { additionalFields: { taxExempt: 'reverse' } },
+		received: { tax_exempt: 'reverse' },
+	},
+	{
+		field: 'taxIpAddress',
+		case: 'with Tax Location Validation',
+		parameters: {
+			additionalFields: { taxIpAddress: '203.0.113.7', taxValidateLocation: 'deferred' },
+		},
 		received: { tax: { ip_address: '203.0.113.7', validate_location: 'deferred' } },
 	},
-	{ field: 'invoicePrefix', parameters: { additionalFields: { invoicePrefix: 'ACME42' } }, received: { invoice_prefix: 'ACME42' } },
+	{
+		field: 'invoicePrefix',
+		parameters: { additionalFields: { invoicePrefix: 'ACME42' } },
+		received: { invoice_prefix: 'ACME42' },
+	},
 	{
 		field: 'invoiceSettings',
 		parameters: {
@@ -145,7 +234,11 @@ const rows: Row[] = [
 		parameters: { additionalFields: { nextInvoiceSequence: 100 } },
 		received: { next_invoice_sequence: '100' },
 	},
-	{ field: 'paymentMethod', parameters: { additionalFields: { paymentMethod: 'pm_card_visa' } }, received: { payment_method: 'pm_card_visa' } },
+	{
+		field: 'paymentMethod',
+		parameters: { additionalFields: { paymentMethod: 'pm_card_visa' } },
+		received: { payment_method: 'pm_card_visa' },
+	},
 	{
 		field: 'cashBalanceReconciliationMode',
 		parameters: { additionalFields: { cashBalanceReconciliationMode: 'manual' } },
@@ -156,13 +249,20 @@ const rows: Row[] = [
 		parameters: { additionalFields: { taxValidateLocation: 'immediately' } },
 		received: { tax: { validate_location: 'immediately' } },
 	},
-	{ field: 'testClock', parameters: { additionalFields: { testClock: 'clock_123' } }, received: { test_clock: 'clock_123' } },
+	{
+		field: 'testClock',
+		parameters: { additionalFields: { testClock: 'clock_123' } },
+		received: { test_clock: 'clock_123' },
+	},
 ];
 
-const labelOf = (name: CustomerFieldName) => customerFields.find((field) => field.name === name)!.label;
+const labelOf = (name: CustomerFieldName) =>
+	customerFields.find((field) => field.name === name)!.label;
 
 test('every field the node offers has a row, and every row is a field of the node', () => {
-	expect([...new Set(rows.map((row) => row.field))].sort()).toEqual(customerFields.map((field) => field.name).sort());
+	expect([...new Set(rows.map((row) => row.field))].sort()).toEqual(
+		customerFields.map((field) => field.name).sort(),
+	);
 });
 
 /** Every row also sends an email, as a real item would: an item with no customer data at all is refused. */
@@ -171,7 +271,8 @@ const someone = { email: 'field-table@example.com' };
 /** From node version 1.1 the editor keeps the address fields in one group (see fields.ts). */
 function asVersion11(parameters: Row['parameters']): Row['parameters'] {
 	const grouped = { ...parameters };
-	for (const name of ['address', 'shipping']) if (grouped[name]) grouped[name] = { details: grouped[name] };
+	for (const name of ['address', 'shipping'])
+		if (grouped[name]) grouped[name] = { details: grouped[name] };
 	return grouped;
 }
 
@@ -179,7 +280,10 @@ describe.each([
 	['node version 1.1 (new nodes)', 1.1],
 	['node version 1 (workflows saved before 1.1)', 1],
 ])('%s', (_title, typeVersion) => {
-	const titled = rows.map((row) => ({ ...row, title: row.case ? `${labelOf(row.field)}: ${row.case}` : labelOf(row.field) }));
+	const titled = rows.map((row) => ({
+		...row,
+		title: row.case ? `${labelOf(row.field)}: ${row.case}` : labelOf(row.field),
+	}));
 	test.each(titled)('$title', async ({ parameters, received, apiVersion }) => {
 		const given = typeVersion === 1 ? parameters : asVersion11(parameters);
 		const result = await runStripeCustomerWorkflow({

@@ -12,7 +12,10 @@ beforeAll(async () => {
 afterAll(() => double.close());
 beforeEach(() => double.reset());
 
-const people = Array.from({ length: 5 }, (_, index) => ({ fullName: `Person ${index}`, mail: `person-${index}@example.com` }));
+const people = Array.from({ length: 5 }, (_, index) => ({
+	fullName: `Person ${index}`,
+	mail: `person-${index}@example.com`,
+}));
 
 const createParameters = (options: Record<string, unknown> = {}) => ({
 	operation: 'create',
@@ -34,30 +37,44 @@ function run(options: Partial<RunOptions> & { parameters?: Record<string, unknow
 const emails = () => double.customers.map((customer) => customer.params.email).sort();
 
 describe('two n8n instances (their own databases, so the same execution IDs) on one Stripe account', () => {
-	test.each(['perExecution', 'perInput'])('with Idempotency %s, each instance gets its own customers; neither fails', async (idempotency) => {
-		expect(instanceIdOf('production')).not.toBe(instanceIdOf('staging'));
-		const parameters = createParameters({ idempotency });
-		const production = await run({ instance: 'production', executionId: '1', parameters });
-		const staging = await run({ instance: 'staging', executionId: '1', parameters });
-		expect(production.error).toBeUndefined();
-		expect(staging.error).toBeUndefined();
-		expect(double.customers).toHaveLength(10);
-		expect(double.requests.filter((request) => request.replayed)).toHaveLength(0);
-		const keysOf = (result: typeof production) => result.output!.map((item) => double.customers.find((c) => c.id === item.json.customerId)!.idempotencyKey);
-		expect(new Set([...keysOf(production), ...keysOf(staging)]).size).toBe(10);
-		for (const key of keysOf(production)) expect(key!.length).toBeLessThanOrEqual(255);
-	});
+	test.each(['perExecution', 'perInput'])(
+		'with Idempotency %s, each instance gets its own customers; neither fails',
+		async (idempotency) => {
+			expect(instanceIdOf('production')).not.toBe(instanceIdOf('staging'));
+			const parameters = createParameters({ idempotency });
+			const production = await run({ instance: 'production', executionId: '1', parameters });
+			const staging = await run({ instance: 'staging', executionId: '1', parameters });
+			expect(production.error).toBeUndefined();
+			expect(staging.error).toBeUndefined();
+			expect(double.customers).toHaveLength(10);
+			expect(double.requests.filter((request) => request.replayed)).toHaveLength(0);
+			const keysOf = (result: typeof production) =>
+				result.output!.map(
+					(item) => double.customers.find((c) => c.id === item.json.customerId)!.idempotencyKey,
+				);
+			expect(new Set([...keysOf(production), ...keysOf(staging)]).size).toBe(10);
+			for (const key of keysOf(production)) expect(key!.length).toBeLessThanOrEqual(255);
+		},
+	);
 });
 
 describe('On Error "Stop": a Stripe error on one item', () => {
-	const withBadEmail = people.map((person, index) => (index === 2 ? { ...person, mail: 'bad@localhost' } : person));
+	const withBadEmail = people.map((person, index) =>
+		index === 2 ? { ...person, mail: 'bad@localhost' } : person,
+	);
 
 	test('every other item is still sent, and the error lists what the run created, item by item', async () => {
 		const result = await run({ items: withBadEmail });
 		expect(result.output).toBeUndefined();
 		expect(result.error?.message).toMatch(/^\[item 2\] Stripe: .*bad@localhost/);
-		expect(emails()).toEqual(['person-0@example.com', 'person-1@example.com', 'person-3@example.com', 'person-4@example.com']);
-		const idOf = (email: string) => double.customers.find((customer) => customer.params.email === email)!.id;
+		expect(emails()).toEqual([
+			'person-0@example.com',
+			'person-1@example.com',
+			'person-3@example.com',
+			'person-4@example.com',
+		]);
+		const idOf = (email: string) =>
+			double.customers.find((customer) => customer.params.email === email)!.id;
 		expect(result.error?.description).toContain(
 			[
 				'Done before the run stopped (4 items):',
@@ -89,12 +106,23 @@ describe('On Error "Stop": a Stripe error on one item', () => {
 });
 
 test('Retry On Fail heals three lost responses in one retry: every item is sent on the first try, the retry only replays', async () => {
-	const items = Array.from({ length: 100 }, (_, index) => ({ fullName: `Bulk ${index}`, mail: `bulk-${index}@example.com` }));
+	const items = Array.from({ length: 100 }, (_, index) => ({
+		fullName: `Bulk ${index}`,
+		mail: `bulk-${index}@example.com`,
+	}));
 	// Stripe creates these three customers, then the connection drops before the answer arrives.
 	double.failNext(3, { drop: 'after-create' });
 	const result = await run({
 		items,
-		node: { parameters: createParameters({ maxRetries: 0, concurrency: 10, requestsPerSecond: 0 }) as never, retryOnFail: true, maxTries: 2 },
+		node: {
+			parameters: createParameters({
+				maxRetries: 0,
+				concurrency: 10,
+				requestsPerSecond: 0,
+			}) as never,
+			retryOnFail: true,
+			maxTries: 2,
+		},
 	});
 	expect(result.error).toBeUndefined();
 	expect(result.run.data.resultData.runData['Stripe Customer']).toHaveLength(1);
@@ -104,14 +132,18 @@ test('Retry On Fail heals three lost responses in one retry: every item is sent 
 	expect(posts).toHaveLength(200);
 	expect(posts.filter((request) => request.replayed)).toHaveLength(100);
 	const emailOf = new Map(double.customers.map((customer) => [customer.id, customer.params.email]));
-	expect(result.output!.map((item) => emailOf.get(item.json.customerId as string))).toEqual(items.map((item) => item.mail));
+	expect(result.output!.map((item) => emailOf.get(item.json.customerId as string))).toEqual(
+		items.map((item) => item.mail),
+	);
 });
 
 describe('a re-run of the execution, or a webhook that delivers the same event twice, is a new execution', () => {
 	test('Per Input (the default): the same values return the customers already made; changed values make a new one', async () => {
 		const first = await run();
 		const again = await run();
-		expect(again.output!.map((item) => item.json.customerId)).toEqual(first.output!.map((item) => item.json.customerId));
+		expect(again.output!.map((item) => item.json.customerId)).toEqual(
+			first.output!.map((item) => item.json.customerId),
+		);
 		expect(double.customers).toHaveLength(5);
 		const changed = await run({ items: [{ ...people[0], fullName: 'Person 0, renamed' }] });
 		expect(changed.output![0].json.customerId).not.toBe(first.output![0].json.customerId);
@@ -131,25 +163,39 @@ describe('a re-run of the execution, or a webhook that delivers the same event t
 	});
 
 	test('Custom Key: the same key returns the same customer in any execution', async () => {
-		const parameters = createParameters({ idempotency: 'custom', idempotencyKey: '={{ "signup-" + $json.mail }}' });
+		const parameters = createParameters({
+			idempotency: 'custom',
+			idempotencyKey: '={{ "signup-" + $json.mail }}',
+		});
 		const first = await run({ parameters });
 		const again = await run({ parameters });
 		expect(double.customers).toHaveLength(5);
-		expect(again.output!.map((item) => item.json.customerId)).toEqual(first.output!.map((item) => item.json.customerId));
+		expect(again.output!.map((item) => item.json.customerId)).toEqual(
+			first.output!.map((item) => item.json.customerId),
+		);
 		expect(double.customers[0].idempotencyKey).toMatch(/^signup-person-\d@example\.com$/);
 	});
 
 	test('Custom Key without a key, or a key without Custom Key, is refused before sending', async () => {
 		const noKey = await run({ parameters: createParameters({ idempotency: 'custom' }) });
-		expect(noKey.error?.message).toMatch(/^\[item 0\] Options → Idempotency Key: empty, and Options → Idempotency is "Custom Key"/);
-		const keyWithoutMode = await run({ parameters: createParameters({ idempotency: 'perExecution', idempotencyKey: 'x' }) });
-		expect(keyWithoutMode.error?.message).toMatch(/Idempotency Key: set, but Options → Idempotency is not "Custom Key"/);
+		expect(noKey.error?.message).toMatch(
+			/^\[item 0\] Options → Idempotency Key: empty, and Options → Idempotency is "Custom Key"/,
+		);
+		const keyWithoutMode = await run({
+			parameters: createParameters({ idempotency: 'perExecution', idempotencyKey: 'x' }),
+		});
+		expect(keyWithoutMode.error?.message).toMatch(
+			/Idempotency Key: set, but Options → Idempotency is not "Custom Key"/,
+		);
 		expect(double.requests).toHaveLength(0);
 	});
 
 	test('two items with the same values in one run (Per Input) are one customer, the second a replay', async () => {
 		const result = await run({ items: [people[0], people[0]] });
 		expect(double.customers).toHaveLength(1);
-		expect(result.output!.map((item) => item.json.customerId)).toEqual([double.customers[0].id, double.customers[0].id]);
+		expect(result.output!.map((item) => item.json.customerId)).toEqual([
+			double.customers[0].id,
+			double.customers[0].id,
+		]);
 	});
 });

@@ -12,8 +12,15 @@ beforeAll(async () => {
 afterAll(() => double.close());
 beforeEach(() => double.reset());
 
-function run(node: StripeNodeSettings, items: object[] = [{ name: 'Ada', email: 'ada@example.com' }]) {
-	return runStripeCustomerWorkflow({ items: items as never, node, credentials: credentialsFor(double) });
+function run(
+	node: StripeNodeSettings,
+	items: object[] = [{ name: 'Ada', email: 'ada@example.com' }],
+) {
+	return runStripeCustomerWorkflow({
+		items: items as never,
+		node,
+		credentials: credentialsFor(double),
+	});
 }
 
 const create = { operation: 'create', name: '={{ $json.name }}', email: '={{ $json.email }}' };
@@ -24,39 +31,59 @@ describe('the options of each node version', () => {
 		double.failNext(1, { status: 500 });
 		const result = await run({
 			typeVersion: 1.2,
-			parameters: { ...create, options: { idempotency: 'custom', idempotencyKey: 'order-7', returnFullCustomer: true }, requestOptions: { maxRetries: 0 } },
+			parameters: {
+				...create,
+				options: { idempotency: 'custom', idempotencyKey: 'order-7', returnFullCustomer: true },
+				requestOptions: { maxRetries: 0 },
+			},
 		});
 		// Max Retries 0: the 500 is not retried.
 		expect(result.error?.message).toMatch(/^\[item 0\] Stripe: /);
 		expect(posts()).toHaveLength(1);
-		const again = await run({ typeVersion: 1.2, parameters: { ...create, options: { idempotency: 'custom', idempotencyKey: 'order-7', returnFullCustomer: true } } });
-		expect(again.output?.[0].json).toMatchObject({ customerId: expect.stringMatching(/^cus_/), customer: expect.objectContaining({ name: 'Ada' }) });
+		const again = await run({
+			typeVersion: 1.2,
+			parameters: {
+				...create,
+				options: { idempotency: 'custom', idempotencyKey: 'order-7', returnFullCustomer: true },
+			},
+		});
+		expect(again.output?.[0].json).toMatchObject({
+			customerId: expect.stringMatching(/^cus_/),
+			customer: expect.objectContaining({ name: 'Ada' }),
+		});
 		expect(double.customers.map((customer) => customer.idempotencyKey)).toEqual(['order-7']);
 	});
 
-	test.each([1, 1.1])('version %s: saved request options in Options still apply', async (typeVersion) => {
-		double.failNext(1, { status: 500 });
-		const result = await run({ typeVersion, parameters: { ...create, options: { maxRetries: 0, idempotencyKey: 'order-8' } } });
-		expect(result.error?.message).toMatch(/^\[item 0\] Stripe: /);
-		expect(posts()).toHaveLength(1);
-		// A key saved without Options → Idempotency is a custom key, as before.
-		expect(posts()[0].idempotencyKey).toBe('order-8');
-	});
+	test.each([1, 1.1])(
+		'version %s: saved request options in Options still apply',
+		async (typeVersion) => {
+			double.failNext(1, { status: 500 });
+			const result = await run({
+				typeVersion,
+				parameters: { ...create, options: { maxRetries: 0, idempotencyKey: 'order-8' } },
+			});
+			expect(result.error?.message).toMatch(/^\[item 0\] Stripe: /);
+			expect(posts()).toHaveLength(1);
+			// A key saved without Options → Idempotency is a custom key, as before.
+			expect(posts()[0].idempotencyKey).toBe('order-8');
+		},
+	);
 });
 
 test('as an AI Agent tool: the values a model fills in the text fields reach Stripe (description, country by name, tax ID type)', async () => {
-	const result = await run(
-		{
-			typeVersion: 1.2,
-			asTool: true,
-			parameters: {
-				...create,
-				customerDescription: 'Met at the conference',
-				address: { details: { city: 'Berlin', country: 'germany' } },
-				additionalFields: { taxIds: { taxId: [{ type: 'de_stn', value: '1234567890' }] }, taxExempt: 'reverse' },
+	const result = await run({
+		typeVersion: 1.2,
+		asTool: true,
+		parameters: {
+			...create,
+			customerDescription: 'Met at the conference',
+			address: { details: { city: 'Berlin', country: 'germany' } },
+			additionalFields: {
+				taxIds: { taxId: [{ type: 'de_stn', value: '1234567890' }] },
+				taxExempt: 'reverse',
 			},
 		},
-	);
+	});
 	expect(result.error).toBeUndefined();
 	expect(double.customers[0].params).toMatchObject({
 		name: 'Ada',

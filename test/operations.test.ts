@@ -3,7 +3,11 @@ import Stripe from 'stripe';
 
 import { DEFAULT_SEARCH_LAG_MS, type StripeDouble } from './stripe-double';
 import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
-import { runStripeCustomerWorkflow, searchCustomersInEditor, type RunResult } from './support/workflowRunner';
+import {
+	runStripeCustomerWorkflow,
+	searchCustomersInEditor,
+	type RunResult,
+} from './support/workflowRunner';
 
 // The Customer resource: every operation through n8n's engine, read back from the Stripe double after each step,
 // with the official client as the reference for what Stripe holds.
@@ -12,22 +16,35 @@ let double: StripeDouble;
 let stripe: Stripe;
 beforeAll(async () => {
 	double = await startDouble();
-	stripe = new Stripe(SECRET_KEY, { host: '127.0.0.1', port: double.port, protocol: 'http', maxNetworkRetries: 0 });
+	stripe = new Stripe(SECRET_KEY, {
+		host: '127.0.0.1',
+		port: double.port,
+		protocol: 'http',
+		maxNetworkRetries: 0,
+	});
 });
 afterAll(() => double.close());
 beforeEach(() => double.reset());
 
-function run(parameters: Record<string, unknown>, items: object[] = [{}], continueOnFail = false): Promise<RunResult> {
+function run(
+	parameters: Record<string, unknown>,
+	items: object[] = [{}],
+	continueOnFail = false,
+): Promise<RunResult> {
 	return runStripeCustomerWorkflow({
 		items: items as never,
-		node: { parameters: parameters as never, onError: continueOnFail ? 'continueRegularOutput' : undefined },
+		node: {
+			parameters: parameters as never,
+			onError: continueOnFail ? 'continueRegularOutput' : undefined,
+		},
 		credentials: credentialsFor(double),
 	});
 }
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 /** "2025-01-02 14:03", as the picker shows a creation time of a workflow in Tokyo (UTC+9, no daylight saving time). */
-const tokyoMinute = (created: number) => new Date((created + 9 * 3600) * 1000).toISOString().slice(0, 16).replace('T', ' ');
+const tokyoMinute = (created: number) =>
+	new Date((created + 9 * 3600) * 1000).toISOString().slice(0, 16).replace('T', ' ');
 const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
 /** Search sees writes late at Stripe (the double: a second); wait for it, as the README tells users to. */
 const searchCatchesUp = () => sleep(DEFAULT_SEARCH_LAG_MS + 100);
@@ -35,41 +52,68 @@ const pairingOf = (result: RunResult) => result.output?.map((item) => item.paire
 
 test('a customer from create to delete: Create → Get → Update → Get Many → Search → Delete → Get', async () => {
 	const created = await run(
-		{ operation: 'create', name: '={{ $json.name }}', email: '={{ $json.email }}', additionalFields: { metadata: { entry: [{ key: 'plan', value: 'free' }] } } },
+		{
+			operation: 'create',
+			name: '={{ $json.name }}',
+			email: '={{ $json.email }}',
+			additionalFields: { metadata: { entry: [{ key: 'plan', value: 'free' }] } },
+		},
 		[{ name: 'Ada Lovelace', email: 'ada@example.com' }],
 	);
 	const customerId = created.output![0].json.customerId as string;
-	expect((await stripe.customers.retrieve(customerId)) as Stripe.Customer).toMatchObject({ name: 'Ada Lovelace', metadata: { plan: 'free' } });
+	expect((await stripe.customers.retrieve(customerId)) as Stripe.Customer).toMatchObject({
+		name: 'Ada Lovelace',
+		metadata: { plan: 'free' },
+	});
 
 	const got = await run({ operation: 'get', customerId: '={{ $json.id }}' }, [{ id: customerId }]);
-	expect(jsonOf(got)).toEqual([{ customerId, customer: expect.objectContaining({ id: customerId, email: 'ada@example.com' }) }]);
+	expect(jsonOf(got)).toEqual([
+		{ customerId, customer: expect.objectContaining({ id: customerId, email: 'ada@example.com' }) },
+	]);
 
-	const updated = await run(
-		{
-			operation: 'update',
-			customerId: byId(customerId),
-			phone: '+44 20 7946 0000',
-			additionalFields: { metadata: { entry: [{ key: 'plan', value: 'pro' }] }, taxIds: { taxId: [{ type: 'gb_vat', value: 'GB123456789' }] } },
-			options: { returnFullCustomer: true },
+	const updated = await run({
+		operation: 'update',
+		customerId: byId(customerId),
+		phone: '+44 20 7946 0000',
+		additionalFields: {
+			metadata: { entry: [{ key: 'plan', value: 'pro' }] },
+			taxIds: { taxId: [{ type: 'gb_vat', value: 'GB123456789' }] },
 		},
-	);
+		options: { returnFullCustomer: true },
+	});
 	expect(updated.error).toBeUndefined();
-	const afterUpdate = (await stripe.customers.retrieve(customerId, { expand: ['tax_ids'] })) as Stripe.Customer;
-	expect(afterUpdate).toMatchObject({ name: 'Ada Lovelace', phone: '+44 20 7946 0000', metadata: { plan: 'pro' } });
-	expect(afterUpdate.tax_ids?.data.map((taxId) => [taxId.type, taxId.value])).toEqual([['gb_vat', 'GB123456789']]);
-	expect(jsonOf(updated)).toEqual([{ customerId, customer: expect.objectContaining({ phone: '+44 20 7946 0000' }) }]);
+	const afterUpdate = (await stripe.customers.retrieve(customerId, {
+		expand: ['tax_ids'],
+	})) as Stripe.Customer;
+	expect(afterUpdate).toMatchObject({
+		name: 'Ada Lovelace',
+		phone: '+44 20 7946 0000',
+		metadata: { plan: 'pro' },
+	});
+	expect(afterUpdate.tax_ids?.data.map((taxId) => [taxId.type, taxId.value])).toEqual([
+		['gb_vat', 'GB123456789'],
+	]);
+	expect(jsonOf(updated)).toEqual([
+		{ customerId, customer: expect.objectContaining({ phone: '+44 20 7946 0000' }) },
+	]);
 
 	// Right after a write, Get Many by email finds the customer at once; Search only once Stripe's search caught up.
 	const listed = await run({ operation: 'getMany', filters: { email: 'ada@example.com' } });
 	expect(jsonOf(listed)?.map((json) => json.customerId)).toEqual([customerId]);
 
 	await searchCatchesUp();
-	const found = await run({ operation: 'search', query: "metadata['plan']:'pro' AND name~'Lovelace'" });
+	const found = await run({
+		operation: 'search',
+		query: "metadata['plan']:'pro' AND name~'Lovelace'",
+	});
 	expect(jsonOf(found)?.map((json) => json.customerId)).toEqual([customerId]);
 
 	const deleted = await run({ operation: 'delete', customerId: byId(customerId) });
 	expect(jsonOf(deleted)).toEqual([{ customerId, deleted: true }]);
-	expect(await stripe.customers.retrieve(customerId)).toMatchObject({ id: customerId, deleted: true });
+	expect(await stripe.customers.retrieve(customerId)).toMatchObject({
+		id: customerId,
+		deleted: true,
+	});
 
 	// Stripe still answers for a deleted customer: a clear result, not a crash.
 	const gone = await run({ operation: 'get', customerId: byId(customerId) });
@@ -80,8 +124,16 @@ describe('the customer picker (resource locator)', () => {
 	test('By URL takes the ID out of a Stripe Dashboard address; By ID and an expression work too', async () => {
 		const customer = await stripe.customers.create({ email: 'grace@example.com' });
 		for (const customerId of [
-			{ __rl: true, mode: 'url', value: `https://dashboard.stripe.com/test/customers/${customer.id}` },
-			{ __rl: true, mode: 'url', value: `https://dashboard.stripe.com/acct_1Connect/customers/${customer.id}?tab=payments` },
+			{
+				__rl: true,
+				mode: 'url',
+				value: `https://dashboard.stripe.com/test/customers/${customer.id}`,
+			},
+			{
+				__rl: true,
+				mode: 'url',
+				value: `https://dashboard.stripe.com/acct_1Connect/customers/${customer.id}?tab=payments`,
+			},
 			byId(customer.id),
 			{ __rl: true, mode: 'id', value: '={{ $json.id }}' },
 		]) {
@@ -95,7 +147,11 @@ describe('the customer picker (resource locator)', () => {
 			/Not a customer ID: one is cus_ followed by letters and digits only, e.g\. cus_NffrFeUfNV2Hib \(no spaces, no other characters\)/,
 		);
 		const viaExpression = { __rl: true, mode: 'id', value: '={{ $json.id }}' };
-		const result = await run({ operation: 'delete', customerId: viaExpression }, [{ id: 'ada@example.com' }, { id: 'cus_12-34' }, { id: 'cus_' }], true);
+		const result = await run(
+			{ operation: 'delete', customerId: viaExpression },
+			[{ id: 'ada@example.com' }, { id: 'cus_12-34' }, { id: 'cus_' }],
+			true,
+		);
 		expect(jsonOf(result)?.map((json) => json.error)).toEqual([
 			'[item 0] Customer: "ada@example.com" is not a Stripe customer ID: one starts with cus_ (e.g. cus_NffrFeUfNV2Hib)',
 			'[item 1] Customer: "cus_12-34" is not a Stripe customer ID: after cus_ come only letters and digits, and it holds "-"',
@@ -106,9 +162,14 @@ describe('the customer picker (resource locator)', () => {
 
 	test('From List: the newest customers first, page by page; typing searches names and emails', async () => {
 		const names = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing'];
-		for (const name of names) await stripe.customers.create({ name, email: `${name.split(' ')[0].toLowerCase()}@example.com` });
+		for (const name of names)
+			await stripe.customers.create({
+				name,
+				email: `${name.split(' ')[0].toLowerCase()}@example.com`,
+			});
 		const credentials = credentialsFor(double);
-		const entry = (customer: Stripe.Customer) => `${customer.name} <${customer.email}> (${customer.id}, created ${tokyoMinute(customer.created)})`;
+		const entry = (customer: Stripe.Customer) =>
+			`${customer.name} <${customer.email}> (${customer.id}, created ${tokyoMinute(customer.created)})`;
 		const newestFirst = (await stripe.customers.list()).data;
 
 		const all = await searchCustomersInEditor(credentials, undefined, undefined, 'Asia/Tokyo');
@@ -118,21 +179,35 @@ describe('the customer picker (resource locator)', () => {
 			'Grace Hopper <grace@example.com>',
 			'Ada Lovelace <ada@example.com>',
 		]);
-		expect(all.results[0].url).toBe(`https://dashboard.stripe.com/test/customers/${all.results[0].value}`);
+		expect(all.results[0].url).toBe(
+			`https://dashboard.stripe.com/test/customers/${all.results[0].value}`,
+		);
 
 		await searchCatchesUp();
 		const typed = await searchCustomersInEditor(credentials, 'hopp', undefined, 'Asia/Tokyo');
 		expect(typed.results.map((result) => result.name)).toEqual([entry(newestFirst[1])]);
-		const byEmail = await searchCustomersInEditor(credentials, 'alan@example', undefined, 'Asia/Tokyo');
+		const byEmail = await searchCustomersInEditor(
+			credentials,
+			'alan@example',
+			undefined,
+			'Asia/Tokyo',
+		);
 		expect(byEmail.results.map((result) => result.name)).toEqual([entry(newestFirst[0])]);
 
-		for (let index = 0; index < 60; index++) await stripe.customers.create({ email: `bulk-${index}@example.com` });
+		for (let index = 0; index < 60; index++)
+			await stripe.customers.create({ email: `bulk-${index}@example.com` });
 		const firstPage = await searchCustomersInEditor(credentials);
-		const secondPage = await searchCustomersInEditor(credentials, undefined, firstPage.paginationToken);
+		const secondPage = await searchCustomersInEditor(
+			credentials,
+			undefined,
+			firstPage.paginationToken,
+		);
 		expect(firstPage.results).toHaveLength(50);
 		expect(secondPage.results).toHaveLength(13);
 		expect(secondPage.paginationToken).toBeUndefined();
-		expect(new Set([...firstPage.results, ...secondPage.results].map((result) => result.value)).size).toBe(63);
+		expect(
+			new Set([...firstPage.results, ...secondPage.results].map((result) => result.value)).size,
+		).toBe(63);
 	});
 });
 
@@ -147,15 +222,21 @@ describe('Create or Update (upsert, by email)', () => {
 			{ name: 'Grace B. Hopper', email: 'GRACE@example.com' },
 		]);
 		expect(result.error).toBeUndefined();
-		const grace = double.customers.find((customer) => customer.params.email === 'grace@example.com')!;
+		const grace = double.customers.find(
+			(customer) => customer.params.email === 'grace@example.com',
+		)!;
 		expect(jsonOf(result)).toEqual([
 			{ customerId: existing.id, action: 'updated' },
 			{ customerId: grace.id, action: 'created' },
 			{ customerId: grace.id, action: 'updated' },
 		]);
 		expect(pairingOf(result)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(((await stripe.customers.retrieve(existing.id)) as Stripe.Customer).name).toBe('Ada Lovelace');
-		expect(((await stripe.customers.retrieve(grace.id)) as Stripe.Customer).name).toBe('Grace B. Hopper');
+		expect(((await stripe.customers.retrieve(existing.id)) as Stripe.Customer).name).toBe(
+			'Ada Lovelace',
+		);
+		expect(((await stripe.customers.retrieve(grace.id)) as Stripe.Customer).name).toBe(
+			'Grace B. Hopper',
+		);
 		expect(double.customers).toHaveLength(2);
 	});
 
@@ -170,16 +251,23 @@ describe('Create or Update (upsert, by email)', () => {
 		await run(upsert, [{ name: 'B', email: 'ada@example.com' }]);
 		await run(upsert, [{ name: 'A', email: 'ada@example.com' }]);
 		expect(double.customers).toHaveLength(1);
-		expect(((await stripe.customers.retrieve(double.customers[0].id)) as Stripe.Customer).name).toBe('A');
+		expect(
+			((await stripe.customers.retrieve(double.customers[0].id)) as Stripe.Customer).name,
+		).toBe('A');
 	});
 });
 
 describe('Update', () => {
 	test('a payment method is attached and made the invoice default', async () => {
 		const customer = await stripe.customers.create({ email: 'ada@example.com' });
-		const result = await run({ operation: 'update', customerId: '={{ $json.id }}', additionalFields: { defaultSource: '={{ $json.pm }}' } }, [
-			{ id: customer.id, pm: 'pm_card_visa' },
-		]);
+		const result = await run(
+			{
+				operation: 'update',
+				customerId: '={{ $json.id }}',
+				additionalFields: { defaultSource: '={{ $json.pm }}' },
+			},
+			[{ id: customer.id, pm: 'pm_card_visa' }],
+		);
 		expect(jsonOf(result)).toEqual([{ customerId: customer.id }]);
 		const after = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
 		expect(after.invoice_settings.default_payment_method).toBe('pm_card_visa');
@@ -191,11 +279,22 @@ describe('Update', () => {
 		]);
 	});
 
-	test('an unknown customer is an error for that item only, in Stripe\'s words', async () => {
+	test("an unknown customer is an error for that item only, in Stripe's words", async () => {
 		const customer = await stripe.customers.create({ email: 'ada@example.com' });
-		const result = await run({ operation: 'update', customerId: '={{ $json.id }}', name: 'New' }, [{ id: 'cus_doesNotExist' }, { id: customer.id }], true);
-		expect(jsonOf(result)?.[0]).toMatchObject({ itemIndex: 0, statusCode: 404, code: 'resource_missing', param: 'id' });
-		expect(jsonOf(result)?.[0].error).toMatch(/^\[item 0\] Stripe: No such customer: 'cus_doesNotExist'/);
+		const result = await run(
+			{ operation: 'update', customerId: '={{ $json.id }}', name: 'New' },
+			[{ id: 'cus_doesNotExist' }, { id: customer.id }],
+			true,
+		);
+		expect(jsonOf(result)?.[0]).toMatchObject({
+			itemIndex: 0,
+			statusCode: 404,
+			code: 'resource_missing',
+			param: 'id',
+		});
+		expect(jsonOf(result)?.[0].error).toMatch(
+			/^\[item 0\] Stripe: No such customer: 'cus_doesNotExist'/,
+		);
 		expect(jsonOf(result)?.[1]).toEqual({ customerId: customer.id });
 	});
 });
@@ -203,13 +302,19 @@ describe('Update', () => {
 describe('Get Many and Search', () => {
 	beforeEach(async () => {
 		for (let index = 0; index < 130; index++) {
-			await stripe.customers.create({ email: `c${index}@example.com`, name: index % 2 ? 'Odd' : 'Even', metadata: { index: String(index) } });
+			await stripe.customers.create({
+				email: `c${index}@example.com`,
+				name: index % 2 ? 'Odd' : 'Even',
+				metadata: { index: String(index) },
+			});
 		}
 	});
 
 	test('Return All pages through every customer with starting_after, newest first; Limit stops there', async () => {
 		const all = await run({ operation: 'getMany', returnAll: true });
-		expect(jsonOf(all)?.map((json) => json.customerId)).toEqual(double.customers.map((customer) => customer.id).reverse());
+		expect(jsonOf(all)?.map((json) => json.customerId)).toEqual(
+			double.customers.map((customer) => customer.id).reverse(),
+		);
 		const pages = double.requests.filter((request) => request.method === 'GET');
 		expect(pages.map((request) => [request.query.limit, request.query.starting_after])).toEqual([
 			['100', undefined],
@@ -236,11 +341,13 @@ describe('Get Many and Search', () => {
 		]);
 	});
 
-	test('Search pages through its results with Stripe\'s page token', async () => {
+	test("Search pages through its results with Stripe's page token", async () => {
 		await searchCatchesUp();
 		const query = "email~'example.com'";
 		const result = await run({ operation: 'search', query, returnAll: true });
-		expect(jsonOf(result)?.map((json) => json.customerId)).toEqual(double.customers.map((customer) => customer.id).reverse());
+		expect(jsonOf(result)?.map((json) => json.customerId)).toEqual(
+			double.customers.map((customer) => customer.id).reverse(),
+		);
 		const searches = double.requests.filter((request) => request.path === '/v1/customers/search');
 		const firstPage = await stripe.customers.search({ query, limit: 100 });
 		expect(firstPage.next_page).toEqual(expect.any(String));
@@ -252,7 +359,7 @@ describe('Get Many and Search', () => {
 		expect(jsonOf(limited)).toHaveLength(3);
 	});
 
-	test('a query Stripe cannot parse is an error item with Stripe\'s message and param', async () => {
+	test("a query Stripe cannot parse is an error item with Stripe's message and param", async () => {
 		const result = await run({ operation: 'search', query: 'email ada' }, [{}], true);
 		expect(jsonOf(result)?.[0]).toMatchObject({ itemIndex: 0, statusCode: 400, param: 'query' });
 	});
@@ -270,7 +377,11 @@ describe('Get Many and Search', () => {
 describe('Delete', () => {
 	test('outputs {customerId, deleted: true}; one customer given twice is deleted once and the second item finds it deleted', async () => {
 		const customer = await stripe.customers.create({ email: 'ada@example.com' });
-		const result = await run({ operation: 'delete', customerId: '={{ $json.id }}' }, [{ id: customer.id }, { id: customer.id }], true);
+		const result = await run(
+			{ operation: 'delete', customerId: '={{ $json.id }}' },
+			[{ id: customer.id }, { id: customer.id }],
+			true,
+		);
 		expect(jsonOf(result)).toEqual([
 			{ customerId: customer.id, deleted: true },
 			{ customerId: customer.id, deleted: true, alreadyDeleted: true },

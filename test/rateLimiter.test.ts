@@ -1,4 +1,9 @@
-import { AccountRateLimiter, type LimiterSettings, type RequestPermit, type RunLimiter } from '../nodes/StripeCustomer/transport/rateLimiter';
+import {
+	AccountRateLimiter,
+	type LimiterSettings,
+	type RequestPermit,
+	type RunLimiter,
+} from '../nodes/StripeCustomer/transport/rateLimiter';
 
 // The limiter's rules, on n8n's clock faked by jest: lower at once on a 429, once per excess; climb straight back to a
 // rate that held before a burst, slowly above it or when the account's limit is lower; the lowest limit among the
@@ -7,7 +12,10 @@ import { AccountRateLimiter, type LimiterSettings, type RequestPermit, type RunL
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
 
-const adaptive = (requestsPerSecond = 25): LimiterSettings => ({ requestsPerSecond, adaptive: true });
+const adaptive = (requestsPerSecond = 25): LimiterSettings => ({
+	requestsPerSecond,
+	adaptive: true,
+});
 
 /** An account limiter with one run of the given settings, and that run's view of it. */
 function limiterWithRun(settings: LimiterSettings = adaptive()) {
@@ -207,7 +215,10 @@ test("a cancelled run's waiting requests give up their turns: another run's requ
 	const otherRun = account.join(adaptive(1));
 	(await cancelledRun.acquire()).release(1);
 	const stop = new AbortController();
-	const given = Array.from({ length: 5 }, async () => await cancelledRun.acquire(stop.signal).catch((error: Error) => error.name));
+	const given = Array.from(
+		{ length: 5 },
+		async () => await cancelledRun.acquire(stop.signal).catch((error: Error) => error.name),
+	);
 	const other = otherRun.acquire();
 	stop.abort();
 	expect(await Promise.all(given)).toEqual(Array(5).fill('AbortError'));

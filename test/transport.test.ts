@@ -19,7 +19,13 @@ afterAll(() => double.close());
 beforeEach(() => double.reset());
 
 const official = () =>
-	new Stripe(SECRET_KEY, { host: '127.0.0.1', port: double.port, protocol: 'http', maxNetworkRetries: 0, appInfo: PACKAGE_INFO });
+	new Stripe(SECRET_KEY, {
+		host: '127.0.0.1',
+		port: double.port,
+		protocol: 'http',
+		maxNetworkRetries: 0,
+		appInfo: PACKAGE_INFO,
+	});
 
 const createParameters = (extra: Record<string, unknown> = {}) => ({
 	operation: 'create',
@@ -28,13 +34,21 @@ const createParameters = (extra: Record<string, unknown> = {}) => ({
 	...extra,
 });
 
-function run(parameters: Record<string, unknown>, items: object[] = [{ name: 'Ada', email: 'ada@example.com' }], credentials = credentialsFor(double)) {
-	return runStripeCustomerWorkflow({ items: items as never, node: { parameters: parameters as never }, credentials });
+function run(
+	parameters: Record<string, unknown>,
+	items: object[] = [{ name: 'Ada', email: 'ada@example.com' }],
+	credentials = credentialsFor(double),
+) {
+	return runStripeCustomerWorkflow({
+		items: items as never,
+		node: { parameters: parameters as never },
+		credentials,
+	});
 }
 
 const posts = () => double.requests.filter((request) => request.method === 'POST');
 
-test("the User-Agent names the package as package.json does (name, version, repository)", () => {
+test('the User-Agent names the package as package.json does (name, version, repository)', () => {
 	expect(PACKAGE_INFO.name).toBe(packageJson.name);
 	expect(PACKAGE_INFO.version).toBe(packageJson.version);
 	expect(packageJson.repository.url).toContain(PACKAGE_INFO.url.replace('https://', ''));
@@ -48,14 +62,33 @@ describe('what reaches Stripe is what the official client sends', () => {
 		email: 'zoe+tag@example.com',
 		description: 'a & b = c; 100% [sure]!',
 		shipping: {
-			details: { recipientName: 'Zoë', line1: '1 Rue de la Paix', city: 'Paris', postalCode: '75002', country: 'FR' },
+			details: {
+				recipientName: 'Zoë',
+				line1: '1 Rue de la Paix',
+				city: 'Paris',
+				postalCode: '75002',
+				country: 'FR',
+			},
 		},
 		additionalFields: {
 			balance: '-500',
-			taxIds: { taxId: [{ type: 'eu_vat', value: 'FRAB123456789' }, { type: 'ch_vat', value: 'CHE-123.456.789 MWST' }] },
-			metadata: { entry: [{ key: 'plan', value: 'pro' }, { key: 'seats', value: '3' }] },
+			taxIds: {
+				taxId: [
+					{ type: 'eu_vat', value: 'FRAB123456789' },
+					{ type: 'ch_vat', value: 'CHE-123.456.789 MWST' },
+				],
+			},
+			metadata: {
+				entry: [
+					{ key: 'plan', value: 'pro' },
+					{ key: 'seats', value: '3' },
+				],
+			},
 			preferredLocales: 'fr, en',
-			invoiceSettings: { customFields: { field: [{ name: 'PO', value: '42/7' }] }, footer: 'Merci ✓' },
+			invoiceSettings: {
+				customFields: { field: [{ name: 'PO', value: '42/7' }] },
+				footer: 'Merci ✓',
+			},
 		},
 	};
 
@@ -65,7 +98,13 @@ describe('what reaches Stripe is what the official client sends', () => {
 		const [byNode] = posts();
 
 		const { name, email, description, shipping, additionalFields } = parameters;
-		const mapped = toCustomerCreateRequest({ name, email, description, shipping: shipping.details, ...additionalFields });
+		const mapped = toCustomerCreateRequest({
+			name,
+			email,
+			description,
+			shipping: shipping.details,
+			...additionalFields,
+		});
 		if (!mapped.ok) throw new Error('the parameters above are valid');
 		await official().customers.create(mapped.value.params);
 		const bySdk = posts()[1];
@@ -77,8 +116,12 @@ describe('what reaches Stripe is what the official client sends', () => {
 		expect(byNode.contentType).toBe(bySdk.contentType);
 		expect(byNode.apiVersion).toBe(DEFAULT_API_VERSION);
 		expect(bySdk.apiVersion).toBe(DEFAULT_API_VERSION);
-		expect(byNode.headers['user-agent']).toBe(`${PACKAGE_INFO.name}/${PACKAGE_INFO.version} (${PACKAGE_INFO.url})`);
-		expect(bySdk.headers['user-agent']).toContain(`${PACKAGE_INFO.name}/${PACKAGE_INFO.version} (${PACKAGE_INFO.url})`);
+		expect(byNode.headers['user-agent']).toBe(
+			`${PACKAGE_INFO.name}/${PACKAGE_INFO.version} (${PACKAGE_INFO.url})`,
+		);
+		expect(bySdk.headers['user-agent']).toContain(
+			`${PACKAGE_INFO.name}/${PACKAGE_INFO.version} (${PACKAGE_INFO.url})`,
+		);
 		expect(byNode.idempotencyKey).toMatch(/^n8n-sc:/);
 		// Both created the same customer, field for field.
 		expect(double.customers[0].params).toEqual(double.customers[1].params);
@@ -87,10 +130,19 @@ describe('what reaches Stripe is what the official client sends', () => {
 	test('a list query is encoded as the official client encodes it', async () => {
 		await runStripeCustomerWorkflow({
 			items: [{}],
-			node: { parameters: { operation: 'getMany', filters: { email: 'a+b@example.com', createdAfter: '2026-01-02T03:04:05Z' } } },
+			node: {
+				parameters: {
+					operation: 'getMany',
+					filters: { email: 'a+b@example.com', createdAfter: '2026-01-02T03:04:05Z' },
+				},
+			},
 			credentials: credentialsFor(double),
 		});
-		await official().customers.list({ email: 'a+b@example.com', created: { gte: 1767323045 }, limit: 50 });
+		await official().customers.list({
+			email: 'a+b@example.com',
+			created: { gte: 1767323045 },
+			limit: 50,
+		});
 		const [byNode, bySdk] = double.requests;
 		expect(byNode.query).toEqual(bySdk.query);
 		expect(byNode.path).toBe('/v1/customers');
@@ -111,7 +163,10 @@ describe('retries', () => {
 	test.each([
 		['a 500', { status: 500 } as const],
 		['a 409 (the same key still in flight)', { status: 409 } as const],
-		['a 429 lock timeout (Stripe-Should-Retry: true)', { status: 429, code: 'lock_timeout' } as const],
+		[
+			'a 429 lock timeout (Stripe-Should-Retry: true)',
+			{ status: 429, code: 'lock_timeout' } as const,
+		],
 		['a connection dropped before Stripe answered', { drop: 'before' } as const],
 	])('%s is retried with the same idempotency key', async (_name, how) => {
 		double.failNext(1, how);
@@ -160,24 +215,41 @@ describe('retries', () => {
 
 	test('429s for 300 ms of every second (a busy shared account) lose nothing', async () => {
 		double.setFaults({ rateLimitWindow: { everyMs: 1000, forMs: 300 } });
-		const items = Array.from({ length: 25 }, (_, index) => ({ name: `Busy ${index}`, email: `busy-${index}@example.com` }));
-		const result = await run(createParameters({ options: { concurrency: 5, maxRetries: 0 } }), items);
+		const items = Array.from({ length: 25 }, (_, index) => ({
+			name: `Busy ${index}`,
+			email: `busy-${index}@example.com`,
+		}));
+		const result = await run(
+			createParameters({ options: { concurrency: 5, maxRetries: 0 } }),
+			items,
+		);
 		expect(result.error).toBeUndefined();
 		expect(double.stats().status[429]).toBeGreaterThan(0);
-		expect(double.customers.map((customer) => customer.params.email).sort()).toEqual(items.map((item) => item.email).sort());
-		const emailOf = new Map(double.customers.map((customer) => [customer.id, customer.params.email]));
-		expect(result.output!.map((item) => emailOf.get(item.json.customerId as string))).toEqual(items.map((item) => item.email));
+		expect(double.customers.map((customer) => customer.params.email).sort()).toEqual(
+			items.map((item) => item.email).sort(),
+		);
+		const emailOf = new Map(
+			double.customers.map((customer) => [customer.id, customer.params.email]),
+		);
+		expect(result.output!.map((item) => emailOf.get(item.json.customerId as string))).toEqual(
+			items.map((item) => item.email),
+		);
 	});
 
 	test('a 429 that does not clear fails its item once the wait is over, and says what to change', async () => {
 		double.failNext(50, { status: 429 });
 		const result = await runStripeCustomerWorkflow({
 			items: [{ name: 'Ada', email: 'ada@example.com' }],
-			node: { parameters: createParameters({ options: { rateLimitWait: 1 } }), onError: 'continueRegularOutput' },
+			node: {
+				parameters: createParameters({ options: { rateLimitWait: 1 } }),
+				onError: 'continueRegularOutput',
+			},
 			credentials: credentialsFor(double),
 		});
 		expect(result.output![0].json).toMatchObject({ itemIndex: 0, statusCode: 429 });
-		expect(result.output![0].json.error).toMatch(/^\[item 0\] Stripe: .*rate-limited for 1 s without any request of this account succeeding: lower Options → Requests Per Second/);
+		expect(result.output![0].json.error).toMatch(
+			/^\[item 0\] Stripe: .*rate-limited for 1 s without any request of this account succeeding: lower Options → Requests Per Second/,
+		);
 		expect(double.customers).toHaveLength(0);
 	});
 });
@@ -186,13 +258,23 @@ describe('when the credential or the host is the problem, the whole run says so 
 	test('a wrong key: one node-level error naming the credential, not an item; the key appears nowhere', async () => {
 		const wrongKey = `${SECRET_KEY}x`;
 		const items = Array.from({ length: 40 }, (_, i) => ({ email: `u${i}@example.com` }));
-		const result = await run(createParameters({ options: { concurrency: 4 } }), items, credentialsFor(double, { secretKey: wrongKey }));
-		expect(result.error?.message).toMatch(/^Stripe refused the credential "Stripe Customer account": Invalid API Key provided/);
-		expect(result.error?.description).toMatch(/secret key \(sk_test_… or sk_live_…\) or a restricted key \(rk_…\)/);
+		const result = await run(
+			createParameters({ options: { concurrency: 4 } }),
+			items,
+			credentialsFor(double, { secretKey: wrongKey }),
+		);
+		expect(result.error?.message).toMatch(
+			/^Stripe refused the credential "Stripe Customer account": Invalid API Key provided/,
+		);
+		expect(result.error?.description).toMatch(
+			/secret key \(sk_test_… or sk_live_…\) or a restricted key \(rk_…\)/,
+		);
 		// The first refusal stops the run: at most the requests already in flight (Concurrency 4), not one per item (40).
 		expect(posts().length).toBeGreaterThanOrEqual(1);
 		expect(posts().length).toBeLessThanOrEqual(4);
-		const recorded = JSON.stringify(result.run, (_key, value) => (value instanceof Error ? { ...value, message: value.message } : value));
+		const recorded = JSON.stringify(result.run, (_key, value) =>
+			value instanceof Error ? { ...value, message: value.message } : value,
+		);
 		expect(recorded).not.toContain(wrongKey);
 		expect(recorded).not.toContain(SECRET_KEY);
 	});
@@ -200,12 +282,18 @@ describe('when the credential or the host is the problem, the whole run says so 
 	test('a restricted key without Customers write: one node-level error saying which permission', async () => {
 		double.failNext(1, { status: 403 });
 		const result = await run(createParameters());
-		expect(result.error?.message).toMatch(/^The key of the credential "Stripe Customer account" may not do this: /);
+		expect(result.error?.message).toMatch(
+			/^The key of the credential "Stripe Customer account" may not do this: /,
+		);
 		expect(result.error?.description).toMatch(/write access to Customers/);
 	});
 
 	test('a publishable key is refused before any request', async () => {
-		const result = await run(createParameters(), undefined, credentialsFor(double, { secretKey: 'pk_test_123' }));
+		const result = await run(
+			createParameters(),
+			undefined,
+			credentialsFor(double, { secretKey: 'pk_test_123' }),
+		);
 		expect(result.error?.message).toBe(
 			'The credential "Stripe Customer account" holds a publishable key (pk_…), which cannot read or write customers',
 		);
@@ -222,25 +310,42 @@ describe('when the credential or the host is the problem, the whole run says so 
 			[{ item: 0 }, 0],
 			[{ item: 1 }, 1],
 		]);
-		for (const item of result.output!) expect(item.json.error).toMatch(/^Stripe refused the credential/);
+		for (const item of result.output!)
+			expect(item.json.error).toMatch(/^Stripe refused the credential/);
 	});
 
 	test('nothing listening: the host, the port, the cause, once', async () => {
 		const port = await closedPort();
-		const result = await run(createParameters({ options: { maxRetries: 1 } }), [{ email: 'a@example.com' }, { email: 'b@example.com' }], {
-			stripeCustomerApi: { secretKey: SECRET_KEY, baseUrl: `http://127.0.0.1:${port}`, stripeAccount: '' },
-		});
+		const result = await run(
+			createParameters({ options: { maxRetries: 1 } }),
+			[{ email: 'a@example.com' }, { email: 'b@example.com' }],
+			{
+				stripeCustomerApi: {
+					secretKey: SECRET_KEY,
+					baseUrl: `http://127.0.0.1:${port}`,
+					stripeAccount: '',
+				},
+			},
+		);
 		expect(result.error?.message).toBe(
 			`Could not reach Stripe: connection refused by 127.0.0.1:${port} (the credential's API Base URL)`,
 		);
-		expect(result.error?.description).toMatch(/check the host and port of the API Base URL.*Tried 2 times/);
+		expect(result.error?.description).toMatch(
+			/check the host and port of the API Base URL.*Tried 2 times/,
+		);
 		expect(result.error?.description).toMatch(/Nothing was changed in Stripe by this run/);
 	});
 
 	test('a host that does not resolve', async () => {
 		const result = await run(createParameters({ options: { maxRetries: 0 } }), undefined, {
-			stripeCustomerApi: { secretKey: SECRET_KEY, baseUrl: 'http://stripe-double.invalid', stripeAccount: '' },
+			stripeCustomerApi: {
+				secretKey: SECRET_KEY,
+				baseUrl: 'http://stripe-double.invalid',
+				stripeAccount: '',
+			},
 		});
-		expect(result.error?.message).toBe("Could not reach Stripe: no DNS entry for stripe-double.invalid:80 (the credential's API Base URL)");
+		expect(result.error?.message).toBe(
+			"Could not reach Stripe: no DNS entry for stripe-double.invalid:80 (the credential's API Base URL)",
+		);
 	});
 });

@@ -2,8 +2,17 @@ import { randomBytes } from 'crypto';
 import Stripe from 'stripe';
 
 import { DeliveryMemory } from '../nodes/StripeCustomer/trigger/deliveryDedupe';
-import { ANY_CUSTOMER_EVENT, ANY_SUBSCRIPTION_EVENT, EVENT_OPTIONS, expandEvents } from '../nodes/StripeCustomer/trigger/events';
-import { eventToItem, parseEvent, type ReceivedEvent } from '../nodes/StripeCustomer/trigger/output';
+import {
+	ANY_CUSTOMER_EVENT,
+	ANY_SUBSCRIPTION_EVENT,
+	EVENT_OPTIONS,
+	expandEvents,
+} from '../nodes/StripeCustomer/trigger/events';
+import {
+	eventToItem,
+	parseEvent,
+	type ReceivedEvent,
+} from '../nodes/StripeCustomer/trigger/output';
 import { verifySignature } from '../nodes/StripeCustomer/trigger/signature';
 
 // The trigger's pure parts: the signature check (against what the official `stripe` client signs), the event list,
@@ -14,13 +23,23 @@ const stripe = new Stripe('sk_test_unused');
 const ENDPOINT_SECRET = `whsec_${randomBytes(16).toString('hex')}`;
 const NOW = 1_780_000_000;
 
-const body = JSON.stringify({ id: 'evt_1', object: 'event', type: 'customer.created', data: { object: { id: 'cus_1', object: 'customer', name: 'Zoë Ünicode' } } });
+const body = JSON.stringify({
+	id: 'evt_1',
+	object: 'event',
+	type: 'customer.created',
+	data: { object: { id: 'cus_1', object: 'customer', name: 'Zoë Ünicode' } },
+});
 /** The header Stripe sends for `payload`, made by Stripe's own library. */
 const signed = (payload: string, options: { secret?: string; timestamp?: number } = {}) =>
-	stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? ENDPOINT_SECRET, timestamp: options.timestamp ?? NOW });
+	stripe.webhooks.generateTestHeaderString({
+		payload,
+		secret: options.secret ?? ENDPOINT_SECRET,
+		timestamp: options.timestamp ?? NOW,
+	});
 
 describe('Stripe-Signature check', () => {
-	const check = (header: string | undefined, rawBody: string | Uint8Array = body, now = NOW) => verifySignature({ header, rawBody, secret: ENDPOINT_SECRET, now });
+	const check = (header: string | undefined, rawBody: string | Uint8Array = body, now = NOW) =>
+		verifySignature({ header, rawBody, secret: ENDPOINT_SECRET, now });
 
 	test('a delivery signed by Stripe with the endpoint secret passes, as text or as the bytes n8n received', () => {
 		expect(check(signed(body))).toEqual({ valid: true });
@@ -56,8 +75,14 @@ describe('Stripe-Signature check', () => {
 		expect(check(undefined)).toEqual({ valid: false, reason: 'no Stripe-Signature header' });
 		expect(check('')).toEqual({ valid: false, reason: 'no Stripe-Signature header' });
 		const v1 = signed(body).split(',')[1];
-		expect(check(v1)).toEqual({ valid: false, reason: 'the Stripe-Signature header has no timestamp' });
-		expect(check(`t=${NOW}`)).toEqual({ valid: false, reason: 'the Stripe-Signature header has no v1 signature' });
+		expect(check(v1)).toEqual({
+			valid: false,
+			reason: 'the Stripe-Signature header has no timestamp',
+		});
+		expect(check(`t=${NOW}`)).toEqual({
+			valid: false,
+			reason: 'the Stripe-Signature header has no v1 signature',
+		});
 		// v0 is Stripe's test-mode scheme with a non-secret key: never accepted.
 		expect(check(`t=${NOW},v0=${v1.slice(3)}`).valid).toBe(false);
 		expect(check(`t=${NOW},v1=zz`).valid).toBe(false);
@@ -98,7 +123,15 @@ describe('events picker', () => {
 	});
 
 	test('a choice of several gives each Stripe event once, sorted; a value the picker does not offer is reported', () => {
-		expect(expandEvents(['customer.updated', ANY_SUBSCRIPTION_EVENT, 'customer.created', 'customer.updated', 'invoice.paid'])).toEqual({
+		expect(
+			expandEvents([
+				'customer.updated',
+				ANY_SUBSCRIPTION_EVENT,
+				'customer.created',
+				'customer.updated',
+				'invoice.paid',
+			]),
+		).toEqual({
 			types: [
 				'customer.created',
 				'customer.subscription.created',
@@ -117,7 +150,13 @@ describe('events picker', () => {
 
 	test('the picker lists the events by name, alphabetically, the two groups first, each with its Stripe type', () => {
 		const names = EVENT_OPTIONS.map((option) => option.name);
-		expect(names.slice(0, 5)).toEqual(['Any Customer Event', 'Any Subscription Event', 'Customer Created', 'Customer Deleted', 'Customer Updated']);
+		expect(names.slice(0, 5)).toEqual([
+			'Any Customer Event',
+			'Any Subscription Event',
+			'Customer Created',
+			'Customer Deleted',
+			'Customer Updated',
+		]);
 		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
 		expect(EVENT_OPTIONS.find((option) => option.value === 'customer.tax_id.created')).toEqual({
 			name: 'Tax ID Created',
@@ -151,9 +190,20 @@ describe('output item', () => {
 		});
 	});
 
-	test('a tax ID (or discount, source, subscription) event: the object that changed, and its customer\'s ID', () => {
-		const taxId = { id: 'txi_1', object: 'tax_id', customer: 'cus_9', type: 'eu_vat', value: 'DE123456789' };
-		expect(eventToItem({ ...updated, type: 'customer.tax_id.created', data: { object: taxId } }, { includeRawEvent: false })).toEqual({
+	test("a tax ID (or discount, source, subscription) event: the object that changed, and its customer's ID", () => {
+		const taxId = {
+			id: 'txi_1',
+			object: 'tax_id',
+			customer: 'cus_9',
+			type: 'eu_vat',
+			value: 'DE123456789',
+		};
+		expect(
+			eventToItem(
+				{ ...updated, type: 'customer.tax_id.created', data: { object: taxId } },
+				{ includeRawEvent: false },
+			),
+		).toEqual({
 			customerId: 'cus_9',
 			event: 'customer.tax_id.created',
 			id: 'evt_9',
@@ -161,13 +211,30 @@ describe('output item', () => {
 			livemode: false,
 			object: taxId,
 		});
-		const subscription = { id: 'sub_1', object: 'subscription', customer: { id: 'cus_7', object: 'customer' } };
-		expect(eventToItem({ ...updated, type: 'customer.subscription.created', data: { object: subscription } }, { includeRawEvent: false }).customerId).toBe('cus_7');
+		const subscription = {
+			id: 'sub_1',
+			object: 'subscription',
+			customer: { id: 'cus_7', object: 'customer' },
+		};
+		expect(
+			eventToItem(
+				{ ...updated, type: 'customer.subscription.created', data: { object: subscription } },
+				{ includeRawEvent: false },
+			).customerId,
+		).toBe('cus_7');
 	});
 
 	test("Connect: the event's account, else the credential's connected account; the raw event when asked", () => {
-		expect(eventToItem({ ...updated, account: 'acct_from_event' }, { includeRawEvent: false, credentialAccount: 'acct_credential' }).account).toBe('acct_from_event');
-		expect(eventToItem(updated, { includeRawEvent: false, credentialAccount: 'acct_credential' }).account).toBe('acct_credential');
+		expect(
+			eventToItem(
+				{ ...updated, account: 'acct_from_event' },
+				{ includeRawEvent: false, credentialAccount: 'acct_credential' },
+			).account,
+		).toBe('acct_from_event');
+		expect(
+			eventToItem(updated, { includeRawEvent: false, credentialAccount: 'acct_credential' })
+				.account,
+		).toBe('acct_credential');
 		expect('account' in eventToItem(updated, { includeRawEvent: false })).toBe(false);
 		expect(eventToItem(updated, { includeRawEvent: true }).rawEvent).toBe(updated);
 	});

@@ -1,7 +1,10 @@
 import Stripe from 'stripe';
 import { sleep, type IDataObject, type INodeParameters } from 'n8n-workflow';
 
-import { releaseSettings, RELEASE_METADATA_KEY } from '../nodes/StripeCustomer/trigger/endpointLifecycle';
+import {
+	releaseSettings,
+	RELEASE_METADATA_KEY,
+} from '../nodes/StripeCustomer/trigger/endpointLifecycle';
 import { DEFAULT_API_VERSION } from '../nodes/StripeCustomer/transport/stripeRequest';
 import type { StripeDouble } from './stripe-double';
 import { SECRET_KEY, startDouble } from './support/stripeFixtures';
@@ -19,7 +22,12 @@ const defaultGrace = releaseSettings.graceMs;
 beforeAll(async () => {
 	double = await startDouble();
 	harness = await TriggerHarness.start();
-	stripe = new Stripe(SECRET_KEY, { host: '127.0.0.1', port: double.port, protocol: 'http', maxNetworkRetries: 0 });
+	stripe = new Stripe(SECRET_KEY, {
+		host: '127.0.0.1',
+		port: double.port,
+		protocol: 'http',
+		maxNetworkRetries: 0,
+	});
 	// The grace a released endpoint waits before it is deleted, shortened so deactivation shows within a test.
 	releaseSettings.graceMs = GRACE_MS;
 });
@@ -30,22 +38,35 @@ afterAll(async () => {
 });
 beforeEach(() => double.reset());
 
-const credentials = (extra: IDataObject = {}) => ({ secretKey: SECRET_KEY, baseUrl: double.url, stripeAccount: '', ...extra });
+const credentials = (extra: IDataObject = {}) => ({
+	secretKey: SECRET_KEY,
+	baseUrl: double.url,
+	stripeAccount: '',
+	...extra,
+});
 
-function newWorkflow(parameters: INodeParameters = { events: ['customer.created', 'customer.updated'] }, extra: IDataObject = {}): TriggerWorkflow {
+function newWorkflow(
+	parameters: INodeParameters = { events: ['customer.created', 'customer.updated'] },
+	extra: IDataObject = {},
+): TriggerWorkflow {
 	return harness.workflow({ parameters, credentials: credentials(extra) });
 }
 
 /** What the trigger node keeps in the workflow's static data. */
-const triggerState = (workflow: TriggerWorkflow) => (workflow.staticData[`node:${TRIGGER_NAME}`] ?? {}) as IDataObject;
+const triggerState = (workflow: TriggerWorkflow) =>
+	(workflow.staticData[`node:${TRIGGER_NAME}`] ?? {}) as IDataObject;
 
-async function endpointsAtStripe(options: Stripe.RequestOptions = {}): Promise<Stripe.WebhookEndpoint[]> {
+async function endpointsAtStripe(
+	options: Stripe.RequestOptions = {},
+): Promise<Stripe.WebhookEndpoint[]> {
 	return (await stripe.webhookEndpoints.list({ limit: 100 }, options)).data;
 }
 
 /** The requests the trigger sent to /v1/webhook_endpoints, as "METHOD path". */
 function endpointCalls(): string[] {
-	return double.requests.filter((request) => request.path.startsWith('/v1/webhook_endpoints')).map((request) => `${request.method} ${request.path}`);
+	return double.requests
+		.filter((request) => request.path.startsWith('/v1/webhook_endpoints'))
+		.map((request) => `${request.method} ${request.path}`);
 }
 
 let eventCounter = 0;
@@ -75,10 +96,17 @@ async function deliver(
 	how: { timestamp?: number; header?: string | null; body?: string } = {},
 ): Promise<{ status: number; body: IDataObject }> {
 	const payload = JSON.stringify(event);
-	const header = how.header !== undefined ? how.header : stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: how.timestamp });
+	const header =
+		how.header !== undefined
+			? how.header
+			: stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: how.timestamp });
 	const response = await fetch(url, {
 		method: 'POST',
-		headers: { 'Content-Type': 'application/json; charset=utf-8', 'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)', ...(header === null ? {} : { 'Stripe-Signature': header }) },
+		headers: {
+			'Content-Type': 'application/json; charset=utf-8',
+			'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+			...(header === null ? {} : { 'Stripe-Signature': header }),
+		},
 		body: how.body ?? payload,
 	});
 	return { status: response.status, body: (await response.json()) as IDataObject };
@@ -94,7 +122,9 @@ async function secretAtStripe(endpointId: string): Promise<string> {
 async function activeWorkflow(parameters?: INodeParameters, extra?: IDataObject) {
 	const workflow = newWorkflow(parameters, extra);
 	await workflow.activate();
-	const [endpoint] = await endpointsAtStripe(extra?.stripeAccount ? { stripeAccount: String(extra.stripeAccount) } : {});
+	const [endpoint] = await endpointsAtStripe(
+		extra?.stripeAccount ? { stripeAccount: String(extra.stripeAccount) } : {},
+	);
 	return { workflow, endpoint, secret: await secretAtStripe(endpoint.id) };
 }
 
@@ -108,8 +138,13 @@ const answers = () => double.deliveries.map((attempt) => [attempt.type, attempt.
 
 describe('deliveries', () => {
 	test('a customer created, updated and deleted at Stripe starts one execution each; its item is that event', async () => {
-		const { workflow } = await activeWorkflow({ events: ['customer.created', 'customer.updated', 'customer.deleted'] });
-		const customer = await stripe.customers.create({ name: 'Ada Lovelace', email: 'ada@example.com' });
+		const { workflow } = await activeWorkflow({
+			events: ['customer.created', 'customer.updated', 'customer.deleted'],
+		});
+		const customer = await stripe.customers.create({
+			name: 'Ada Lovelace',
+			email: 'ada@example.com',
+		});
 		await stripe.customers.update(customer.id, { email: 'ada@new.example.com' });
 		await stripe.customers.del(customer.id);
 		await deliveriesDone();
@@ -121,7 +156,19 @@ describe('deliveries', () => {
 		const executions = await workflow.waitForExecutions(3);
 		const events = double.events.map((stored) => stored.event);
 		expect(executions.map((execution) => [execution.mode, execution.items])).toEqual([
-			['trigger', [{ customerId: customer.id, event: 'customer.created', id: events[0].id, created: events[0].created, livemode: false, customer: events[0].data.object }]],
+			[
+				'trigger',
+				[
+					{
+						customerId: customer.id,
+						event: 'customer.created',
+						id: events[0].id,
+						created: events[0].created,
+						livemode: false,
+						customer: events[0].data.object,
+					},
+				],
+			],
 			[
 				'trigger',
 				[
@@ -136,35 +183,70 @@ describe('deliveries', () => {
 					},
 				],
 			],
-			['trigger', [{ customerId: customer.id, event: 'customer.deleted', id: events[2].id, created: events[2].created, livemode: false, customer: events[2].data.object }]],
+			[
+				'trigger',
+				[
+					{
+						customerId: customer.id,
+						event: 'customer.deleted',
+						id: events[2].id,
+						created: events[2].created,
+						livemode: false,
+						customer: events[2].data.object,
+					},
+				],
+			],
 		]);
 	});
 
 	test("a delivery signed by Stripe's own library with the endpoint's secret starts the workflow", async () => {
 		const { workflow, secret } = await activeWorkflow();
 		const event = customerEvent('customer.created', ada);
-		expect(await deliver(workflow.productionUrl, event, secret)).toEqual({ status: 200, body: { message: 'Workflow was started' } });
-		expect((await workflow.waitForExecutions(1))[0].items[0]).toMatchObject({ customerId: 'cus_ada', id: event.id });
+		expect(await deliver(workflow.productionUrl, event, secret)).toEqual({
+			status: 200,
+			body: { message: 'Workflow was started' },
+		});
+		expect((await workflow.waitForExecutions(1))[0].items[0]).toMatchObject({
+			customerId: 'cus_ada',
+			id: event.id,
+		});
 	});
 
 	test.each([
-		['signed with another secret', 'wrong-secret', "no v1 signature matches the body and this endpoint's signing secret"],
-		['signed 10 minutes ago (a replay)', 'old-timestamp', "the signature's timestamp is 600 s old (at most 300 s allowed)"],
+		[
+			'signed with another secret',
+			'wrong-secret',
+			"no v1 signature matches the body and this endpoint's signing secret",
+		],
+		[
+			'signed 10 minutes ago (a replay)',
+			'old-timestamp',
+			"the signature's timestamp is 600 s old (at most 300 s allowed)",
+		],
 		['without a Stripe-Signature header', 'missing', 'no Stripe-Signature header'],
-		['with its body changed after signing', 'tampered-body', "no v1 signature matches the body and this endpoint's signing secret"],
+		[
+			'with its body changed after signing',
+			'tampered-body',
+			"no v1 signature matches the body and this endpoint's signing secret",
+		],
 	] as const)('a delivery %s gets a 400 and starts nothing', async (_title, signing, reason) => {
 		const { workflow, endpoint } = await activeWorkflow();
 		double.webhooks.pause(); // the event is stored, its regular delivery held back
 		const customer = await stripe.customers.create({ name: 'Ada Lovelace' });
 		const [{ id: eventId }] = double.events.map((stored) => stored.event);
 		const forged = await double.webhooks.send(endpoint.id, { event: eventId, signing });
-		expect([forged.status, JSON.parse(forged.response)]).toEqual([400, { error: `Stripe signature check failed: ${reason}` }]);
+		expect([forged.status, JSON.parse(forged.response)]).toEqual([
+			400,
+			{ error: `Stripe signature check failed: ${reason}` },
+		]);
 		await sleep(100);
 		expect(workflow.executions).toHaveLength(0);
 		// The genuine delivery of the same event still runs: a refused forgery does not mark its ID as delivered.
 		double.webhooks.resume();
 		await deliveriesDone();
-		expect((await workflow.waitForExecutions(1)).map((execution) => execution.items[0].customerId)).toEqual([customer.id]);
+		expect(
+			(await workflow.waitForExecutions(1)).map((execution) => execution.items[0].customerId),
+		).toEqual([customer.id]);
 	});
 
 	test('an event Stripe delivers twice, or retries after a refused attempt, runs once', async () => {
@@ -175,7 +257,14 @@ describe('deliveries', () => {
 		double.webhooks.failNext(1, 'wrong-signature');
 		const second = await stripe.customers.create({ name: 'Retried' });
 		await deliveriesDone();
-		expect(double.deliveries.map((attempt) => [attempt.attempt, attempt.duplicate, attempt.signing, attempt.status])).toEqual([
+		expect(
+			double.deliveries.map((attempt) => [
+				attempt.attempt,
+				attempt.duplicate,
+				attempt.signing,
+				attempt.status,
+			]),
+		).toEqual([
 			[1, false, 'valid', 200],
 			[1, true, 'valid', 200],
 			[1, false, 'wrong-secret', 400],
@@ -183,31 +272,61 @@ describe('deliveries', () => {
 		]);
 		await workflow.waitForExecutions(2);
 		await sleep(200);
-		expect(workflow.executions.map((execution) => execution.items[0].customerId)).toEqual([first.id, second.id]);
+		expect(workflow.executions.map((execution) => execution.items[0].customerId)).toEqual([
+			first.id,
+			second.id,
+		]);
 		const duplicate = double.deliveries[1];
-		expect(JSON.parse(duplicate.response)).toEqual({ received: true, duplicate: `${duplicate.eventId} was already delivered` });
+		expect(JSON.parse(duplicate.response)).toEqual({
+			received: true,
+			duplicate: `${duplicate.eventId} was already delivered`,
+		});
 	});
 
 	test('an event type the trigger was not set to is acknowledged and starts nothing; "Any Customer Event" takes tax IDs, not subscriptions', async () => {
 		const { workflow, endpoint } = await activeWorkflow({ events: ['anyCustomerEvent'] });
 		expect(endpoint.enabled_events).not.toContain('customer.subscription.created');
 		// Stripe would not send it to this endpoint; a signed one arrives anyway (an endpoint edited in the Dashboard).
-		const subscription = customerEvent('customer.subscription.created', { id: 'sub_1', object: 'subscription', customer: 'cus_ada', status: 'active' });
+		const subscription = customerEvent('customer.subscription.created', {
+			id: 'sub_1',
+			object: 'subscription',
+			customer: 'cus_ada',
+			status: 'active',
+		});
 		const ignored = await double.webhooks.send(endpoint.id, { payload: subscription });
-		expect([ignored.status, JSON.parse(ignored.response)]).toEqual([200, { received: true, ignored: "customer.subscription.created is not one of this trigger's events" }]);
-		const customer = await stripe.customers.create({ name: 'Ada', tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }] });
+		expect([ignored.status, JSON.parse(ignored.response)]).toEqual([
+			200,
+			{
+				received: true,
+				ignored: "customer.subscription.created is not one of this trigger's events",
+			},
+		]);
+		const customer = await stripe.customers.create({
+			name: 'Ada',
+			tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }],
+		});
 		await deliveriesDone();
 		const executions = await workflow.waitForExecutions(2);
 		await sleep(100);
-		expect(executions.map((execution) => [execution.items[0].event, execution.items[0].customerId])).toEqual([
+		expect(
+			executions.map((execution) => [execution.items[0].event, execution.items[0].customerId]),
+		).toEqual([
 			['customer.created', customer.id],
 			['customer.tax_id.created', customer.id],
 		]);
-		expect(executions[1].items[0].object).toMatchObject({ object: 'tax_id', type: 'eu_vat', value: 'DE123456789', customer: customer.id });
+		expect(executions[1].items[0].object).toMatchObject({
+			object: 'tax_id',
+			type: 'eu_vat',
+			value: 'DE123456789',
+			customer: customer.id,
+		});
 	});
 
 	test('Include Raw Event adds the event exactly as Stripe sent it', async () => {
-		const { workflow } = await activeWorkflow({ events: ['customer.created'], options: { includeRawEvent: true } });
+		const { workflow } = await activeWorkflow({
+			events: ['customer.created'],
+			options: { includeRawEvent: true },
+		});
 		await stripe.customers.create({ name: 'Raw' });
 		await deliveriesDone();
 		const [execution] = await workflow.waitForExecutions(1);
@@ -217,25 +336,47 @@ describe('deliveries', () => {
 
 describe('Connect', () => {
 	test("with the credential's connected account: the endpoint is made on that account and items carry its ID", async () => {
-		const { workflow, endpoint } = await activeWorkflow({ events: ['customer.created'] }, { stripeAccount: 'acct_1Connected' });
+		const { workflow, endpoint } = await activeWorkflow(
+			{ events: ['customer.created'] },
+			{ stripeAccount: 'acct_1Connected' },
+		);
 		expect(await endpointsAtStripe()).toEqual([]);
 		expect(endpoint.url).toBe(workflow.productionUrl);
 		await stripe.customers.create({ name: 'Platform customer' });
-		const customer = await stripe.customers.create({ name: 'Connected customer' }, { stripeAccount: 'acct_1Connected' });
+		const customer = await stripe.customers.create(
+			{ name: 'Connected customer' },
+			{ stripeAccount: 'acct_1Connected' },
+		);
 		await deliveriesDone();
 		const [execution] = await workflow.waitForExecutions(1);
 		await sleep(100);
-		expect(workflow.executions.map((e) => [e.items[0].customerId, e.items[0].account])).toEqual([[customer.id, 'acct_1Connected']]);
+		expect(workflow.executions.map((e) => [e.items[0].customerId, e.items[0].account])).toEqual([
+			[customer.id, 'acct_1Connected'],
+		]);
 		expect(execution.mode).toBe('trigger');
 	});
 
 	test("Events From Connected Accounts: a Connect endpoint on the platform; each item carries its event's account", async () => {
-		const { workflow } = await activeWorkflow({ events: ['customer.created'], options: { connectedAccounts: true } });
-		const created = double.requests.find((request) => request.method === 'POST' && request.path === '/v1/webhook_endpoints');
-		expect([created?.params, created?.account]).toEqual([expect.objectContaining({ connect: 'true' }), null]);
+		const { workflow } = await activeWorkflow({
+			events: ['customer.created'],
+			options: { connectedAccounts: true },
+		});
+		const created = double.requests.find(
+			(request) => request.method === 'POST' && request.path === '/v1/webhook_endpoints',
+		);
+		expect([created?.params, created?.account]).toEqual([
+			expect.objectContaining({ connect: 'true' }),
+			null,
+		]);
 		await stripe.customers.create({ name: 'Platform customer' });
-		const first = await stripe.customers.create({ name: 'Seller one' }, { stripeAccount: 'acct_1SellerOne' });
-		const second = await stripe.customers.create({ name: 'Seller two' }, { stripeAccount: 'acct_1SellerTwo' });
+		const first = await stripe.customers.create(
+			{ name: 'Seller one' },
+			{ stripeAccount: 'acct_1SellerOne' },
+		);
+		const second = await stripe.customers.create(
+			{ name: 'Seller two' },
+			{ stripeAccount: 'acct_1SellerTwo' },
+		);
 		await deliveriesDone();
 		await workflow.waitForExecutions(2);
 		await sleep(100);
@@ -246,7 +387,10 @@ describe('Connect', () => {
 	});
 
 	test('Events From Connected Accounts with a credential set to one connected account is an error, before any request', async () => {
-		const workflow = newWorkflow({ events: ['customer.created'], options: { connectedAccounts: true } }, { stripeAccount: 'acct_1Connected' });
+		const workflow = newWorkflow(
+			{ events: ['customer.created'], options: { connectedAccounts: true } },
+			{ stripeAccount: 'acct_1Connected' },
+		);
 		await expect(workflow.activate()).rejects.toThrow(
 			"Events From Connected Accounts needs the platform's own key: clear the Connected Account ID (acct_1Connected) of the credential, or turn the option off to receive that account's events",
 		);
@@ -267,7 +411,7 @@ async function until<T>(probe: () => Promise<T>, ms = 5_000): Promise<T> {
 
 const creates = () => endpointCalls().filter((call) => call === 'POST /v1/webhook_endpoints');
 
-describe('one endpoint at Stripe across n8n\'s lifecycle', () => {
+describe("one endpoint at Stripe across n8n's lifecycle", () => {
 	test('activation registers one endpoint: the production URL, exactly the chosen events, the pinned API version, a label; ID and secret kept in static data', async () => {
 		const workflow = newWorkflow({ events: ['customer.updated', 'customer.created'] });
 		await workflow.activate();
@@ -301,7 +445,8 @@ describe('one endpoint at Stripe across n8n\'s lifecycle', () => {
 	test('n8n 2.x: three publishes and a restart call nothing; publishing other events updates the same endpoint in place', async () => {
 		const { workflow, endpoint, secret } = await activeWorkflow({ events: ['customer.created'] });
 		const afterActivation = endpointCalls().length;
-		for (let publish = 0; publish < 3; publish++) expect(await workflow.publish()).toBe('unchanged');
+		for (let publish = 0; publish < 3; publish++)
+			expect(await workflow.publish()).toBe('unchanged');
 		await workflow.restart('2.x');
 		expect(endpointCalls().length).toBe(afterActivation);
 
@@ -309,9 +454,9 @@ describe('one endpoint at Stripe across n8n\'s lifecycle', () => {
 		expect(await workflow.publish()).toBe('re-registered');
 		await sleep(GRACE_MS * 2); // the release n8n's delete made is over: the endpoint was taken back, not deleted
 		const endpoints = await endpointsAtStripe();
-		expect(endpoints.map((e) => [e.id, e.enabled_events, e.metadata[RELEASE_METADATA_KEY]])).toEqual([
-			[endpoint.id, ['customer.created', 'customer.deleted'], undefined],
-		]);
+		expect(
+			endpoints.map((e) => [e.id, e.enabled_events, e.metadata[RELEASE_METADATA_KEY]]),
+		).toEqual([[endpoint.id, ['customer.created', 'customer.deleted'], undefined]]);
 		expect(creates()).toHaveLength(1);
 		// Same secret: deliveries Stripe signs keep verifying, and the newly chosen event runs.
 		await deliver(workflow.productionUrl, customerEvent('customer.deleted', ada), secret);
@@ -331,7 +476,19 @@ describe('one endpoint at Stripe across n8n\'s lifecycle', () => {
 		expect(endpoints[0].enabled_events).toHaveLength(13);
 		expect(endpoints[0].metadata[RELEASE_METADATA_KEY]).toBeUndefined();
 		expect(creates()).toHaveLength(1);
-		expect((await deliver(workflow.productionUrl, customerEvent('customer.source.created', { id: 'card_1', object: 'card', customer: 'cus_ada' }), secret)).status).toBe(200);
+		expect(
+			(
+				await deliver(
+					workflow.productionUrl,
+					customerEvent('customer.source.created', {
+						id: 'card_1',
+						object: 'card',
+						customer: 'cus_ada',
+					}),
+					secret,
+				)
+			).status,
+		).toBe(200);
 		expect((await workflow.waitForExecutions(1))[0].items[0].customerId).toBe('cus_ada');
 	});
 
@@ -346,7 +503,11 @@ describe('one endpoint at Stripe across n8n\'s lifecycle', () => {
 	});
 
 	test('a long workflow name cut for the endpoint description never cuts an emoji in half', async () => {
-		const workflow = harness.workflow({ parameters: { events: ['customer.created'] }, credentials: credentials(), workflowName: `${'x'.repeat(98)}🦄 and more` });
+		const workflow = harness.workflow({
+			parameters: { events: ['customer.created'] },
+			credentials: credentials(),
+			workflowName: `${'x'.repeat(98)}🦄 and more`,
+		});
 		await workflow.activate();
 		const [endpoint] = await endpointsAtStripe();
 		expect(endpoint.description).toContain(`n8n workflow "${'x'.repeat(98)}🦄…"`);
@@ -364,13 +525,17 @@ describe('one endpoint at Stripe across n8n\'s lifecycle', () => {
 		await second.workflow.activate();
 		await sleep(GRACE_MS * 2);
 		const endpoints = await endpointsAtStripe();
-		expect(endpoints.map((e) => [e.id, e.metadata[RELEASE_METADATA_KEY]])).toEqual([[second.endpoint.id, undefined]]);
+		expect(endpoints.map((e) => [e.id, e.metadata[RELEASE_METADATA_KEY]])).toEqual([
+			[second.endpoint.id, undefined],
+		]);
 		expect(triggerState(second.workflow).endpointSecret).toBe(second.secret);
 		// After a deactivation that ran its course, a new endpoint: Stripe no longer has the old one.
 		await second.workflow.deactivate();
 		await until(async () => (await endpointsAtStripe()).length === 0);
 		await second.workflow.activate();
-		expect((await endpointsAtStripe()).map((e) => e.id)).toEqual([expect.not.stringMatching(second.endpoint.id)]);
+		expect((await endpointsAtStripe()).map((e) => e.id)).toEqual([
+			expect.not.stringMatching(second.endpoint.id),
+		]);
 	});
 
 	test('an endpoint deleted at Stripe (in the Dashboard) is made again on the next activation, and only its new secret verifies', async () => {
@@ -381,19 +546,42 @@ describe('one endpoint at Stripe across n8n\'s lifecycle', () => {
 		expect(endpoints).toHaveLength(1);
 		expect(endpoints[0].id).not.toBe(endpoint.id);
 		const newSecret = await secretAtStripe(endpoints[0].id);
-		expect((await deliver(workflow.productionUrl, customerEvent('customer.created', ada), secret)).status).toBe(400);
-		expect((await deliver(workflow.productionUrl, customerEvent('customer.created', ada), newSecret)).status).toBe(200);
+		expect(
+			(await deliver(workflow.productionUrl, customerEvent('customer.created', ada), secret))
+				.status,
+		).toBe(400);
+		expect(
+			(await deliver(workflow.productionUrl, customerEvent('customer.created', ada), newSecret))
+				.status,
+		).toBe(200);
 	});
 
 	test("strays with this node's label and URL (a crash between create and saving its ID) are removed; other endpoints are left alone", async () => {
 		const { workflow, endpoint } = await activeWorkflow();
 		const label = endpoint.metadata;
-		const stray = await stripe.webhookEndpoints.create({ url: workflow.productionUrl, enabled_events: ['customer.created'], metadata: label });
-		const sameUrlNoLabel = await stripe.webhookEndpoints.create({ url: workflow.productionUrl, enabled_events: ['customer.created'] });
-		const otherNode = await stripe.webhookEndpoints.create({ url: workflow.productionUrl, enabled_events: ['customer.created'], metadata: { ...label, n8n_node: 'another-node' } });
-		const otherUrl = await stripe.webhookEndpoints.create({ url: `${workflow.productionUrl}-elsewhere`, enabled_events: ['customer.created'], metadata: label });
+		const stray = await stripe.webhookEndpoints.create({
+			url: workflow.productionUrl,
+			enabled_events: ['customer.created'],
+			metadata: label,
+		});
+		const sameUrlNoLabel = await stripe.webhookEndpoints.create({
+			url: workflow.productionUrl,
+			enabled_events: ['customer.created'],
+		});
+		const otherNode = await stripe.webhookEndpoints.create({
+			url: workflow.productionUrl,
+			enabled_events: ['customer.created'],
+			metadata: { ...label, n8n_node: 'another-node' },
+		});
+		const otherUrl = await stripe.webhookEndpoints.create({
+			url: `${workflow.productionUrl}-elsewhere`,
+			enabled_events: ['customer.created'],
+			metadata: label,
+		});
 		await workflow.restart('1.x');
-		expect((await endpointsAtStripe()).map((e) => e.id).sort()).toEqual([endpoint.id, sameUrlNoLabel.id, otherNode.id, otherUrl.id].sort());
+		expect((await endpointsAtStripe()).map((e) => e.id).sort()).toEqual(
+			[endpoint.id, sameUrlNoLabel.id, otherNode.id, otherUrl.id].sort(),
+		);
 		expect((await endpointsAtStripe()).map((e) => e.id)).not.toContain(stray.id);
 	});
 
@@ -421,8 +609,13 @@ describe('one endpoint at Stripe across n8n\'s lifecycle', () => {
 		await workflow.restart('1.x');
 		const calls = endpointCalls();
 		const endpoints = await endpointsAtStripe();
-		expect(endpoints.map((e) => [e.api_version, e.url])).toEqual([[DEFAULT_API_VERSION, workflow.productionUrl]]);
-		expect(calls.slice(-2)).toEqual(['POST /v1/webhook_endpoints', `DELETE /v1/webhook_endpoints/${endpoint.id}`]);
+		expect(endpoints.map((e) => [e.api_version, e.url])).toEqual([
+			[DEFAULT_API_VERSION, workflow.productionUrl],
+		]);
+		expect(calls.slice(-2)).toEqual([
+			'POST /v1/webhook_endpoints',
+			`DELETE /v1/webhook_endpoints/${endpoint.id}`,
+		]);
 	});
 });
 
@@ -431,14 +624,20 @@ describe('activation errors say what to do', () => {
 		double.failNext(1, { status: 403 }, 'POST /v1/webhook_endpoints');
 		const activation = newWorkflow().activate();
 		await expect(activation).rejects.toMatchObject({
-			message: expect.stringMatching(/^The key of the credential "Stripe Customer account" may not manage webhook endpoints: The provided key/),
-			description: expect.stringContaining('A restricted key (rk_…) needs the permission "Webhook Endpoints: Write"'),
+			message: expect.stringMatching(
+				/^The key of the credential "Stripe Customer account" may not manage webhook endpoints: The provided key/,
+			),
+			description: expect.stringContaining(
+				'A restricted key (rk_…) needs the permission "Webhook Endpoints: Write"',
+			),
 		});
 		expect(await endpointsAtStripe()).toEqual([]);
 	});
 
 	test('no event chosen: an error that names the field, nothing sent to Stripe', async () => {
-		await expect(newWorkflow({ events: [] }).activate()).rejects.toThrow('Events: choose at least one event');
+		await expect(newWorkflow({ events: [] }).activate()).rejects.toThrow(
+			'Events: choose at least one event',
+		);
 		expect(endpointCalls()).toEqual([]);
 	});
 
@@ -454,14 +653,21 @@ describe('activation errors say what to do', () => {
 				}),
 			);
 		}
-		for (let i = 0; i < 14; i++) await stripe.webhookEndpoints.create({ url: `https://other.example.com/hook/${i}`, enabled_events: ['charge.succeeded'] });
+		for (let i = 0; i < 14; i++)
+			await stripe.webhookEndpoints.create({
+				url: `https://other.example.com/hook/${i}`,
+				enabled_events: ['charge.succeeded'],
+			});
 		const activation = newWorkflow().activate();
 		await expect(activation).rejects.toMatchObject({
 			message:
 				'Stripe allows 16 webhook endpoints per account and this account has 16: remove one in the Stripe Dashboard (Developers → Webhooks), then activate again',
 		});
 		const error = (await activation.catch((e: unknown) => e)) as { description: string };
-		for (const endpoint of ours) expect(error.description).toContain(`${endpoint.id} (${endpoint.description}; ${endpoint.url})`);
+		for (const endpoint of ours)
+			expect(error.description).toContain(
+				`${endpoint.id} (${endpoint.description}; ${endpoint.url})`,
+			);
 		expect(error.description).not.toContain('other.example.com');
 		expect(await endpointsAtStripe()).toHaveLength(16);
 	});
@@ -474,19 +680,29 @@ describe('Listen for test event', () => {
 		const endpoints = await endpointsAtStripe();
 		const testEndpoint = endpoints.find((e) => e.id !== endpoint.id)!;
 		expect(endpoints).toHaveLength(2);
-		expect(testEndpoint).toMatchObject({ url: workflow.testUrl, metadata: { n8n_url_kind: 'test' } });
+		expect(testEndpoint).toMatchObject({
+			url: workflow.testUrl,
+			metadata: { n8n_url_kind: 'test' },
+		});
 		expect(testEndpoint.description).toContain(', test URL:');
 
 		// A forgery to the test URL gets a 400 and does not end the listening.
 		double.webhooks.pause();
 		const customer = await stripe.customers.create({ name: 'Listened For' });
-		const forged = await double.webhooks.send(testEndpoint.id, { event: double.events[0].event.id, signing: 'wrong-secret' });
+		const forged = await double.webhooks.send(testEndpoint.id, {
+			event: double.events[0].event.id,
+			signing: 'wrong-secret',
+		});
 		expect(forged.status).toBe(400);
 		double.webhooks.resume();
 		await deliveriesDone();
 		await workflow.testListeningEnded();
 		await workflow.waitForExecutions(2);
-		expect(workflow.executions.map((execution) => [execution.mode, execution.items[0].customerId]).sort()).toEqual([
+		expect(
+			workflow.executions
+				.map((execution) => [execution.mode, execution.items[0].customerId])
+				.sort(),
+		).toEqual([
 			['manual', customer.id],
 			['trigger', customer.id],
 		]);

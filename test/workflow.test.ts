@@ -32,11 +32,16 @@ function run(options: Partial<RunOptions> & Pick<RunOptions, 'items'>) {
 	});
 }
 
-const continueOnFail = (parameters: Record<string, unknown>) => ({ parameters: parameters as never, onError: 'continueRegularOutput' as const });
+const continueOnFail = (parameters: Record<string, unknown>) => ({
+	parameters: parameters as never,
+	onError: 'continueRegularOutput' as const,
+});
 
 /** Everything n8n recorded for the execution, as text: the key must appear nowhere in it. */
 function everythingRecorded(result: Awaited<ReturnType<typeof run>>): string {
-	return JSON.stringify(result.run, (_key, value) => (value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value));
+	return JSON.stringify(result.run, (_key, value) =>
+		value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value,
+	);
 }
 
 test('each item becomes one customer, in order, paired to its input; expressions resolve per item', async () => {
@@ -52,7 +57,10 @@ test('each item becomes one customer, in order, paired to its input; expressions
 	]);
 	const idsByEmail = new Map(double.customers.map((c) => [c.params.email, c.id]));
 	expect(result.output).toEqual(
-		people.map((person, index) => ({ json: { customerId: idsByEmail.get(person.mail) }, pairedItem: { item: index } })),
+		people.map((person, index) => ({
+			json: { customerId: idsByEmail.get(person.mail) },
+			pairedItem: { item: index },
+		})),
 	);
 	// A node after this one reaches back to the input item through the pairing.
 	expect(result.after?.map((item) => [item.json.customerId, item.json.inputEmail])).toEqual(
@@ -65,13 +73,21 @@ test('the full customer object is added when asked', async () => {
 		items: people.slice(0, 1),
 		node: { parameters: { ...mappedFromInput, options: { returnFullCustomer: true } } },
 	});
-	const json = result.output![0].json as { customerId: string; customer: { id: string; email: string; balance: number } };
-	expect(json.customer).toMatchObject({ id: json.customerId, email: 'ada@example.com', balance: -500 });
+	const json = result.output![0].json as {
+		customerId: string;
+		customer: { id: string; email: string; balance: number };
+	};
+	expect(json.customer).toMatchObject({
+		id: json.customerId,
+		email: 'ada@example.com',
+		balance: -500,
+	});
 });
 
 describe('bad input', () => {
 	const withBadBalance = [people[0], { ...people[1], credit: 12.5 }, people[2]];
-	const badBalance = 'Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit; 12.50 is 1250); got "12.5"';
+	const badBalance =
+		'Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit; 12.50 is 1250); got "12.5"';
 
 	test('stops the node before any request, naming the item and the field, and says what happened to the run', async () => {
 		const result = await run({ items: withBadBalance });
@@ -91,36 +107,59 @@ describe('bad input', () => {
 		];
 		const result = await run({
 			items,
-			node: { parameters: { ...mappedFromInput, address: { details: { country: '={{ $json.country }}' } } } },
+			node: {
+				parameters: {
+					...mappedFromInput,
+					address: { details: { country: '={{ $json.country }}' } },
+				},
+			},
 		});
 		expect(result.error?.message).toBe(
 			'[item 0] 3 fields are invalid: Email: "ada at example" is not an email address; Billing Address → Country: "Germny" is not a country: pick it from the list, or give its two-letter ISO 3166-1 code (such as "US" or "DE") or its name as the list shows it (such as "Germany"); Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit; 12.50 is 1250); got "12.50"',
 		);
 		expect(result.error?.description).toMatch(/2 items of 3 failed the checks/);
-		expect(result.error?.description).toMatch(/- \[item 2\] Account Balance \(Cents\): .*got "ten"/);
+		expect(result.error?.description).toMatch(
+			/- \[item 2\] Account Balance \(Cents\): .*got "ten"/,
+		);
 		expect(double.requests).toHaveLength(0);
 	});
 
 	test('with continue-on-fail, good items are created and the bad one becomes an error item paired to its input', async () => {
 		const result = await run({ items: withBadBalance, node: continueOnFail(mappedFromInput) });
-		expect(double.customers.map((c) => c.params.email)).toEqual(['ada@example.com', 'alan@example.com']);
+		expect(double.customers.map((c) => c.params.email)).toEqual([
+			'ada@example.com',
+			'alan@example.com',
+		]);
 		expect(result.output).toHaveLength(3);
-		expect(result.output![0]).toEqual({ json: { customerId: double.customers[0].id }, pairedItem: { item: 0 } });
+		expect(result.output![0]).toEqual({
+			json: { customerId: double.customers[0].id },
+			pairedItem: { item: 0 },
+		});
 		expect(result.output![1]).toEqual({
 			json: {
 				error: `[item 1] ${badBalance}`,
 				field: 'Account Balance (Cents)',
-				fieldErrors: [{ field: 'Account Balance (Cents)', message: badBalance.replace('Account Balance (Cents): ', '') }],
+				fieldErrors: [
+					{
+						field: 'Account Balance (Cents)',
+						message: badBalance.replace('Account Balance (Cents): ', ''),
+					},
+				],
 				itemIndex: 1,
 			},
 			pairedItem: { item: 1 },
 		});
-		expect(result.output![2]).toEqual({ json: { customerId: double.customers[1].id }, pairedItem: { item: 2 } });
+		expect(result.output![2]).toEqual({
+			json: { customerId: double.customers[1].id },
+			pairedItem: { item: 2 },
+		});
 	});
 
 	test('an untouched node creates no empty customer: it says which fields would identify one, and sends nothing', async () => {
 		const result = await run({ items: [{}], node: { parameters: {} } });
-		expect(result.error?.message).toMatch(/^\[item 0\] Customer: the item has no customer data, so Stripe would get an empty customer: set at least one of Name, Email, Phone, Description, Billing Address, Shipping, Account Balance \(Cents\), Business Name, Business VAT IDs \/ Tax IDs, Default Source, Individual Name, Metadata, Payment Method, Source ID$/);
+		expect(result.error?.message).toMatch(
+			/^\[item 0\] Customer: the item has no customer data, so Stripe would get an empty customer: set at least one of Name, Email, Phone, Description, Billing Address, Shipping, Account Balance \(Cents\), Business Name, Business VAT IDs \/ Tax IDs, Default Source, Individual Name, Metadata, Payment Method, Source ID$/,
+		);
 		expect(double.requests).toHaveLength(0);
 	});
 
@@ -135,14 +174,21 @@ describe('bad input', () => {
 			items: people.slice(0, 1),
 			node: { parameters: { ...mappedFromInput, options: { idempotencyKey: 'k'.repeat(256) } } },
 		});
-		expect(result.error?.message).toBe('[item 0] Options → Idempotency Key: Stripe accepts at most 255 characters; this key has 256');
+		expect(result.error?.message).toBe(
+			'[item 0] Options → Idempotency Key: Stripe accepts at most 255 characters; this key has 256',
+		);
 		expect(double.requests).toHaveLength(0);
 	});
 });
 
 test('"Custom API Call", which n8n adds to every Operation list, stops with a clear error and sends nothing', async () => {
-	const result = await run({ items: people.slice(0, 1), node: { parameters: { operation: '__CUSTOM_API_CALL__' } } });
-	expect(result.error?.message).toBe('The operation "Custom API Call" is not available in this node; nothing was sent to Stripe');
+	const result = await run({
+		items: people.slice(0, 1),
+		node: { parameters: { operation: '__CUSTOM_API_CALL__' } },
+	});
+	expect(result.error?.message).toBe(
+		'The operation "Custom API Call" is not available in this node; nothing was sent to Stripe',
+	);
 	expect(result.error?.description).toMatch(/HTTP Request node with this credential/);
 	expect(double.requests).toHaveLength(0);
 });
@@ -150,7 +196,10 @@ test('"Custom API Call", which n8n adds to every Operation list, stops with a cl
 describe('Stripe errors', () => {
 	test("carry Stripe's message, code, param and request ID, for the item that failed", async () => {
 		double.failNext(1, { status: 402 });
-		const result = await run({ items: people.slice(0, 1), node: { parameters: { ...mappedFromInput, options: { maxRetries: 0 } } } });
+		const result = await run({
+			items: people.slice(0, 1),
+			node: { parameters: { ...mappedFromInput, options: { maxRetries: 0 } } },
+		});
 		const lastRequest = double.requests[double.requests.length - 1];
 		expect(result.error?.message).toMatch(/^\[item 0\] Stripe: /);
 		expect(result.error?.description).toMatch(/code: \w+/);
@@ -167,8 +216,13 @@ describe('Stripe errors', () => {
 		expect(result.output![0].json).toMatchObject({ itemIndex: 0, statusCode: 402 });
 		expect(result.output![0].json.error).toMatch(/^\[item 0\] Stripe: /);
 		expect(result.output![0].pairedItem).toEqual({ item: 0 });
-		expect(double.customers.map((c) => c.params.email)).toEqual(['grace@example.com', 'alan@example.com']);
-		expect(result.output!.slice(1).map((item) => item.json.customerId)).toEqual(double.customers.map((c) => c.id));
+		expect(double.customers.map((c) => c.params.email)).toEqual([
+			'grace@example.com',
+			'alan@example.com',
+		]);
+		expect(result.output!.slice(1).map((item) => item.json.customerId)).toEqual(
+			double.customers.map((c) => c.id),
+		);
 	});
 
 	test('one custom idempotency key given to two different customers: the second is refused, and the error says why', async () => {
@@ -179,7 +233,9 @@ describe('Stripe errors', () => {
 		expect(double.customers).toHaveLength(1);
 		expect(result.output![0].json.customerId).toBe(double.customers[0].id);
 		expect(result.output![1].json).toMatchObject({ itemIndex: 1, type: 'idempotency_error' });
-		expect(result.output![1].json.error).toMatch(/already used with other values in the last 24 hours: with a custom key, give each customer its own/);
+		expect(result.output![1].json.error).toMatch(
+			/already used with other values in the last 24 hours: with a custom key, give each customer its own/,
+		);
 	});
 });
 
@@ -196,19 +252,31 @@ describe('retries never create a second customer', () => {
 	test("n8n's Retry On Fail re-runs the node in the same execution and gets the same customers back", async () => {
 		// The first request fails; the other two are created; the node fails; n8n runs it again.
 		double.failNext(1, { status: 500 });
-		const firstTry = { parameters: { ...mappedFromInput, options: { maxRetries: 0, concurrency: 1 } } };
-		const result = await run({ items: people, node: { ...firstTry, retryOnFail: true, maxTries: 2 } });
+		const firstTry = {
+			parameters: { ...mappedFromInput, options: { maxRetries: 0, concurrency: 1 } },
+		};
+		const result = await run({
+			items: people,
+			node: { ...firstTry, retryOnFail: true, maxTries: 2 },
+		});
 		// Two tries of three creates each; on the second try the two created on the first are Stripe's replays.
 		expect(double.requests.filter((r) => r.method === 'POST')).toHaveLength(6);
 		expect(result.error).toBeUndefined();
-		expect(double.customers.map((c) => c.params.email).sort()).toEqual(people.map((p) => p.mail).sort());
+		expect(double.customers.map((c) => c.params.email).sort()).toEqual(
+			people.map((p) => p.mail).sort(),
+		);
 		const idsByEmail = new Map(double.customers.map((c) => [c.params.email, c.id]));
-		expect(result.output!.map((item) => item.json.customerId)).toEqual(people.map((p) => idsByEmail.get(p.mail)));
+		expect(result.output!.map((item) => item.json.customerId)).toEqual(
+			people.map((p) => idsByEmail.get(p.mail)),
+		);
 		expect(double.requests.filter((r) => r.replayed)).toHaveLength(2);
 	});
 
 	test('a user-given idempotency key (an order ID) returns the same customer in a later execution', async () => {
-		const parameters = { ...mappedFromInput, options: { idempotencyKey: '={{ "order-" + $json.orderId }}' } };
+		const parameters = {
+			...mappedFromInput,
+			options: { idempotencyKey: '={{ "order-" + $json.orderId }}' },
+		};
 		const items = [{ ...people[0], orderId: 1001 }];
 		const first = await run({ items, node: { parameters } });
 		const second = await run({ items, node: { parameters } });
@@ -225,7 +293,11 @@ test('the coupon rule: only a customer with a coupon is sent with 2025-02-24.aca
 			{ mail: 'b@example.com', coupon: '' },
 		],
 		node: {
-			parameters: { operation: 'create', email: '={{ $json.mail }}', additionalFields: { coupon: '={{ $json.coupon }}' } },
+			parameters: {
+				operation: 'create',
+				email: '={{ $json.mail }}',
+				additionalFields: { coupon: '={{ $json.coupon }}' },
+			},
 		},
 	});
 	expect(result.error).toBeUndefined();
@@ -237,7 +309,10 @@ test('the coupon rule: only a customer with a coupon is sent with 2025-02-24.aca
 });
 
 test('Options → API Version overrides the pinned version', async () => {
-	await run({ items: people.slice(0, 1), node: { parameters: { ...mappedFromInput, options: { apiVersion: '2025-09-30.clover' } } } });
+	await run({
+		items: people.slice(0, 1),
+		node: { parameters: { ...mappedFromInput, options: { apiVersion: '2025-09-30.clover' } } },
+	});
 	expect(double.requests[0].apiVersion).toBe('2025-09-30.clover');
 });
 
@@ -248,8 +323,18 @@ test('the secret key appears in no output and no error, whatever happens', async
 		await run({ items: [{ mail: 'x@example.com', credit: 1.5 }] }),
 	];
 	double.failNext(1, { status: 500 });
-	results.push(await run({ items: people.slice(0, 1), node: { parameters: { ...mappedFromInput, options: { maxRetries: 0 } } } }));
-	results.push(await run({ items: people.slice(0, 1), credentials: credentialsFor(double, { secretKey: `${SECRET_KEY}0` }) }));
+	results.push(
+		await run({
+			items: people.slice(0, 1),
+			node: { parameters: { ...mappedFromInput, options: { maxRetries: 0 } } },
+		}),
+	);
+	results.push(
+		await run({
+			items: people.slice(0, 1),
+			credentials: credentialsFor(double, { secretKey: `${SECRET_KEY}0` }),
+		}),
+	);
 	for (const result of results) expect(everythingRecorded(result)).not.toContain(SECRET_KEY);
 	expect(JSON.stringify(double.requests)).not.toContain(SECRET_KEY);
 });

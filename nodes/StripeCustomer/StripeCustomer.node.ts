@@ -24,7 +24,8 @@ export class StripeCustomer implements INodeType {
 		// checks the names against the operations.
 		subtitle:
 			'={{ ({"create":"Create","upsert":"Create or Update","get":"Get","getMany":"Get Many","search":"Search","update":"Update","delete":"Delete"})[$parameter["operation"]] + ": Customer" }}',
-		description: 'Create, find, update and delete Stripe customers: idempotent, rate-limited, with per-item errors',
+		description:
+			'Create, find, update and delete Stripe customers: idempotent, rate-limited, with per-item errors',
 		defaults: { name: 'Stripe Customer' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

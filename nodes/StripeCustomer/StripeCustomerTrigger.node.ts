@@ -19,12 +19,15 @@ export class StripeCustomerTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
-		description: 'Starts the workflow when a Stripe customer is created, updated or deleted: signed, deduplicated, one endpoint',
+		description:
+			'Starts the workflow when a Stripe customer is created, updated or deleted: signed, deduplicated, one endpoint',
 		defaults: { name: 'Stripe Customer Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'stripeCustomerApi', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
 		properties: triggerProperties,
 	};
 

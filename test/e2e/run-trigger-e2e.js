@@ -23,7 +23,17 @@
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
-const { runnerEnv, sleep, until, createChecks, freePort, startDoubleProcess, saveDoubleState, n8nCli, N8nServer } = require('./e2eSupport');
+const {
+	runnerEnv,
+	sleep,
+	until,
+	createChecks,
+	freePort,
+	startDoubleProcess,
+	saveDoubleState,
+	n8nCli,
+	N8nServer,
+} = require('./e2eSupport');
 
 const env = runnerEnv('run-trigger-e2e.js', 'trigger-e2e-artifacts');
 const { check, checkEqual, heading, finish } = createChecks();
@@ -44,82 +54,131 @@ const RELEASE_WAIT_MS = 60_000;
 
 /** @param {string[]} events */
 function triggerNode(events) {
-  return {
-    id: '5e2e7716-0000-4000-8000-000000000001',
-    name: TRIGGER_NODE,
-    type: 'n8n-nodes-stripe-customer.stripeCustomerTrigger',
-    typeVersion: 1,
-    position: [0, 0],
-    webhookId: TRIGGER_WEBHOOK_ID,
-    parameters: { events, options: {} },
-    credentials: { stripeCustomerApi: CREDENTIAL },
-  };
+	return {
+		id: '5e2e7716-0000-4000-8000-000000000001',
+		name: TRIGGER_NODE,
+		type: 'n8n-nodes-stripe-customer.stripeCustomerTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId: TRIGGER_WEBHOOK_ID,
+		parameters: { events, options: {} },
+		credentials: { stripeCustomerApi: CREDENTIAL },
+	};
 }
 
 /** @param {number} x */
 function receivedNode(x) {
-  return { id: '5e2e7716-0000-4000-8000-000000000002', name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [x, 0], parameters: {} };
+	return {
+		id: '5e2e7716-0000-4000-8000-000000000002',
+		name: 'Received',
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [x, 0],
+		parameters: {},
+	};
 }
 
 /** @param {string[]} events @param {number} x */
 function triggerWorkflowContent(events, x) {
-  return {
-    nodes: [triggerNode(events), receivedNode(x)],
-    connections: { [TRIGGER_NODE]: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
-  };
+	return {
+		nodes: [triggerNode(events), receivedNode(x)],
+		connections: { [TRIGGER_NODE]: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
+	};
 }
 
 const ACTIONS = ['create', 'update', 'delete'];
 
 function actionsWorkflow() {
-  /** @type {any[]} */
-  const nodes = [];
-  /** @type {Record<string, any>} */
-  const connections = {};
-  const customerId = { __rl: true, mode: 'id', value: '={{ $json.body.customerId }}' };
-  const parameters = {
-    create: { resource: 'customer', operation: 'create', name: '={{ $json.body.name }}', email: '={{ $json.body.email }}' },
-    update: { resource: 'customer', operation: 'update', customerId, name: '={{ $json.body.name }}' },
-    delete: { resource: 'customer', operation: 'delete', customerId },
-  };
-  ACTIONS.forEach((action, i) => {
-    const hook = `Webhook ${action}`;
-    const stripe = `Stripe ${action}`;
-    nodes.push({
-      id: `5e2e7716-0000-4000-8000-0000000001${i}0`,
-      name: hook,
-      type: 'n8n-nodes-base.webhook',
-      typeVersion: 2,
-      position: [0, i * 200],
-      webhookId: `5e2e7716-0000-4000-8000-0000000001${i}1`,
-      parameters: { httpMethod: 'POST', path: `e2e-trigger-${action}-customer`, responseMode: 'lastNode', options: {} },
-    });
-    nodes.push({
-      id: `5e2e7716-0000-4000-8000-0000000001${i}2`,
-      name: stripe,
-      type: 'n8n-nodes-stripe-customer.stripeCustomer',
-      typeVersion: 1.1,
-      position: [240, i * 200],
-      parameters: parameters[/** @type {'create' | 'update' | 'delete'} */ (action)],
-      credentials: { stripeCustomerApi: CREDENTIAL },
-    });
-    connections[hook] = { main: [[{ node: stripe, type: 'main', index: 0 }]] };
-  });
-  return { id: ACTIONS_WORKFLOW, name: 'E2E: customer writes with the action node', active: false, nodes, connections, settings: {} };
+	/** @type {any[]} */
+	const nodes = [];
+	/** @type {Record<string, any>} */
+	const connections = {};
+	const customerId = { __rl: true, mode: 'id', value: '={{ $json.body.customerId }}' };
+	const parameters = {
+		create: {
+			resource: 'customer',
+			operation: 'create',
+			name: '={{ $json.body.name }}',
+			email: '={{ $json.body.email }}',
+		},
+		update: {
+			resource: 'customer',
+			operation: 'update',
+			customerId,
+			name: '={{ $json.body.name }}',
+		},
+		delete: { resource: 'customer', operation: 'delete', customerId },
+	};
+	ACTIONS.forEach((action, i) => {
+		const hook = `Webhook ${action}`;
+		const stripe = `Stripe ${action}`;
+		nodes.push({
+			id: `5e2e7716-0000-4000-8000-0000000001${i}0`,
+			name: hook,
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, i * 200],
+			webhookId: `5e2e7716-0000-4000-8000-0000000001${i}1`,
+			parameters: {
+				httpMethod: 'POST',
+				path: `e2e-trigger-${action}-customer`,
+				responseMode: 'lastNode',
+				options: {},
+			},
+		});
+		nodes.push({
+			id: `5e2e7716-0000-4000-8000-0000000001${i}2`,
+			name: stripe,
+			type: 'n8n-nodes-stripe-customer.stripeCustomer',
+			typeVersion: 1.1,
+			position: [240, i * 200],
+			parameters: parameters[/** @type {'create' | 'update' | 'delete'} */ (action)],
+			credentials: { stripeCustomerApi: CREDENTIAL },
+		});
+		connections[hook] = { main: [[{ node: stripe, type: 'main', index: 0 }]] };
+	});
+	return {
+		id: ACTIONS_WORKFLOW,
+		name: 'E2E: customer writes with the action node',
+		active: false,
+		nodes,
+		connections,
+		settings: {},
+	};
 }
 
 /** @param {string} doubleUrl */
 async function importFixtures(doubleUrl) {
-  const credentials = path.join(env.artifacts, 'credentials.json');
-  fs.writeFileSync(credentials, JSON.stringify([{ ...CREDENTIAL, type: 'stripeCustomerApi', data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: doubleUrl } }]), { mode: 0o600 });
-  const c = /** @type {any} */ (await n8nCli(env, ['import:credentials', `--input=${credentials}`], 'import-credentials'));
-  fs.rmSync(credentials);
-  check('credential imported', c.code === 0, c.output);
-  const workflows = path.join(env.artifacts, 'workflows.json');
-  const trigger = { id: TRIGGER_WORKFLOW, name: 'E2E: Stripe Customer Trigger', active: false, ...triggerWorkflowContent(['customer.created', 'customer.updated'], 240), settings: {} };
-  fs.writeFileSync(workflows, JSON.stringify([trigger, actionsWorkflow()]));
-  const w = /** @type {any} */ (await n8nCli(env, ['import:workflow', `--input=${workflows}`], 'import-workflows'));
-  check('workflows imported', w.code === 0, w.output);
+	const credentials = path.join(env.artifacts, 'credentials.json');
+	fs.writeFileSync(
+		credentials,
+		JSON.stringify([
+			{
+				...CREDENTIAL,
+				type: 'stripeCustomerApi',
+				data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: doubleUrl },
+			},
+		]),
+		{ mode: 0o600 },
+	);
+	const c = /** @type {any} */ (
+		await n8nCli(env, ['import:credentials', `--input=${credentials}`], 'import-credentials')
+	);
+	fs.rmSync(credentials);
+	check('credential imported', c.code === 0, c.output);
+	const workflows = path.join(env.artifacts, 'workflows.json');
+	const trigger = {
+		id: TRIGGER_WORKFLOW,
+		name: 'E2E: Stripe Customer Trigger',
+		active: false,
+		...triggerWorkflowContent(['customer.created', 'customer.updated'], 240),
+		settings: {},
+	};
+	fs.writeFileSync(workflows, JSON.stringify([trigger, actionsWorkflow()]));
+	const w = /** @type {any} */ (
+		await n8nCli(env, ['import:workflow', `--input=${workflows}`], 'import-workflows')
+	);
+	check('workflows imported', w.code === 0, w.output);
 }
 
 // ---------------------------------------------------------------- n8n's UI actions, per major version
@@ -130,175 +189,270 @@ async function importFixtures(doubleUrl) {
  * @param {N8nServer} n8n @param {{nodes: any[], connections: any}} content
  */
 async function saveAndPublish(n8n, content) {
-  const current = await n8n.rest('GET', `/workflows/${TRIGGER_WORKFLOW}`);
-  const saved = await n8n.rest('PATCH', `/workflows/${TRIGGER_WORKFLOW}`, { ...content, versionId: current.versionId });
-  if (env.major < 2) return;
-  await n8n.rest('POST', `/workflows/${TRIGGER_WORKFLOW}/activate`, { versionId: saved.versionId });
-  await n8n.publicationApplied(TRIGGER_WORKFLOW, saved.versionId);
+	const current = await n8n.rest('GET', `/workflows/${TRIGGER_WORKFLOW}`);
+	const saved = await n8n.rest('PATCH', `/workflows/${TRIGGER_WORKFLOW}`, {
+		...content,
+		versionId: current.versionId,
+	});
+	if (env.major < 2) return;
+	await n8n.rest('POST', `/workflows/${TRIGGER_WORKFLOW}/activate`, { versionId: saved.versionId });
+	await n8n.publicationApplied(TRIGGER_WORKFLOW, saved.versionId);
 }
 
 // ---------------------------------------------------------------- Stripe's side
 
 /** @param {string} doubleUrl @returns {Promise<any[]>} the webhook endpoints at the double */
 async function endpoints(doubleUrl) {
-  const res = await fetch(`${doubleUrl}/v1/webhook_endpoints?limit=100`, { headers: { Authorization: `Bearer ${SECRET_KEY}` } });
-  if (!res.ok) throw new Error(`GET /v1/webhook_endpoints: HTTP ${res.status} ${await res.text()}`);
-  return /** @type {any} */ (await res.json()).data;
+	const res = await fetch(`${doubleUrl}/v1/webhook_endpoints?limit=100`, {
+		headers: { Authorization: `Bearer ${SECRET_KEY}` },
+	});
+	if (!res.ok) throw new Error(`GET /v1/webhook_endpoints: HTTP ${res.status} ${await res.text()}`);
+	return /** @type {any} */ (await res.json()).data;
 }
 
 /** @param {string} doubleUrl @returns {Promise<any[]>} the requests the double received */
 async function doubleRequests(doubleUrl) {
-  const state = /** @type {any} */ (await (await fetch(`${doubleUrl}/_double/state`)).json());
-  return state.requests ?? [];
+	const state = /** @type {any} */ (await (await fetch(`${doubleUrl}/_double/state`)).json());
+	return state.requests ?? [];
 }
 
 /** @param {string} doubleUrl @param {string} p @param {unknown} [body] @returns {Promise<any>} a control call of the double */
 async function control(doubleUrl, p, body) {
-  const res = await fetch(doubleUrl + p, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${p}: HTTP ${res.status} ${await res.text()}`);
-  return await res.json();
+	const res = await fetch(
+		doubleUrl + p,
+		body === undefined
+			? {}
+			: {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json' },
+					body: JSON.stringify(body),
+				},
+	);
+	if (!res.ok) throw new Error(`${p}: HTTP ${res.status} ${await res.text()}`);
+	return await res.json();
 }
 
 /** @param {N8nServer} n8n @param {string} action @param {Record<string, string>} body */
 async function customerWrite(n8n, action, body) {
-  const res = await fetch(`${n8n.url}/webhook/e2e-trigger-${action}-customer`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${action} customer: HTTP ${res.status} ${text.slice(0, 500)}`);
-  return JSON.parse(text);
+	const res = await fetch(`${n8n.url}/webhook/e2e-trigger-${action}-customer`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	const text = await res.text();
+	if (!res.ok) throw new Error(`${action} customer: HTTP ${res.status} ${text.slice(0, 500)}`);
+	return JSON.parse(text);
 }
 
 /** The trigger workflow's executions, oldest first, each with the item the trigger emitted. @param {N8nServer} n8n */
 async function triggerExecutions(n8n) {
-  const filter = encodeURIComponent(JSON.stringify({ workflowId: TRIGGER_WORKFLOW }));
-  const list = await n8n.rest('GET', `/executions?filter=${filter}&limit=100`);
-  const summaries = /** @type {any[]} */ (list.results ?? list).sort((a, b) => Number(a.id) - Number(b.id));
-  const executions = [];
-  for (const summary of summaries) {
-    const full = await n8n.rest('GET', `/executions/${summary.id}`);
-    const data = typeof full.data === 'string' ? flatted.parse(full.data) : full.data;
-    const items = data?.resultData?.runData?.Received?.[0]?.data?.main?.[0] ?? [];
-    executions.push({ id: summary.id, status: full.status ?? summary.status, mode: full.mode, items: items.map((/** @type {any} */ i) => i.json) });
-  }
-  return executions;
+	const filter = encodeURIComponent(JSON.stringify({ workflowId: TRIGGER_WORKFLOW }));
+	const list = await n8n.rest('GET', `/executions?filter=${filter}&limit=100`);
+	const summaries = /** @type {any[]} */ (list.results ?? list).sort(
+		(a, b) => Number(a.id) - Number(b.id),
+	);
+	const executions = [];
+	for (const summary of summaries) {
+		const full = await n8n.rest('GET', `/executions/${summary.id}`);
+		const data = typeof full.data === 'string' ? flatted.parse(full.data) : full.data;
+		const items = data?.resultData?.runData?.Received?.[0]?.data?.main?.[0] ?? [];
+		executions.push({
+			id: summary.id,
+			status: full.status ?? summary.status,
+			mode: full.mode,
+			items: items.map((/** @type {any} */ i) => i.json),
+		});
+	}
+	return executions;
 }
 
 // ---------------------------------------------------------------- the test
 
 async function main() {
-  fs.mkdirSync(path.join(env.userFolder, 'logs'), { recursive: true });
-  heading(`setup (n8n ${env.version})`);
-  const double = await startDoubleProcess(SECRET_KEY);
-  console.log(`  Stripe double on ${double.url}`);
-  const n8n = new N8nServer(env, await freePort());
-  const stopAll = () => {
-    double.child.kill('SIGTERM');
-    n8n.child?.kill('SIGKILL');
-  };
-  process.on('exit', stopAll);
-  /** @type {number[]} how many endpoints the double held after each step */
-  const counts = [];
-  const countEndpoints = async () => {
-    const list = await endpoints(double.url);
-    counts.push(list.length);
-    return list;
-  };
+	fs.mkdirSync(path.join(env.userFolder, 'logs'), { recursive: true });
+	heading(`setup (n8n ${env.version})`);
+	const double = await startDoubleProcess(SECRET_KEY);
+	console.log(`  Stripe double on ${double.url}`);
+	const n8n = new N8nServer(env, await freePort());
+	const stopAll = () => {
+		double.child.kill('SIGTERM');
+		n8n.child?.kill('SIGKILL');
+	};
+	process.on('exit', stopAll);
+	/** @type {number[]} how many endpoints the double held after each step */
+	const counts = [];
+	const countEndpoints = async () => {
+		const list = await endpoints(double.url);
+		counts.push(list.length);
+		return list;
+	};
 
-  try {
-    await importFixtures(double.url);
-    await n8n.start();
-    console.log(`  n8n on ${n8n.url}`);
-    await n8n.activate(ACTIONS_WORKFLOW);
+	try {
+		await importFixtures(double.url);
+		await n8n.start();
+		console.log(`  n8n on ${n8n.url}`);
+		await n8n.activate(ACTIONS_WORKFLOW);
 
-    heading(env.major >= 2 ? 'publish three times, restart' : 'activate, save the active workflow twice, restart');
-    await n8n.activate(TRIGGER_WORKFLOW);
-    const [first] = await countEndpoints();
-    const productionUrl = `${n8n.url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`;
-    check('activation registered one endpoint for the production URL', !!first && first.url === productionUrl, await endpoints(double.url));
-    checkEqual('with the chosen events', first?.enabled_events, ['customer.created', 'customer.updated']);
-    for (const x of [480, 720]) {
-      await saveAndPublish(n8n, triggerWorkflowContent(['customer.created', 'customer.updated'], x));
-      await countEndpoints();
-    }
-    await n8n.stop();
-    await n8n.start();
-    const afterRestart = await countEndpoints();
-    checkEqual('after 3 publishes and a restart: still that one endpoint', afterRestart.map((e) => e.id), [first?.id]);
+		heading(
+			env.major >= 2
+				? 'publish three times, restart'
+				: 'activate, save the active workflow twice, restart',
+		);
+		await n8n.activate(TRIGGER_WORKFLOW);
+		const [first] = await countEndpoints();
+		const productionUrl = `${n8n.url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`;
+		check(
+			'activation registered one endpoint for the production URL',
+			!!first && first.url === productionUrl,
+			await endpoints(double.url),
+		);
+		checkEqual('with the chosen events', first?.enabled_events, [
+			'customer.created',
+			'customer.updated',
+		]);
+		for (const x of [480, 720]) {
+			await saveAndPublish(
+				n8n,
+				triggerWorkflowContent(['customer.created', 'customer.updated'], x),
+			);
+			await countEndpoints();
+		}
+		await n8n.stop();
+		await n8n.start();
+		const afterRestart = await countEndpoints();
+		checkEqual(
+			'after 3 publishes and a restart: still that one endpoint',
+			afterRestart.map((e) => e.id),
+			[first?.id],
+		);
 
-    heading('change the events');
-    await saveAndPublish(n8n, triggerWorkflowContent(['customer.created', 'customer.deleted', 'customer.updated'], 720));
-    const changed = await until(async () => {
-      const list = await countEndpoints();
-      return list.length === 1 && list[0].enabled_events.length === 3 ? list : undefined;
-    });
-    checkEqual('the same endpoint, its events updated in place', changed?.map((e) => [e.id, e.enabled_events]), [[first?.id, ['customer.created', 'customer.deleted', 'customer.updated']]]);
-    const created = (await doubleRequests(double.url)).filter((r) => r.method === 'POST' && r.path === '/v1/webhook_endpoints');
-    checkEqual('Stripe was asked to create an endpoint once in all', created.length, 1);
+		heading('change the events');
+		await saveAndPublish(
+			n8n,
+			triggerWorkflowContent(['customer.created', 'customer.deleted', 'customer.updated'], 720),
+		);
+		const changed = await until(async () => {
+			const list = await countEndpoints();
+			return list.length === 1 && list[0].enabled_events.length === 3 ? list : undefined;
+		});
+		checkEqual(
+			'the same endpoint, its events updated in place',
+			changed?.map((e) => [e.id, e.enabled_events]),
+			[[first?.id, ['customer.created', 'customer.deleted', 'customer.updated']]],
+		);
+		const created = (await doubleRequests(double.url)).filter(
+			(r) => r.method === 'POST' && r.path === '/v1/webhook_endpoints',
+		);
+		checkEqual('Stripe was asked to create an endpoint once in all', created.length, 1);
 
-    heading('customer writes with the action node; Stripe delivers one event twice and signs one wrongly first');
-    await control(double.url, '/_double/webhooks', { failNext: { n: 1, how: 'duplicate' } });
-    const made = await customerWrite(n8n, 'create', { name: 'Trigger E2E', email: 'trigger.e2e@example.com' });
-    const customerId = made.customerId;
-    check('the action node created a customer', typeof customerId === 'string' && customerId.startsWith('cus_'), made);
-    await control(double.url, '/_double/webhooks/idle', { timeoutMs: 15_000 });
-    await control(double.url, '/_double/webhooks', { failNext: { n: 1, how: 'wrong-signature' } });
-    await customerWrite(n8n, 'update', { customerId, name: 'Trigger E2E (renamed)' });
-    await control(double.url, '/_double/webhooks/idle', { timeoutMs: 15_000 });
-    await customerWrite(n8n, 'delete', { customerId });
-    await control(double.url, '/_double/webhooks/idle', { timeoutMs: 15_000 });
-    const attempts = /** @type {any[]} */ ((await control(double.url, '/_double/webhooks')).deliveries).sort((a, b) => a.seq - b.seq);
-    checkEqual(
-      "Stripe's deliveries and the trigger's answers",
-      attempts.map((a) => [a.type, a.attempt, a.duplicate, a.signing, a.status]),
-      [
-        ['customer.created', 1, false, 'valid', 200],
-        ['customer.created', 1, true, 'valid', 200],
-        ['customer.updated', 1, false, 'wrong-secret', 400],
-        ['customer.updated', 2, false, 'valid', 200],
-        ['customer.deleted', 1, false, 'valid', 200],
-      ],
-    );
-    const runs = await until(async () => {
-      const list = await triggerExecutions(n8n);
-      return list.length >= 3 ? list : undefined;
-    }, 30_000);
-    await sleep(2_000); // room for a duplicate run to show
-    const executions = await triggerExecutions(n8n);
-    checkEqual(
-      'each event started exactly one execution, with its customer',
-      executions.map((e) => [e.status, e.items.length, e.items[0]?.event, e.items[0]?.customerId]),
-      [
-        ['success', 1, 'customer.created', customerId],
-        ['success', 1, 'customer.updated', customerId],
-        ['success', 1, 'customer.deleted', customerId],
-      ],
-    );
-    check('the update event carries what changed', executions[1]?.items[0]?.previousAttributes?.name === 'Trigger E2E', executions[1]?.items[0]);
-    if (!runs) console.log('  (waited 30 s for 3 executions)');
+		heading(
+			'customer writes with the action node; Stripe delivers one event twice and signs one wrongly first',
+		);
+		await control(double.url, '/_double/webhooks', { failNext: { n: 1, how: 'duplicate' } });
+		const made = await customerWrite(n8n, 'create', {
+			name: 'Trigger E2E',
+			email: 'trigger.e2e@example.com',
+		});
+		const customerId = made.customerId;
+		check(
+			'the action node created a customer',
+			typeof customerId === 'string' && customerId.startsWith('cus_'),
+			made,
+		);
+		await control(double.url, '/_double/webhooks/idle', { timeoutMs: 15_000 });
+		await control(double.url, '/_double/webhooks', { failNext: { n: 1, how: 'wrong-signature' } });
+		await customerWrite(n8n, 'update', { customerId, name: 'Trigger E2E (renamed)' });
+		await control(double.url, '/_double/webhooks/idle', { timeoutMs: 15_000 });
+		await customerWrite(n8n, 'delete', { customerId });
+		await control(double.url, '/_double/webhooks/idle', { timeoutMs: 15_000 });
+		const attempts = /** @type {any[]} */ (
+			(await control(double.url, '/_double/webhooks')).deliveries
+		).sort((a, b) => a.seq - b.seq);
+		checkEqual(
+			"Stripe's deliveries and the trigger's answers",
+			attempts.map((a) => [a.type, a.attempt, a.duplicate, a.signing, a.status]),
+			[
+				['customer.created', 1, false, 'valid', 200],
+				['customer.created', 1, true, 'valid', 200],
+				['customer.updated', 1, false, 'wrong-secret', 400],
+				['customer.updated', 2, false, 'valid', 200],
+				['customer.deleted', 1, false, 'valid', 200],
+			],
+		);
+		const runs = await until(async () => {
+			const list = await triggerExecutions(n8n);
+			return list.length >= 3 ? list : undefined;
+		}, 30_000);
+		await sleep(2_000); // room for a duplicate run to show
+		const executions = await triggerExecutions(n8n);
+		checkEqual(
+			'each event started exactly one execution, with its customer',
+			executions.map((e) => [e.status, e.items.length, e.items[0]?.event, e.items[0]?.customerId]),
+			[
+				['success', 1, 'customer.created', customerId],
+				['success', 1, 'customer.updated', customerId],
+				['success', 1, 'customer.deleted', customerId],
+			],
+		);
+		check(
+			'the update event carries what changed',
+			executions[1]?.items[0]?.previousAttributes?.name === 'Trigger E2E',
+			executions[1]?.items[0],
+		);
+		if (!runs) console.log('  (waited 30 s for 3 executions)');
 
-    heading('a forged delivery');
-    const forged = JSON.stringify({ id: 'evt_forged', object: 'event', type: 'customer.created', created: Math.floor(Date.now() / 1000), livemode: false, data: { object: { id: 'cus_forged', object: 'customer' } } });
-    const timestamp = Math.floor(Date.now() / 1000);
-    const signature = crypto.createHmac('sha256', 'whsec_guessed').update(`${timestamp}.${forged}`).digest('hex');
-    const forgedAnswer = await fetch(productionUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': `t=${timestamp},v1=${signature}` }, body: forged });
-    checkEqual('is answered 400', forgedAnswer.status, 400);
-    await sleep(1_000);
-    checkEqual('and starts no execution', (await triggerExecutions(n8n)).length, 3);
+		heading('a forged delivery');
+		const forged = JSON.stringify({
+			id: 'evt_forged',
+			object: 'event',
+			type: 'customer.created',
+			created: Math.floor(Date.now() / 1000),
+			livemode: false,
+			data: { object: { id: 'cus_forged', object: 'customer' } },
+		});
+		const timestamp = Math.floor(Date.now() / 1000);
+		const signature = crypto
+			.createHmac('sha256', 'whsec_guessed')
+			.update(`${timestamp}.${forged}`)
+			.digest('hex');
+		const forgedAnswer = await fetch(productionUrl, {
+			method: 'POST',
+			headers: {
+				'Content-Type': 'application/json',
+				'Stripe-Signature': `t=${timestamp},v1=${signature}`,
+			},
+			body: forged,
+		});
+		checkEqual('is answered 400', forgedAnswer.status, 400);
+		await sleep(1_000);
+		checkEqual('and starts no execution', (await triggerExecutions(n8n)).length, 3);
 
-    heading('deactivate');
-    checkEqual('one endpoint at the double at every step until now', counts.filter((n) => n !== 1), []);
-    await n8n.deactivate(TRIGGER_WORKFLOW);
-    const gone = await until(async () => (await endpoints(double.url)).length === 0, RELEASE_WAIT_MS);
-    check(`no endpoint left at the double (after the trigger's grace period)`, gone === true, await endpoints(double.url));
-  } catch (error) {
-    check('the run completed', false, error instanceof Error ? error.stack : String(error));
-  } finally {
-    await n8n.stop();
-    // What the double received and delivered, for a failed run.
-    await saveDoubleState(double.url, env.artifacts);
-    double.child.kill('SIGTERM');
-    finish(`n8n ${env.version} trigger e2e`, env.artifacts);
-    if (env.verbose) console.log(fs.readdirSync(env.artifacts));
-  }
+		heading('deactivate');
+		checkEqual(
+			'one endpoint at the double at every step until now',
+			counts.filter((n) => n !== 1),
+			[],
+		);
+		await n8n.deactivate(TRIGGER_WORKFLOW);
+		const gone = await until(
+			async () => (await endpoints(double.url)).length === 0,
+			RELEASE_WAIT_MS,
+		);
+		check(
+			`no endpoint left at the double (after the trigger's grace period)`,
+			gone === true,
+			await endpoints(double.url),
+		);
+	} catch (error) {
+		check('the run completed', false, error instanceof Error ? error.stack : String(error));
+	} finally {
+		await n8n.stop();
+		// What the double received and delivered, for a failed run.
+		await saveDoubleState(double.url, env.artifacts);
+		double.child.kill('SIGTERM');
+		finish(`n8n ${env.version} trigger e2e`, env.artifacts);
+		if (env.verbose) console.log(fs.readdirSync(env.artifacts));
+	}
 }
 
 main();

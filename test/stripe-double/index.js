@@ -7,10 +7,21 @@
  * in endpoints/index.js.
  */
 
-const { startDouble, DEFAULT_API_VERSION, DEFAULT_SECRET_KEYS, DEFAULT_ACCOUNT } = require('./core/double');
+const {
+	startDouble,
+	DEFAULT_API_VERSION,
+	DEFAULT_SECRET_KEYS,
+	DEFAULT_ACCOUNT,
+} = require('./core/double');
 const { decodeForm } = require('./core/formDecode');
 const { ENDPOINT_FAMILIES } = require('./endpoints');
-const { TAX_ID_TYPES, CREATE_PARAMS, UPDATE_PARAMS, LEGACY_PARAMS, isLegacyCouponVersion } = require('./endpoints/customerFields');
+const {
+	TAX_ID_TYPES,
+	CREATE_PARAMS,
+	UPDATE_PARAMS,
+	LEGACY_PARAMS,
+	isLegacyCouponVersion,
+} = require('./endpoints/customerFields');
 const { EVENT_TYPES } = require('./endpoints/eventTypes');
 const { signatureHeader } = require('./endpoints/webhookDelivery');
 const { DEFAULT_SEARCH_LAG_MS } = require('./endpoints/customerStore');
@@ -20,21 +31,21 @@ const { DEFAULT_SEARCH_LAG_MS } = require('./endpoints/customerStore');
  * @param {import('./core/double').StartOptions} [options]
  */
 function startStripeDouble(options = {}) {
-  return startDouble(options, ENDPOINT_FAMILIES);
+	return startDouble(options, ENDPOINT_FAMILIES);
 }
 
 module.exports = {
-  startStripeDouble,
-  CREATE_PARAMS,
-  UPDATE_PARAMS,
-  LEGACY_PARAMS,
-  TAX_ID_TYPES,
-  DEFAULT_API_VERSION,
-  DEFAULT_SECRET_KEYS,
-  DEFAULT_ACCOUNT,
-  isLegacyCouponVersion,
-  decodeForm,
-  EVENT_TYPES,
-  DEFAULT_SEARCH_LAG_MS,
-  webhookSignatureHeader: signatureHeader,
+	startStripeDouble,
+	CREATE_PARAMS,
+	UPDATE_PARAMS,
+	LEGACY_PARAMS,
+	TAX_ID_TYPES,
+	DEFAULT_API_VERSION,
+	DEFAULT_SECRET_KEYS,
+	DEFAULT_ACCOUNT,
+	isLegacyCouponVersion,
+	decodeForm,
+	EVENT_TYPES,
+	DEFAULT_SEARCH_LAG_MS,
+	webhookSignatureHeader: signatureHeader,
 };

@@ -10,13 +10,19 @@ const credentialTypes = { stripeCustomerApi: new StripeCustomerApi() };
  * CredentialsHelper does.
  */
 export class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly credentialsOf: (type: string) => ICredentialDataDecryptedObject | undefined) {
+	constructor(
+		private readonly credentialsOf: (type: string) => ICredentialDataDecryptedObject | undefined,
+	) {
 		super();
 	}
 	getParentTypes() {
 		return [];
 	}
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, request: never) {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		request: never,
+	) {
 		const type = credentialTypes[typeName as keyof typeof credentialTypes];
 		return type ? await type.authenticate(credentials, request) : request;
 	}

@@ -34,7 +34,9 @@ process.env.N8N_USER_FOLDER = defaultUserFolder;
 const mainEncryptionKey = process.env.N8N_ENCRYPTION_KEY ?? randomBytes(24).toString('base64');
 /** @param {string} name */
 function encryptionKeyOf(name) {
-	return name === 'main' ? mainEncryptionKey : createHash('sha256').update(`${mainEncryptionKey}:${name}`).digest('base64');
+	return name === 'main'
+		? mainEncryptionKey
+		: createHash('sha256').update(`${mainEncryptionKey}:${name}`).digest('base64');
 }
 process.env.N8N_ENCRYPTION_KEY = mainEncryptionKey;
 let currentInstance = 'main';
@@ -46,7 +48,8 @@ let currentInstance = 'main';
  */
 function useInstance(name) {
 	if (name === currentInstance) return;
-	const folder = name === 'main' ? defaultUserFolder : path.join(defaultUserFolder, 'other-instances', name);
+	const folder =
+		name === 'main' ? defaultUserFolder : path.join(defaultUserFolder, 'other-instances', name);
 	mkdirSync(folder, { recursive: true });
 	process.env.N8N_USER_FOLDER = folder;
 	process.env.N8N_ENCRYPTION_KEY = encryptionKeyOf(name);

@@ -11,7 +11,9 @@ const CREATED = 'STRIPE_CUSTOMER_TEST_USER_FOLDER';
 
 module.exports.setup = async () => {
 	if (process.env[VARIABLE]) return;
-	process.env[VARIABLE] = process.env[CREATED] = mkdtempSync(path.join(tmpdir(), 'n8n-stripe-customer-jest-'));
+	process.env[VARIABLE] = process.env[CREATED] = mkdtempSync(
+		path.join(tmpdir(), 'n8n-stripe-customer-jest-'),
+	);
 	// The instance's key for the whole run (what n8n keeps in the folder's config file).
 	process.env.N8N_ENCRYPTION_KEY ??= randomBytes(24).toString('base64');
 };

@@ -1,7 +1,11 @@
 import { randomBytes } from 'crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { startStripeDouble, type StartStripeDoubleOptions, type StripeDouble } from '../stripe-double';
+import {
+	startStripeDouble,
+	type StartStripeDoubleOptions,
+	type StripeDouble,
+} from '../stripe-double';
 
 /** A key unique to this test run, so a test can search every output for it. */
 export const SECRET_KEY = `sk_test_${randomBytes(12).toString('hex')}`;
@@ -14,5 +18,7 @@ export function credentialsFor(
 	double: StripeDouble,
 	extra: ICredentialDataDecryptedObject = {},
 ): Record<string, ICredentialDataDecryptedObject> {
-	return { stripeCustomerApi: { secretKey: SECRET_KEY, baseUrl: double.url, stripeAccount: '', ...extra } };
+	return {
+		stripeCustomerApi: { secretKey: SECRET_KEY, baseUrl: double.url, stripeAccount: '', ...extra },
+	};
 }

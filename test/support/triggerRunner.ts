@@ -66,7 +66,10 @@ class NextNode implements INodeType {
 }
 
 const trigger = new StripeCustomerTrigger();
-const nodeTypesByName: Record<string, INodeType> = { [TRIGGER_TYPE]: trigger, 'test.nextNode': new NextNode() };
+const nodeTypesByName: Record<string, INodeType> = {
+	[TRIGGER_TYPE]: trigger,
+	'test.nextNode': new NextNode(),
+};
 const nodeTypes: INodeTypes = {
 	getByName: (type: string) => nodeTypesByName[type],
 	getByNameAndVersion: (type: string) => nodeTypesByName[type],
@@ -110,7 +113,10 @@ export class TriggerHarness {
 		return new TriggerWorkflow(this, options);
 	}
 
-	/** @internal */ route(url: string, handler: (req: WebhookRequest, res: WebhookResponse) => Promise<void>): void {
+	/** @internal */ route(
+		url: string,
+		handler: (req: WebhookRequest, res: WebhookResponse) => Promise<void>,
+	): void {
 		this.server.handle(new URL(url).pathname, handler);
 	}
 
@@ -177,14 +183,21 @@ export class TriggerWorkflow {
 
 	/** Edits the trigger in the editor (the draft), e.g. other events. */
 	edit(change: { parameters?: INodeParameters; name?: string }): void {
-		this.draft = { ...this.draft, parameters: change.parameters ?? this.draft.parameters, name: change.name ?? this.draft.name };
+		this.draft = {
+			...this.draft,
+			parameters: change.parameters ?? this.draft.parameters,
+			name: change.name ?? this.draft.name,
+		};
 	}
 
 	/** Activation (n8n 1.x: Active on; n8n 2.x: first publish). */
 	async activate(): Promise<void> {
 		this.published = structuredClone(this.draft);
 		await this.addWebhook(this.published, 'activate');
-		this.harness.route(this.productionUrl, async (req, res) => await this.receive(req, res, 'trigger'));
+		this.harness.route(
+			this.productionUrl,
+			async (req, res) => await this.receive(req, res, 'trigger'),
+		);
 	}
 
 	/** n8n 1.x: every save of an active workflow removes its webhooks and adds them again (workflow.service update). */
@@ -199,7 +212,14 @@ export class TriggerWorkflow {
 	async publish(): Promise<'unchanged' | 're-registered'> {
 		if (!this.published) throw new Error('not published');
 		const registration = (node: INode) =>
-			JSON.stringify([node.name, node.type, node.typeVersion, node.webhookId, node.credentials, node.parameters]);
+			JSON.stringify([
+				node.name,
+				node.type,
+				node.typeVersion,
+				node.webhookId,
+				node.credentials,
+				node.parameters,
+			]);
 		if (registration(this.published) === registration(this.draft)) return 'unchanged';
 		await this.removeWebhook(this.published);
 		this.published = structuredClone(this.draft);
@@ -227,9 +247,11 @@ export class TriggerWorkflow {
 	async listenForTestEvent(): Promise<void> {
 		const node = structuredClone(this.draft);
 		const workflow = this.workflowOf(node, {});
-		await this.callHook(workflow, node, 'checkExists', 'manual', 'manual', true).then(async (exists) => {
-			if (!exists) await this.callHook(workflow, node, 'create', 'manual', 'manual', true);
-		});
+		await this.callHook(workflow, node, 'checkExists', 'manual', 'manual', true).then(
+			async (exists) => {
+				if (!exists) await this.callHook(workflow, node, 'create', 'manual', 'manual', true);
+			},
+		);
 		let stop = () => {};
 		this.testListeningStopped = new Promise<void>((resolve) => (stop = resolve));
 		this.testListening = { node, staticData: workflow.staticData, stop };
@@ -260,9 +282,13 @@ export class TriggerWorkflow {
 		return this.executions;
 	}
 
-	private additionalData(extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {
+	private additionalData(
+		extra: Partial<IWorkflowExecuteAdditionalData> = {},
+	): IWorkflowExecuteAdditionalData {
 		return {
-			credentialsHelper: new TestCredentialsHelper((type) => (type === 'stripeCustomerApi' ? this.credentials : undefined)),
+			credentialsHelper: new TestCredentialsHelper((type) =>
+				type === 'stripeCustomerApi' ? this.credentials : undefined,
+			),
 			executionId: randomUUID(),
 			currentNodeExecutionIndex: 0,
 			variables: {},
@@ -290,8 +316,20 @@ export class TriggerWorkflow {
 		return new Workflow({
 			id: this.id,
 			name: this.name,
-			nodes: [structuredClone(node), { id: 'next', name: NEXT_NODE, type: 'test.nextNode', typeVersion: 1, position: [200, 0], parameters: {} }],
-			connections: { [node.name]: { main: [[{ node: NEXT_NODE, type: NodeConnectionTypes.Main, index: 0 }]] } },
+			nodes: [
+				structuredClone(node),
+				{
+					id: 'next',
+					name: NEXT_NODE,
+					type: 'test.nextNode',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: {},
+				},
+			],
+			connections: {
+				[node.name]: { main: [[{ node: NEXT_NODE, type: NodeConnectionTypes.Main, index: 0 }]] },
+			},
 			active: true,
 			nodeTypes,
 			staticData,
@@ -299,7 +337,11 @@ export class TriggerWorkflow {
 		});
 	}
 
-	private webhookData(node: INode, additionalData: IWorkflowExecuteAdditionalData, isTest: boolean): IWebhookData {
+	private webhookData(
+		node: INode,
+		additionalData: IWorkflowExecuteAdditionalData,
+		isTest: boolean,
+	): IWebhookData {
 		return {
 			httpMethod: 'POST',
 			node: node.name,
@@ -322,7 +364,14 @@ export class TriggerWorkflow {
 	): Promise<boolean> {
 		const additionalData = this.additionalData();
 		const workflowNode = workflow.getNode(node.name)!;
-		const context = new HookContext(workflow, workflowNode, additionalData, mode, activation, this.webhookData(workflowNode, additionalData, isTest));
+		const context = new HookContext(
+			workflow,
+			workflowNode,
+			additionalData,
+			mode,
+			activation,
+			this.webhookData(workflowNode, additionalData, isTest),
+		);
 		return await trigger.webhookMethods.default[method].call(context);
 	}
 
@@ -345,11 +394,16 @@ export class TriggerWorkflow {
 	}
 
 	private saveStaticData(workflow: Workflow): void {
-		if (workflow.staticData.__dataChanged === true) this.storedStaticData = JSON.stringify(workflow.staticData);
+		if (workflow.staticData.__dataChanged === true)
+			this.storedStaticData = JSON.stringify(workflow.staticData);
 	}
 
 	/** One request to the trigger's URL: the node's webhook() in a WebhookContext, then the execution it starts. */
-	private async receive(req: WebhookRequest, res: WebhookResponse, mode: 'trigger' | 'manual'): Promise<void> {
+	private async receive(
+		req: WebhookRequest,
+		res: WebhookResponse,
+		mode: 'trigger' | 'manual',
+	): Promise<void> {
 		const listening = this.testListening;
 		const node = mode === 'trigger' ? this.published : listening?.node;
 		if (!node) {
@@ -359,8 +413,19 @@ export class TriggerWorkflow {
 		const workflow = this.workflowOf(node, mode === 'trigger' ? this.staticData : {});
 		if (mode === 'manual') workflow.setTestStaticData(listening!.staticData);
 		const workflowNode = workflow.getNode(node.name)!;
-		const additionalData = this.additionalData({ httpRequest: req as never, httpResponse: res as never });
-		const context = new WebhookContext(workflow, workflowNode, additionalData, mode, this.webhookData(workflowNode, additionalData, mode === 'manual'), [], null);
+		const additionalData = this.additionalData({
+			httpRequest: req as never,
+			httpResponse: res as never,
+		});
+		const context = new WebhookContext(
+			workflow,
+			workflowNode,
+			additionalData,
+			mode,
+			this.webhookData(workflowNode, additionalData, mode === 'manual'),
+			[],
+			null,
+		);
 		const result: IWebhookResponseData = await trigger.webhook.call(context);
 		if (mode === 'trigger') this.saveStaticData(workflow);
 		if (result.noWebhookResponse) return;
@@ -370,12 +435,19 @@ export class TriggerWorkflow {
 		}
 		res.status(200).json({ message: 'Workflow was started' });
 		const run = await this.runExecution(workflow, workflowNode, result.workflowData, mode);
-		const items = (run.data.resultData.runData[NEXT_NODE]?.[0]?.data?.main?.[0] ?? []).map((item) => item.json);
+		const items = (run.data.resultData.runData[NEXT_NODE]?.[0]?.data?.main?.[0] ?? []).map(
+			(item) => item.json,
+		);
 		this.executions.push({ mode, items, run });
 		if (mode === 'manual') await this.stopListening();
 	}
 
-	private async runExecution(workflow: Workflow, node: INode, data: INodeExecutionData[][], mode: WorkflowExecuteMode): Promise<IRun> {
+	private async runExecution(
+		workflow: Workflow,
+		node: INode,
+		data: INodeExecutionData[][],
+		mode: WorkflowExecuteMode,
+	): Promise<IRun> {
 		const executionId = randomUUID();
 		const hooks = new ExecutionLifecycleHooks(mode, executionId, {
 			id: this.id,
@@ -391,8 +463,14 @@ export class TriggerWorkflow {
 		let resolveRun: (run: IRun) => void = () => {};
 		const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 		hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
-		const runData = createRunExecutionData({ executionData: { nodeExecutionStack: [{ node, data: { main: data }, source: null }] } });
-		await new WorkflowExecute(this.additionalData({ hooks, executionId }), mode, runData).processRunExecutionData(workflow);
+		const runData = createRunExecutionData({
+			executionData: { nodeExecutionStack: [{ node, data: { main: data }, source: null }] },
+		});
+		await new WorkflowExecute(
+			this.additionalData({ hooks, executionId }),
+			mode,
+			runData,
+		).processRunExecutionData(workflow);
 		return await finished;
 	}
 }

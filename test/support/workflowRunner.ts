@@ -213,10 +213,26 @@ export async function searchCustomersInEditor(
 		credentials: STRIPE_CREDENTIALS,
 	};
 	const settings = timezone ? { timezone } : {};
-	const workflow = new Workflow({ id: 'test-workflow', nodes: [node], connections: {}, active: false, nodeTypes, settings });
-	const context = new LoadOptionsContext(workflow, node, additionalDataFor(credentials, randomUUID()), 'parameters.customerId');
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes,
+		settings,
+	});
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		additionalDataFor(credentials, randomUUID()),
+		'parameters.customerId',
+	);
 	const stripeCustomer = nodeTypesByName[STRIPE_NODE_TYPE] as StripeCustomer;
-	return await stripeCustomer.methods.listSearch.searchCustomers.call(context, filter, paginationToken);
+	return await stripeCustomer.methods.listSearch.searchCustomers.call(
+		context,
+		filter,
+		paginationToken,
+	);
 }
 
 export async function runStripeCustomerWorkflow(options: RunOptions): Promise<RunResult> {
@@ -224,7 +240,14 @@ export async function runStripeCustomerWorkflow(options: RunOptions): Promise<Ru
 	const executionId = options.executionId ?? randomUUID();
 	const workflowId = options.workflowId ?? 'test-workflow';
 	const nodes: INode[] = [
-		{ id: 'trigger', name: 'Manual Trigger', type: 'test.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'trigger',
+			name: 'Manual Trigger',
+			type: 'test.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{
 			id: 'input',
 			name: 'Input',
@@ -264,7 +287,14 @@ export async function runStripeCustomerWorkflow(options: RunOptions): Promise<Ru
 	}
 
 	const settings = options.timezone ? { timezone: options.timezone } : {};
-	const workflow = new Workflow({ id: workflowId, nodes, connections, active: false, nodeTypes, settings });
+	const workflow = new Workflow({
+		id: workflowId,
+		nodes,
+		connections,
+		active: false,
+		nodeTypes,
+		settings,
+	});
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
 		id: workflowId,
 		name: 'Stripe Customer test',
@@ -284,10 +314,18 @@ export async function runStripeCustomerWorkflow(options: RunOptions): Promise<Ru
 
 	const runData = createRunExecutionData({
 		executionData: {
-			nodeExecutionStack: [{ node: workflow.getNode('Manual Trigger')!, data: { main: [[{ json: {} }]] }, source: null }],
+			nodeExecutionStack: [
+				{
+					node: workflow.getNode('Manual Trigger')!,
+					data: { main: [[{ json: {} }]] },
+					source: null,
+				},
+			],
 		},
 	});
-	const execution = new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
+	const execution = new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(
+		workflow,
+	);
 	if (options.cancelWhen) void options.cancelWhen.then(() => execution.cancel());
 	// After a cancel this settles once the node has returned (n8n-core waits for it), not at the cancel.
 	await execution;

@@ -1,4 +1,9 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import { StripeRequestError } from '../transport/stripeError';
 import { describeProblems, InvalidItemError, type Checked, type FieldProblem } from './checks';
@@ -41,7 +46,9 @@ const LISTED_FAILURES = 25;
 const LISTED_CHANGES = 1000;
 
 function listAtMost(lines: string[], most: number, rest = ''): string {
-	return lines.length > most ? [...lines.slice(0, most), `- … and ${lines.length - most} more${rest}`].join('\n') : lines.join('\n');
+	return lines.length > most
+		? [...lines.slice(0, most), `- … and ${lines.length - most} more${rest}`].join('\n')
+		: lines.join('\n');
 }
 
 function plural(count: number, word: string): string {
@@ -49,7 +56,12 @@ function plural(count: number, word: string): string {
 }
 
 /** Runs `task` for 0..count-1 with at most `concurrency` in flight; `shouldStop` is checked before each start. */
-async function runBounded(count: number, concurrency: number, task: (index: number) => Promise<void>, shouldStop: () => boolean) {
+async function runBounded(
+	count: number,
+	concurrency: number,
+	task: (index: number) => Promise<void>,
+	shouldStop: () => boolean,
+) {
 	let next = 0;
 	const worker = async () => {
 		while (next < count && !shouldStop()) await task(next++);
@@ -58,7 +70,10 @@ async function runBounded(count: number, concurrency: number, task: (index: numb
 }
 
 function problemFields(problems: FieldProblem[]): IDataObject {
-	return { field: problems[0].field, fieldErrors: problems.map(({ field, message }) => ({ field, message })) };
+	return {
+		field: problems[0].field,
+		fieldErrors: problems.map(({ field, message }) => ({ field, message })),
+	};
 }
 
 /**
@@ -69,12 +84,21 @@ function errorItem(itemIndex: number, error: Error, stepsDone: string[] = []): I
 	const problems = error instanceof InvalidItemError ? problemFields(error.problems) : {};
 	const stripeFields = error instanceof StripeRequestError ? error.fields : {};
 	const steps = stepsDone.length ? { stepsDone } : {};
-	return { json: { error: error.message, itemIndex, ...problems, ...stripeFields, ...steps }, pairedItem: { item: itemIndex } };
+	return {
+		json: { error: error.message, itemIndex, ...problems, ...stripeFields, ...steps },
+		pairedItem: { item: itemIndex },
+	};
 }
 
-export async function runBatch<T>(context: IExecuteFunctions, operation: BatchOperation<T>): Promise<INodeExecutionData[]> {
+export async function runBatch<T>(
+	context: IExecuteFunctions,
+	operation: BatchOperation<T>,
+): Promise<INodeExecutionData[]> {
 	const continueOnFail = context.continueOnFail();
-	const outputs: INodeExecutionData[][] = Array.from({ length: context.getInputData().length }, () => []);
+	const outputs: INodeExecutionData[][] = Array.from(
+		{ length: context.getInputData().length },
+		() => [],
+	);
 	const ready = checkEveryItem(context, operation, outputs, continueOnFail);
 	const sent = await sendAll(context, operation, ready, outputs, continueOnFail);
 
@@ -82,14 +106,18 @@ export async function runBatch<T>(context: IExecuteFunctions, operation: BatchOp
 		// Nothing is lost: what was done stays in the output (an empty list found stays found); every item not done
 		// carries the reason, and what it did before the run failed.
 		for (const { itemIndex } of ready) {
-			if (!sent.finished.has(itemIndex)) outputs[itemIndex] = [errorItem(itemIndex, sent.runFailure, sent.stepsOf(itemIndex))];
+			if (!sent.finished.has(itemIndex))
+				outputs[itemIndex] = [errorItem(itemIndex, sent.runFailure, sent.stepsOf(itemIndex))];
 		}
 	} else if (sent.runFailure) {
 		throw withRunSummary(sent.runFailure, sent.changes, operation.rerunNote);
 	} else if (sent.itemFailures.length && !continueOnFail) {
 		const [first, ...others] = sent.itemFailures.sort((a, b) => a.itemIndex - b.itemIndex);
 		const othersNote = others.length
-			? `${plural(others.length, 'other item')} failed too:\n${listAtMost(others.map(({ error }) => `- ${error.message}`), LISTED_FAILURES)}`
+			? `${plural(others.length, 'other item')} failed too:\n${listAtMost(
+					others.map(({ error }) => `- ${error.message}`),
+					LISTED_FAILURES,
+				)}`
 			: '';
 		throw withRunSummary(first.error, sent.changes, operation.rerunNote, othersNote);
 	}
@@ -113,20 +141,27 @@ function checkEveryItem<T>(
 		} catch (error) {
 			// An expression that cannot be resolved, say: n8n's own message names the parameter.
 			const message = `[item ${itemIndex}] ${(error as Error).message}`;
-			if (!continueOnFail) throw new NodeOperationError(node, error as Error, { itemIndex, message });
-			outputs[itemIndex] = [errorItem(itemIndex, new NodeOperationError(node, message, { itemIndex }))];
+			if (!continueOnFail)
+				throw new NodeOperationError(node, error as Error, { itemIndex, message });
+			outputs[itemIndex] = [
+				errorItem(itemIndex, new NodeOperationError(node, message, { itemIndex })),
+			];
 			continue;
 		}
 		if (checked.ok) ready.push({ itemIndex, value: checked.value });
 		else invalid.push({ itemIndex, problems: checked.problems });
 	}
 	if (invalid.length && !continueOnFail) throw invalidRunError(context, invalid, outputs.length);
-	for (const { itemIndex, problems } of invalid) outputs[itemIndex] = [errorItem(itemIndex, new InvalidItemError(node, itemIndex, problems))];
+	for (const { itemIndex, problems } of invalid)
+		outputs[itemIndex] = [errorItem(itemIndex, new InvalidItemError(node, itemIndex, problems))];
 	return ready;
 }
 
 /** Items of one group (one email, one idempotency key) run one after another, in input order; groups run in parallel. */
-function groupItems<T>(operation: BatchOperation<T>, ready: Array<Prepared<T>>): Array<Array<Prepared<T>>> {
+function groupItems<T>(
+	operation: BatchOperation<T>,
+	ready: Array<Prepared<T>>,
+): Array<Array<Prepared<T>>> {
 	const groups: Array<Array<Prepared<T>>> = [];
 	const groupByKey = new Map<string, Array<Prepared<T>>>();
 	for (const item of ready) {
@@ -162,9 +197,16 @@ async function sendAll<T>(
 	const stepsOf = (itemIndex: number) => steps.get(itemIndex) ?? [];
 	let runFailure: StripeRequestError | undefined;
 	// A cancelled execution (Stop, n8n's timeout, a shutdown) starts no new item; older n8n has no such signal.
-	const cancelSignal = typeof context.getExecutionCancelSignal === 'function' ? context.getExecutionCancelSignal() : undefined;
+	const cancelSignal =
+		typeof context.getExecutionCancelSignal === 'function'
+			? context.getExecutionCancelSignal()
+			: undefined;
 	const stopped = () => {
-		if (cancelSignal?.aborted) runFailure ??= new StripeRequestError(context.getNode(), { kind: 'cancelled', message: 'The execution was stopped' });
+		if (cancelSignal?.aborted)
+			runFailure ??= new StripeRequestError(context.getNode(), {
+				kind: 'cancelled',
+				message: 'The execution was stopped',
+			});
 		return runFailure !== undefined;
 	};
 	await runBounded(
@@ -173,23 +215,34 @@ async function sendAll<T>(
 		async (groupIndex) => {
 			for (const { itemIndex, value } of groups[groupIndex]) {
 				if (stopped()) return;
-				const itemSteps: ItemSteps = { done: (step) => steps.set(itemIndex, [...stepsOf(itemIndex), step]) };
+				const itemSteps: ItemSteps = {
+					done: (step) => steps.set(itemIndex, [...stepsOf(itemIndex), step]),
+				};
 				try {
 					const result = await operation.run(value, itemIndex, itemSteps);
-					outputs[itemIndex] = result.json.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+					outputs[itemIndex] = result.json.map((json) => ({
+						json,
+						pairedItem: { item: itemIndex },
+					}));
 					finished.add(itemIndex);
 					if (result.change) changes.push({ itemIndex, change: result.change });
 				} catch (error) {
 					// What the item changed before it failed stays changed: the run's summary lists it.
-					if (stepsOf(itemIndex).length) changes.push({ itemIndex, change: `${stepsOf(itemIndex).join('; ')} (then the item failed)` });
+					if (stepsOf(itemIndex).length)
+						changes.push({
+							itemIndex,
+							change: `${stepsOf(itemIndex).join('; ')} (then the item failed)`,
+						});
 					if (error instanceof StripeRequestError && error.stopsRun) {
 						runFailure ??= error;
 						return;
 					}
-					const itemError = error instanceof StripeRequestError ? error.forItem(itemIndex) : (error as Error);
+					const itemError =
+						error instanceof StripeRequestError ? error.forItem(itemIndex) : (error as Error);
 					itemFailures.push({ itemIndex, error: itemError });
 					finished.add(itemIndex);
-					if (continueOnFail) outputs[itemIndex] = [errorItem(itemIndex, itemError, stepsOf(itemIndex))];
+					if (continueOnFail)
+						outputs[itemIndex] = [errorItem(itemIndex, itemError, stepsOf(itemIndex))];
 				}
 			}
 		},
@@ -199,10 +252,18 @@ async function sendAll<T>(
 }
 
 /** The error of a run stopped by bad input: nothing was sent, for any item. */
-function invalidRunError(context: IExecuteFunctions, invalid: Array<{ itemIndex: number; problems: FieldProblem[] }>, itemCount: number) {
+function invalidRunError(
+	context: IExecuteFunctions,
+	invalid: Array<{ itemIndex: number; problems: FieldProblem[] }>,
+	itemCount: number,
+) {
 	const [first, ...others] = invalid;
-	const which = others.length ? `${plural(invalid.length, 'item')} of ${itemCount} failed` : `item ${first.itemIndex} failed`;
-	const otherLines = others.map(({ itemIndex, problems }) => `- [item ${itemIndex}] ${describeProblems(problems)}`);
+	const which = others.length
+		? `${plural(invalid.length, 'item')} of ${itemCount} failed`
+		: `item ${first.itemIndex} failed`;
+	const otherLines = others.map(
+		({ itemIndex, problems }) => `- [item ${itemIndex}] ${describeProblems(problems)}`,
+	);
 	const description = [
 		`Nothing was sent to Stripe, for any item: the node checks every item before it sends one, and ${which} the checks, so the whole run stopped. Fix the input, or set Settings → On Error to "Continue" to send the valid items and get an error item for each invalid one.`,
 		others.length ? `The other invalid items:\n${listAtMost(otherLines, LISTED_FAILURES)}` : '',
@@ -213,7 +274,12 @@ function invalidRunError(context: IExecuteFunctions, invalid: Array<{ itemIndex:
 }
 
 /** Adds to the error what the run did before it stopped, item by item, so a re-run surprises nobody. */
-function withRunSummary(error: Error, changes: Array<{ itemIndex: number; change: string }>, rerunNote: string | undefined, othersNote = ''): Error {
+function withRunSummary(
+	error: Error,
+	changes: Array<{ itemIndex: number; change: string }>,
+	rerunNote: string | undefined,
+	othersNote = '',
+): Error {
 	changes.sort((a, b) => a.itemIndex - b.itemIndex);
 	const listed = listAtMost(
 		changes.map(({ itemIndex, change }) => `- item ${itemIndex} → ${change}`),
@@ -225,6 +291,10 @@ function withRunSummary(error: Error, changes: Array<{ itemIndex: number; change
 		: 'Nothing was changed in Stripe by this run.';
 	const described = error as Error & { description?: string | null; context?: IDataObject };
 	described.description = [described.description, othersNote, done].filter(Boolean).join('\n\n');
-	if (described.context && changes.length) described.context.changesBeforeStop = changes.map(({ itemIndex, change }) => ({ itemIndex, change }));
+	if (described.context && changes.length)
+		described.context.changesBeforeStop = changes.map(({ itemIndex, change }) => ({
+			itemIndex,
+			change,
+		}));
 	return error;
 }

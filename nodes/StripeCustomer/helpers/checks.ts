@@ -24,7 +24,10 @@ export function combineChecks<T extends Record<string, Checked<unknown>>>(
 ): Checked<{ [K in keyof T]: T[K] extends Checked<infer V> ? V : never }> {
 	const problems = Object.values(parts).flatMap((part) => (part.ok ? [] : part.problems));
 	if (problems.length) return { ok: false, problems };
-	const values = Object.entries(parts).map(([key, part]) => [key, (part as { value: unknown }).value]);
+	const values = Object.entries(parts).map(([key, part]) => [
+		key,
+		(part as { value: unknown }).value,
+	]);
 	return valid(Object.fromEntries(values) as never);
 }
 

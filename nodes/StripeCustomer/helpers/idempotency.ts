@@ -45,7 +45,8 @@ const SENT_AS_IS = /^[\x21-\x24\x26-\x7e]$/;
  */
 export function encodeCustomKey(key: string): string {
 	let encoded = '';
-	for (const character of key) encoded += SENT_AS_IS.test(character) ? character : encodeURIComponent(character);
+	for (const character of key)
+		encoded += SENT_AS_IS.test(character) ? character : encodeURIComponent(character);
 	return encoded;
 }
 
@@ -57,7 +58,9 @@ function sha256(text: string): string {
 function canonicalJson(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
 	if (value && typeof value === 'object') {
-		const entries = Object.entries(value as Record<string, unknown>).filter(([, member]) => member !== undefined);
+		const entries = Object.entries(value as Record<string, unknown>).filter(
+			([, member]) => member !== undefined,
+		);
 		entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 		return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
 	}
@@ -79,10 +82,28 @@ export function derivedKey(
 ): string {
 	const instance = scope.instanceId.slice(0, 16) || 'instance';
 	if (mode === 'perExecution') {
-		return withinLimit(DERIVED_KEY_PREFIX, [instance, scope.workflowId, scope.executionId, scope.nodeId, String(itemIndex)]);
+		return withinLimit(DERIVED_KEY_PREFIX, [
+			instance,
+			scope.workflowId,
+			scope.executionId,
+			scope.nodeId,
+			String(itemIndex),
+		]);
 	}
-	const fingerprint = sha256(canonicalJson({ path: request.path, apiVersion: request.apiVersion ?? '', params: request.params }));
-	return withinLimit(DERIVED_KEY_PREFIX, [instance, scope.workflowId, scope.nodeId, 'input', fingerprint.slice(0, 40)]);
+	const fingerprint = sha256(
+		canonicalJson({
+			path: request.path,
+			apiVersion: request.apiVersion ?? '',
+			params: request.params,
+		}),
+	);
+	return withinLimit(DERIVED_KEY_PREFIX, [
+		instance,
+		scope.workflowId,
+		scope.nodeId,
+		'input',
+		fingerprint.slice(0, 40),
+	]);
 }
 
 /** What identifies this run for derived keys. */
@@ -105,21 +126,37 @@ export function idempotencyKeyFor(
 	const { mode, customKey, customKeyField } = settings;
 	if (mode === 'custom') {
 		if (!customKey) {
-			return invalid(customKeyField, 'empty, and Options → Idempotency is "Custom Key": give a key (e.g. {{ $json.orderId }}) or choose another Idempotency');
+			return invalid(
+				customKeyField,
+				'empty, and Options → Idempotency is "Custom Key": give a key (e.g. {{ $json.orderId }}) or choose another Idempotency',
+			);
 		}
 		const unencodable = unencodableText(customKeyField, customKey);
 		if (unencodable) return { ok: false, problems: [unencodable] };
 		if (customKey.startsWith(`${DERIVED_KEY_PREFIX}:`)) {
-			return invalid(customKeyField, `keys starting with "${DERIVED_KEY_PREFIX}:" are the node's own (Per Input, Per Execution): choose a key that does not`);
+			return invalid(
+				customKeyField,
+				`keys starting with "${DERIVED_KEY_PREFIX}:" are the node's own (Per Input, Per Execution): choose a key that does not`,
+			);
 		}
 		const encoded = encodeCustomKey(customKey);
 		if (encoded.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-			const how = encoded.length === customKey.length ? '' : ' once encoded (characters other than visible ASCII, spaces and % are sent as %XX UTF-8 bytes)';
-			return invalid(customKeyField, `Stripe accepts at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters; this key has ${encoded.length}${how}`);
+			const how =
+				encoded.length === customKey.length
+					? ''
+					: ' once encoded (characters other than visible ASCII, spaces and % are sent as %XX UTF-8 bytes)';
+			return invalid(
+				customKeyField,
+				`Stripe accepts at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters; this key has ${encoded.length}${how}`,
+			);
 		}
 		return valid(encoded);
 	}
-	if (customKey) return invalid(customKeyField, 'set, but Options → Idempotency is not "Custom Key": choose "Custom Key" to use it, or clear it');
+	if (customKey)
+		return invalid(
+			customKeyField,
+			'set, but Options → Idempotency is not "Custom Key": choose "Custom Key" to use it, or clear it',
+		);
 	return valid(derivedKey(mode, keyScope(context), itemIndex, request));
 }
 
@@ -151,7 +188,10 @@ export function renewedKey(key: string, generation: number): string {
 
 /** The key of a further request of the same item (an update after a lookup, a tax ID, an attach). */
 export function followUpKey(idempotencyKey: string, suffix: string): string {
-	const base = idempotencyKey.length + 1 + suffix.length <= MAX_IDEMPOTENCY_KEY_LENGTH ? idempotencyKey : sha256(idempotencyKey);
+	const base =
+		idempotencyKey.length + 1 + suffix.length <= MAX_IDEMPOTENCY_KEY_LENGTH
+			? idempotencyKey
+			: sha256(idempotencyKey);
 	return `${base}:${suffix}`;
 }
 
@@ -161,5 +201,7 @@ export function followUpKey(idempotencyKey: string, suffix: string): string {
  * custom key is the user's promise of one request, and is never changed.
  */
 export function keyAfterStoredError(key: string, renewal: number): string | undefined {
-	return key.startsWith(`${DERIVED_KEY_PREFIX}:`) ? followUpKey(key, `retry:${renewal}`) : undefined;
+	return key.startsWith(`${DERIVED_KEY_PREFIX}:`)
+		? followUpKey(key, `retry:${renewal}`)
+		: undefined;
 }

@@ -31,7 +31,8 @@ export const REQUEST_OPTIONS = {
 		type: 'number',
 		default: 5,
 		typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
-		description: 'Retries of a request after a network error, a timeout, 409 or 5xx, each with the same idempotency key',
+		description:
+			'Retries of a request after a network error, a timeout, 409 or 5xx, each with the same idempotency key',
 	},
 	adaptiveRateLimit: {
 		displayName: 'Adapt to Rate Limit',
@@ -76,7 +77,10 @@ export interface RequestSettings extends TransportSettings {
 }
 
 /** An option's value in an options collection, or the default the editor shows for it. */
-export function optionValue<T extends INodeProperties['default']>(options: IDataObject, option: { name: string; default: T }): T {
+export function optionValue<T extends INodeProperties['default']>(
+	options: IDataObject,
+	option: { name: string; default: T },
+): T {
 	const value = options[option.name];
 	return value === undefined || value === null ? option.default : (value as T);
 }

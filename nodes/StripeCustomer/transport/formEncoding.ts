@@ -2,7 +2,15 @@
 // nested hashes as `shipping[address][line1]=…`, arrays as `preferred_locales[0]=…`, undefined members left out,
 // null and '' sent as an empty value (which unsets a field on update), brackets left unescaped.
 
-type FormValue = string | number | boolean | null | undefined | Date | FormValue[] | { [key: string]: FormValue };
+type FormValue =
+	| string
+	| number
+	| boolean
+	| null
+	| undefined
+	| Date
+	| FormValue[]
+	| { [key: string]: FormValue };
 
 /** Percent-encodes like the `qs` package Stripe's client is compatible with (RFC 3986), keeping brackets readable. */
 function encodeComponent(value: string): string {
@@ -28,7 +36,8 @@ function appendPairs(pairs: string[], key: string, value: FormValue): void {
 		value.forEach((member, index) => appendPairs(pairs, `${key}[${index}]`, member));
 		return;
 	}
-	for (const [member, memberValue] of Object.entries(value)) appendPairs(pairs, `${key}[${member}]`, memberValue);
+	for (const [member, memberValue] of Object.entries(value))
+		appendPairs(pairs, `${key}[${member}]`, memberValue);
 }
 
 /** Encodes request parameters as Stripe expects them in a form body or a query string. */

@@ -127,7 +127,8 @@ export class AccountRateLimiter {
 				this.runs.delete(run);
 				continue;
 			}
-			if (run.settings.requestsPerSecond > 0) ceiling = Math.min(ceiling, run.settings.requestsPerSecond);
+			if (run.settings.requestsPerSecond > 0)
+				ceiling = Math.min(ceiling, run.settings.requestsPerSecond);
 			adaptive ||= run.settings.adaptive;
 		}
 		return { ceiling, adaptive };
@@ -163,7 +164,10 @@ export class AccountRateLimiter {
 				run.busy--;
 				run.lastActiveAt = performance.now();
 				if (Number.isFinite(latencyMs) && latencyMs >= 0) {
-					this.latencyMs = this.latencyMs === undefined ? latencyMs : this.latencyMs + LATENCY_WEIGHT * (latencyMs - this.latencyMs);
+					this.latencyMs =
+						this.latencyMs === undefined
+							? latencyMs
+							: this.latencyMs + LATENCY_WEIGHT * (latencyMs - this.latencyMs);
 				}
 				this.wakeInFlightWaiter?.();
 			},
@@ -198,7 +202,11 @@ export class AccountRateLimiter {
 		const { ceiling, adaptive } = this.runSettings();
 		const rate = Math.min(ceiling, this.learnedRate);
 		if (!adaptive || !Number.isFinite(rate)) return;
-		if (this.heldRate !== undefined && rate >= this.heldRate && now - this.lastRateLimitedAt >= HELD_MS) {
+		if (
+			this.heldRate !== undefined &&
+			rate >= this.heldRate &&
+			now - this.lastRateLimitedAt >= HELD_MS
+		) {
 			// Back at the held rate for a second without a 429: the return worked (the 429s were a burst).
 			this.heldAfterMs = HELD_MS;
 			this.returnStartedAt = undefined;
@@ -207,7 +215,9 @@ export class AccountRateLimiter {
 		const held = this.heldRate;
 		const returning = held !== undefined && rate < held;
 		if (returning) this.returnStartedAt ??= now;
-		const climbed = returning ? Math.min(held, rate * RETURN_FACTOR_PER_SECOND ** (1 / rate)) : rate + INCREASE_PER_SECOND / rate;
+		const climbed = returning
+			? Math.min(held, rate * RETURN_FACTOR_PER_SECOND ** (1 / rate))
+			: rate + INCREASE_PER_SECOND / rate;
 		this.learnedRate = climbed >= ceiling ? Number.POSITIVE_INFINITY : climbed;
 	}
 
@@ -220,14 +230,19 @@ export class AccountRateLimiter {
 		const now = performance.now();
 		const quietBefore = now - this.lastRateLimitedAt;
 		this.lastRateLimitedAt = now;
-		if (retryAfterMs !== undefined && retryAfterMs > 0) this.nextSlotAt = Math.max(this.nextSlotAt, now + retryAfterMs);
+		if (retryAfterMs !== undefined && retryAfterMs > 0)
+			this.nextSlotAt = Math.max(this.nextSlotAt, now + retryAfterMs);
 		const { ceiling, adaptive } = this.runSettings();
 		const rate = Math.min(ceiling, this.learnedRate);
 		if (!adaptive || !Number.isFinite(rate)) return;
 		// Refused for a request sent during a quick return, or before the held rate held a second again: the account's
 		// limit is lower now (shared). That is known at once, so the rate goes down at once, not a second later.
 		const refusedOnReturn = this.returnStartedAt !== undefined && sentAt >= this.returnStartedAt;
-		if (!refusedOnReturn && (sentAt <= this.lastDecreaseAt || now - this.lastDecreaseAt < DECREASE_INTERVAL_MS)) return;
+		if (
+			!refusedOnReturn &&
+			(sentAt <= this.lastDecreaseAt || now - this.lastDecreaseAt < DECREASE_INTERVAL_MS)
+		)
+			return;
 		if (refusedOnReturn) {
 			this.heldRate = undefined;
 			this.heldAfterMs = HELD_WHILE_SHARED_MS;

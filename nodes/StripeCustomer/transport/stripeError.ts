@@ -3,7 +3,15 @@ import { NodeApiError, type IDataObject, type INode, type JsonObject } from 'n8n
 // The transport's one error type: what went wrong with one Stripe request, in words a user can act on, carrying
 // Stripe's fields (type, code, param, request ID…) and never anything that could hold the key.
 
-export type ConnectionCause = 'refused' | 'dns' | 'timeout' | 'closed' | 'unreachable' | 'tls' | 'ssrf' | 'other';
+export type ConnectionCause =
+	| 'refused'
+	| 'dns'
+	| 'timeout'
+	| 'closed'
+	| 'unreachable'
+	| 'tls'
+	| 'ssrf'
+	| 'other';
 
 export interface StripeFailure {
 	/**
@@ -12,7 +20,14 @@ export interface StripeFailure {
 	 * connection: Stripe could not be reached (the network); cancelled: the execution was stopped;
 	 * unexpected: the request failed in n8n for another reason (`message` is that exception's).
 	 */
-	kind: 'stripe' | 'rateLimit' | 'credential' | 'permission' | 'connection' | 'cancelled' | 'unexpected';
+	kind:
+		| 'stripe'
+		| 'rateLimit'
+		| 'credential'
+		| 'permission'
+		| 'connection'
+		| 'cancelled'
+		| 'unexpected';
 	message: string;
 	statusCode?: number;
 	type?: string;
@@ -67,11 +82,15 @@ function connectionMessage(failure: StripeFailure): { message: string; descripti
 		const description = connection.noAnswerYet
 			? `No request of this run got any answer, so the run stopped at the first timeout instead of waiting for every item. Check the API Base URL, and the network between n8n and that host (a firewall dropping packets, a proxy: HTTP_PROXY / HTTPS_PROXY); Options → Timeout sets how long a request may wait.${tries}`
 			: `Other requests of this run were answered; this one was not${connection.attempts > 1 ? `, in ${connection.attempts} tries with the same idempotency key` : ''}. It may have been done at Stripe: running the node again with the same idempotency key returns the result instead of doing it twice. Options → Timeout sets how long a request may wait.`;
-		return { message: `Stripe did not answer within ${connection.timeoutSeconds} s at ${where}`, description };
+		return {
+			message: `Stripe did not answer within ${connection.timeoutSeconds} s at ${where}`,
+			description,
+		};
 	}
 	const message = `Could not reach Stripe: ${CONNECTION_WORDS[connection.cause]} ${where}`;
 	const hints: Record<ConnectionCause, string> = {
-		refused: 'Nothing accepts connections there: check the host and port of the API Base URL, or that the server behind it is running.',
+		refused:
+			'Nothing accepts connections there: check the host and port of the API Base URL, or that the server behind it is running.',
 		dns: 'Check the host name of the API Base URL, and that this n8n instance can resolve it.',
 		timeout: '',
 		closed: 'The server or a proxy closed the connection without an answer.',
@@ -93,7 +112,10 @@ function credentialMessage(failure: StripeFailure): { message: string; descripti
 	}
 	return {
 		// Without a status code the node refused the credential itself, before asking Stripe.
-		message: failure.statusCode === undefined ? failure.message : `Stripe refused the credential "${name}": ${failure.message}`,
+		message:
+			failure.statusCode === undefined
+				? failure.message
+				: `Stripe refused the credential "${name}": ${failure.message}`,
 		description:
 			'Check the credential: it needs a secret key (sk_test_… or sk_live_…) or a restricted key (rk_…) of this Stripe account, not a publishable key (pk_…), and the key must not have been rolled or revoked. The credential window\'s "Test" button checks it.',
 	};
@@ -116,7 +138,9 @@ function stripeMessage(failure: StripeFailure): string {
 		if (failure.shouldRetry === false) {
 			return `Stripe: ${failure.message} (Stripe answered 429 and said not to retry this request (Stripe-Should-Retry: false): lower Options → Requests Per Second, and run it again later)`;
 		}
-		const whose = failure.accountStalled ? 'without any request of this account succeeding' : 'while other requests of this account got through';
+		const whose = failure.accountStalled
+			? 'without any request of this account succeeding'
+			: 'while other requests of this account got through';
 		return `Stripe: ${failure.message} (rate-limited for ${failure.waitedSeconds ?? 0} s ${whose}: lower Options → Requests Per Second, or raise Rate-Limit Wait)`;
 	}
 	if (failure.replayed) {
@@ -131,9 +155,11 @@ function stripeMessage(failure: StripeFailure): string {
 /** What a user can do about a failure Stripe will repeat, or was told not to retry. */
 function stripeAdvice(failure: StripeFailure): string {
 	if (failure.replayed) {
-		const renewed = failure.keyRenewals ? ` The node had already tried ${failure.keyRenewals} new key${failure.keyRenewals === 1 ? '' : 's'} derived from it.` : '';
+		const renewed = failure.keyRenewals
+			? ` The node had already tried ${failure.keyRenewals} new key${failure.keyRenewals === 1 ? '' : 's'} derived from it.`
+			: '';
 		if ((failure.statusCode ?? 0) >= 500) {
-			return `The request was not retried: Stripe answers the same key with the same error until the key expires (24 hours), and ${failure.shouldRetry === true ? 'a new key is only chosen for the node\'s own keys (not a Custom Key)' : 'Stripe did not advise a retry (Stripe-Should-Retry)'}.${renewed} Check in the Stripe Dashboard (Developers → Logs, by the request ID) whether the work was done; to send it again now, give the item another key (a Custom Key with a suffix, or other values with Per Input), or wait 24 hours.`;
+			return `The request was not retried: Stripe answers the same key with the same error until the key expires (24 hours), and ${failure.shouldRetry === true ? "a new key is only chosen for the node's own keys (not a Custom Key)" : 'Stripe did not advise a retry (Stripe-Should-Retry)'}.${renewed} Check in the Stripe Dashboard (Developers → Logs, by the request ID) whether the work was done; to send it again now, give the item another key (a Custom Key with a suffix, or other values with Per Input), or wait 24 hours.`;
 		}
 		return `The request was not retried: Stripe answers the same key with the same error for 24 hours. Fix the cause (for a declined card, another card): changed values make a new key with Idempotency Per Input; with a Custom Key give a new key.`;
 	}
@@ -152,11 +178,16 @@ function unexpectedMessage(failure: StripeFailure): { message: string; descripti
 
 function describeFailure(failure: StripeFailure): { message: string; description?: string } {
 	if (failure.kind === 'cancelled') {
-		return { message: 'The execution was stopped while the node was calling Stripe', description: 'No request was sent after the stop; requests Stripe had already answered stay done.' };
+		return {
+			message: 'The execution was stopped while the node was calling Stripe',
+			description:
+				'No request was sent after the stop; requests Stripe had already answered stay done.',
+		};
 	}
 	if (failure.kind === 'unexpected') return unexpectedMessage(failure);
 	if (failure.kind === 'connection') return connectionMessage(failure);
-	if (failure.kind === 'credential' || failure.kind === 'permission') return credentialMessage(failure);
+	if (failure.kind === 'credential' || failure.kind === 'permission')
+		return credentialMessage(failure);
 	const description = [stripeDetails(failure), stripeAdvice(failure)].filter(Boolean).join('. ');
 	return { message: stripeMessage(failure), description: description || undefined };
 }
@@ -197,7 +228,11 @@ export class StripeRequestError extends NodeApiError {
 	/** Whether the failure is nobody's item (the key was refused, the host cannot be reached): the run stops. */
 	get stopsRun(): boolean {
 		const { kind, connection } = this.stripeFailure;
-		if (kind === 'connection') return HOST_CAUSES.includes(connection!.cause) || (connection!.cause === 'timeout' && connection!.noAnswerYet);
+		if (kind === 'connection')
+			return (
+				HOST_CAUSES.includes(connection!.cause) ||
+				(connection!.cause === 'timeout' && connection!.noAnswerYet)
+			);
 		return kind === 'credential' || kind === 'permission' || kind === 'cancelled';
 	}
 

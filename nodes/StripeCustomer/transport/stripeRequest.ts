@@ -113,9 +113,21 @@ const CONNECTION_CAUSES: Array<{ codes: string[]; cause: ConnectionCause; retrya
 	{ codes: ['ECONNREFUSED'], cause: 'refused', retryable: true },
 	{ codes: ['ENOTFOUND'], cause: 'dns', retryable: false },
 	{ codes: ['EAI_AGAIN'], cause: 'dns', retryable: true },
-	{ codes: ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT'], cause: 'timeout', retryable: true },
-	{ codes: ['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET'], cause: 'closed', retryable: true },
-	{ codes: ['EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN'], cause: 'unreachable', retryable: true },
+	{
+		codes: ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT'],
+		cause: 'timeout',
+		retryable: true,
+	},
+	{
+		codes: ['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET'],
+		cause: 'closed',
+		retryable: true,
+	},
+	{
+		codes: ['EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN'],
+		cause: 'unreachable',
+		retryable: true,
+	},
 ];
 
 type Outcome =
@@ -130,16 +142,23 @@ type Outcome =
 function outcomeOf(error: unknown): Outcome {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const { code, name, message, syscall } = current as { code?: unknown; name?: unknown; message?: unknown; syscall?: unknown };
+		const { code, name, message, syscall } = current as {
+			code?: unknown;
+			name?: unknown;
+			message?: unknown;
+			syscall?: unknown;
+		};
 		if (typeof name === 'string' && name.startsWith('SsrfBlocked')) {
 			return { network: true, cause: 'ssrf', retryable: false, detail: String(message ?? '') };
 		}
 		if (typeof code === 'string') {
 			const known = CONNECTION_CAUSES.find((entry) => entry.codes.includes(code));
 			if (known) return { network: true, ...known, detail: code };
-			if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return { network: true, cause: 'tls', retryable: false, detail: code };
+			if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code))
+				return { network: true, cause: 'tls', retryable: false, detail: code };
 			// Another error of a socket call (Node sets `syscall` on those): the network, not the request.
-			if (typeof syscall === 'string') return { network: true, cause: 'other', retryable: true, detail: `${code} (${syscall})` };
+			if (typeof syscall === 'string')
+				return { network: true, cause: 'other', retryable: true, detail: `${code} (${syscall})` };
 		}
 		current = (current as { cause?: unknown }).cause;
 	}
@@ -158,7 +177,9 @@ function innermostError(error: unknown): string {
 		current = cause;
 	}
 	if (!(current instanceof Error)) return String(current);
-	return BUILT_IN_ERRORS.includes(current.name) ? `${current.name}: ${current.message}` : current.message;
+	return BUILT_IN_ERRORS.includes(current.name)
+		? `${current.name}: ${current.message}`
+		: current.message;
 }
 
 /** The longest single sleep of a wait: a cancelled wait leaves no timer behind for longer than this. */
@@ -197,7 +218,14 @@ function stripeFailureOf(response: HttpResponse): StripeFailure {
 	const error = typeof body === 'object' && body?.error ? body.error : undefined;
 	const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 	const status = response.statusCode;
-	const kind = status === 401 ? 'credential' : status === 403 ? 'permission' : status === 429 ? 'rateLimit' : 'stripe';
+	const kind =
+		status === 401
+			? 'credential'
+			: status === 403
+				? 'permission'
+				: status === 429
+					? 'rateLimit'
+					: 'stripe';
 	return {
 		kind,
 		message: text(error?.message) ?? `Stripe answered HTTP ${status} without an error message`,
@@ -245,7 +273,10 @@ export class StripeClient {
 			adaptive: settings.adaptiveRateLimit,
 		});
 		const withSignal = context as Partial<Pick<IExecuteFunctions, 'getExecutionCancelSignal'>>;
-		this.signal = typeof withSignal.getExecutionCancelSignal === 'function' ? withSignal.getExecutionCancelSignal() : undefined;
+		this.signal =
+			typeof withSignal.getExecutionCancelSignal === 'function'
+				? withSignal.getExecutionCancelSignal()
+				: undefined;
 	}
 
 	/** Whether the execution was cancelled: nothing more is sent once it is. */
@@ -254,7 +285,10 @@ export class StripeClient {
 	}
 
 	/** Reads the credential once and checks what can be checked before any request. */
-	static async connect(context: StripeCallContext, settings: TransportSettings): Promise<StripeClient> {
+	static async connect(
+		context: StripeCallContext,
+		settings: TransportSettings,
+	): Promise<StripeClient> {
 		const node = context.getNode();
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 		const secretKey = String(credentials.secretKey ?? '').trim();
@@ -269,7 +303,11 @@ export class StripeClient {
 			});
 		}
 		// "https://api.stripe.com/v1" is the address Stripe's docs show: the paths already start with /v1.
-		const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '').replace(/\/v1$/, '') || DEFAULT_BASE_URL;
+		const baseUrl =
+			String(credentials.baseUrl ?? '')
+				.trim()
+				.replace(/\/+$/, '')
+				.replace(/\/v1$/, '') || DEFAULT_BASE_URL;
 		if (!/^https?:\/\/[^/]+/.test(baseUrl)) {
 			throw new StripeRequestError(node, {
 				kind: 'credential',
@@ -309,10 +347,15 @@ export class StripeClient {
 	private failureOf(error: unknown): StripeRequestError {
 		if (this.cancelled) return this.cancelledFailure();
 		if (error instanceof StripeRequestError) return error;
-		return new StripeRequestError(this.node, { kind: 'unexpected', message: innermostError(error) });
+		return new StripeRequestError(this.node, {
+			kind: 'unexpected',
+			message: innermostError(error),
+		});
 	}
 
-	private async exchangeWithRetries<T>(request: StripeRequest): Promise<{ body: T; replayed: boolean }> {
+	private async exchangeWithRetries<T>(
+		request: StripeRequest,
+	): Promise<{ body: T; replayed: boolean }> {
 		let rateLimitedSince: number | undefined;
 		let rateLimitRetries = 0;
 		let retries = 0;
@@ -340,7 +383,11 @@ export class StripeClient {
 				if (this.cancelled) throw this.cancelledFailure();
 				const outcome = outcomeOf(thrown);
 				if (!outcome.network) {
-					throw new StripeRequestError(this.node, { kind: 'unexpected', message: outcome.detail, attempts: retries + 1 });
+					throw new StripeRequestError(this.node, {
+						kind: 'unexpected',
+						message: outcome.detail,
+						attempts: retries + 1,
+					});
 				}
 				const timedOut = outcome.cause === 'timeout';
 				// A timed-out request may have been done: repeat it only where a repeat is harmless.
@@ -391,7 +438,10 @@ export class StripeClient {
 				// Stripe's stored answer to this key: the same key gets it again for 24 hours, so only a new key can help,
 				// and only where Stripe advises a retry and the key is the node's own.
 				const renewedKey =
-					response.statusCode >= 500 && advice === true && request.idempotencyKey && retries < this.settings.maxRetries
+					response.statusCode >= 500 &&
+					advice === true &&
+					request.idempotencyKey &&
+					retries < this.settings.maxRetries
 						? this.settings.keyAfterStoredError?.(request.idempotencyKey, keyRenewals + 1)
 						: undefined;
 				if (renewedKey) {
@@ -410,17 +460,24 @@ export class StripeClient {
 				failure.shouldRetry = advice;
 				failure.keyRenewals = keyRenewals;
 			}
-			if (failure.kind === 'credential' || failure.kind === 'permission') failure.credentialName = this.credentialName;
+			if (failure.kind === 'credential' || failure.kind === 'permission')
+				failure.credentialName = this.credentialName;
 			throw new StripeRequestError(this.node, failure);
 		}
 	}
 
 	private cancelledFailure(): StripeRequestError {
-		return new StripeRequestError(this.node, { kind: 'cancelled', message: 'The execution was stopped' });
+		return new StripeRequestError(this.node, {
+			kind: 'cancelled',
+			message: 'The execution was stopped',
+		});
 	}
 
 	/** GET a list endpoint page by page (`starting_after` or search's `page`) until `limit` objects or the end. */
-	async *pages<T extends { id: string }>(request: StripeRequest, limit: number | undefined): AsyncGenerator<T[]> {
+	async *pages<T extends { id: string }>(
+		request: StripeRequest,
+		limit: number | undefined,
+	): AsyncGenerator<T[]> {
 		let fetched = 0;
 		let cursor: { starting_after?: string; page?: string } = {};
 		for (;;) {
@@ -433,7 +490,9 @@ export class StripeClient {
 			fetched += page.data.length;
 			yield page.data;
 			if (!page.has_more || page.data.length === 0) return;
-			cursor = page.next_page ? { page: page.next_page } : { starting_after: page.data[page.data.length - 1].id };
+			cursor = page.next_page
+				? { page: page.next_page }
+				: { starting_after: page.data[page.data.length - 1].id };
 		}
 	}
 

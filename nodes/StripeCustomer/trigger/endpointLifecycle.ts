@@ -1,10 +1,24 @@
 import { randomUUID } from 'crypto';
-import { NodeApiError, NodeOperationError, sleep, type IDataObject, type IHookFunctions, type IWebhookFunctions, type Logger } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	sleep,
+	type IDataObject,
+	type IHookFunctions,
+	type IWebhookFunctions,
+	type Logger,
+} from 'n8n-workflow';
 
 import { DEFAULT_API_VERSION, PACKAGE_INFO } from '../transport/stripeRequest';
 import type { StripeEventType } from './events';
 import { readTriggerSettings } from './properties';
-import { PACKAGE_METADATA_KEY, WebhookEndpoints, type EndpointCreateParams, type EndpointUpdateParams, type WebhookEndpoint } from './webhookEndpoints';
+import {
+	PACKAGE_METADATA_KEY,
+	WebhookEndpoints,
+	type EndpointCreateParams,
+	type EndpointUpdateParams,
+	type WebhookEndpoint,
+} from './webhookEndpoints';
 
 // One webhook endpoint at Stripe per trigger node and URL kind (production, or the editor's test URL), kept across
 // n8n's calls. n8n calls checkExists (then create when it answers false) on activation, publish and save of an active
@@ -39,11 +53,20 @@ export interface EndpointState {
 	kind: UrlKind;
 }
 
-const STATE_KEYS = ['endpointId', 'endpointSecret', 'endpointUrl', 'apiVersion', 'connect', 'account', 'kind'] as const;
+const STATE_KEYS = [
+	'endpointId',
+	'endpointSecret',
+	'endpointUrl',
+	'apiVersion',
+	'connect',
+	'account',
+	'kind',
+] as const;
 
 export function readState(context: IHookFunctions | IWebhookFunctions): EndpointState | undefined {
 	const data = context.getWorkflowStaticData('node');
-	if (typeof data.endpointId !== 'string' || typeof data.endpointSecret !== 'string') return undefined;
+	if (typeof data.endpointId !== 'string' || typeof data.endpointSecret !== 'string')
+		return undefined;
 	return {
 		endpointId: data.endpointId,
 		secret: data.endpointSecret,
@@ -87,18 +110,24 @@ interface DesiredEndpoint {
 }
 
 /** The endpoint this node wants, from its parameters and n8n's URL; checked before any request. */
-async function desiredEndpoint(context: IHookFunctions): Promise<{ desired: DesiredEndpoint; endpoints: WebhookEndpoints }> {
+async function desiredEndpoint(
+	context: IHookFunctions,
+): Promise<{ desired: DesiredEndpoint; endpoints: WebhookEndpoints }> {
 	const settings = readTriggerSettings(context);
 	const workflowId = String(context.getWorkflow().id ?? '');
 	if (workflowId.length > LONGEST_WORKFLOW_ID.n8n2) {
 		throw new NodeOperationError(
 			context.getNode(),
 			`n8n keeps no static data for this workflow (its ID "${workflowId}" is longer than ${LONGEST_WORKFLOW_ID.n8n2} characters), so the trigger could not keep its endpoint's signing secret`,
-			{ description: 'Duplicate the workflow (n8n gives the copy a new ID) and activate the copy instead.' },
+			{
+				description:
+					'Duplicate the workflow (n8n gives the copy a new ID) and activate the copy instead.',
+			},
 		);
 	}
 	const url = context.getNodeWebhookUrl('default');
-	if (!url) throw new NodeOperationError(context.getNode(), 'n8n gave no webhook URL for this trigger');
+	if (!url)
+		throw new NodeOperationError(context.getNode(), 'n8n gave no webhook URL for this trigger');
 	const kind: UrlKind = context.getMode() === 'manual' ? 'test' : 'production';
 	const endpoints = await WebhookEndpoints.connect(context);
 	const account = endpoints.account ?? '';
@@ -119,7 +148,16 @@ async function desiredEndpoint(context: IHookFunctions): Promise<{ desired: Desi
 		n8n_url_kind: kind,
 	};
 	return {
-		desired: { url, kind, events: settings.events, apiVersion: DEFAULT_API_VERSION as EndpointCreateParams['api_version'], connect: settings.connectedAccounts, account, description, label },
+		desired: {
+			url,
+			kind,
+			events: settings.events,
+			apiVersion: DEFAULT_API_VERSION as EndpointCreateParams['api_version'],
+			connect: settings.connectedAccounts,
+			account,
+			description,
+			label,
+		},
 		endpoints,
 	};
 }
@@ -141,17 +179,28 @@ function isAnotherInstancesEndpoint(endpoint: WebhookEndpoint, instanceId: strin
 
 /** An endpoint this node made earlier for the same URL (a crash between create and saving its ID leaves one behind). */
 function isSameNodesEndpoint(endpoint: WebhookEndpoint, desired: DesiredEndpoint): boolean {
-	return endpoint.url === desired.url && Object.entries(desired.label).every(([key, value]) => endpoint.metadata?.[key] === value);
+	return (
+		endpoint.url === desired.url &&
+		Object.entries(desired.label).every(([key, value]) => endpoint.metadata?.[key] === value)
+	);
 }
 
-async function removeStrays(endpoints: WebhookEndpoints, desired: DesiredEndpoint, keepId: string | undefined): Promise<void> {
+async function removeStrays(
+	endpoints: WebhookEndpoints,
+	desired: DesiredEndpoint,
+	keepId: string | undefined,
+): Promise<void> {
 	for (const endpoint of await endpoints.list()) {
-		if (endpoint.id !== keepId && isSameNodesEndpoint(endpoint, desired)) await endpoints.remove(endpoint.id);
+		if (endpoint.id !== keepId && isSameNodesEndpoint(endpoint, desired))
+			await endpoints.remove(endpoint.id);
 	}
 }
 
 /** What must change on an existing endpoint to make it the desired one; undefined when nothing. */
-function changesFor(endpoint: WebhookEndpoint, desired: DesiredEndpoint): EndpointUpdateParams | undefined {
+function changesFor(
+	endpoint: WebhookEndpoint,
+	desired: DesiredEndpoint,
+): EndpointUpdateParams | undefined {
 	const changes: EndpointUpdateParams = {};
 	if (endpoint.url !== desired.url) changes.url = desired.url;
 	if ([...endpoint.enabled_events].sort().join() !== desired.events.join()) {
@@ -159,10 +208,15 @@ function changesFor(endpoint: WebhookEndpoint, desired: DesiredEndpoint): Endpoi
 	}
 	if (endpoint.description !== desired.description) changes.description = desired.description;
 	const metadata = endpoint.metadata ?? {};
-	const labelDiffers = Object.entries(desired.label).some(([key, value]) => metadata[key] !== value);
+	const labelDiffers = Object.entries(desired.label).some(
+		([key, value]) => metadata[key] !== value,
+	);
 	if (labelDiffers || metadata[RELEASE_METADATA_KEY]) {
 		// '' unsets a key: taking the endpoint back cancels its release.
-		changes.metadata = { ...desired.label, ...(metadata[RELEASE_METADATA_KEY] ? { [RELEASE_METADATA_KEY]: '' } : {}) };
+		changes.metadata = {
+			...desired.label,
+			...(metadata[RELEASE_METADATA_KEY] ? { [RELEASE_METADATA_KEY]: '' } : {}),
+		};
 	}
 	if (endpoint.status === 'disabled') changes.disabled = false;
 	return Object.keys(changes).length ? changes : undefined;
@@ -182,7 +236,12 @@ export async function endpointExists(context: IHookFunctions): Promise<boolean> 
 		return false;
 	}
 	// The API version and the Connect flag cannot change at Stripe: such an endpoint is replaced by create.
-	if (existing.api_version !== desired.apiVersion || state.connect !== desired.connect || state.account !== desired.account) return false;
+	if (
+		existing.api_version !== desired.apiVersion ||
+		state.connect !== desired.connect ||
+		state.account !== desired.account
+	)
+		return false;
 	const changes = changesFor(existing, desired);
 	if (changes && !(await endpoints.update(existing.id, changes, randomUUID()))) {
 		forgetState(context);
@@ -213,7 +272,13 @@ export async function createEndpoint(context: IHookFunctions): Promise<boolean> 
 		randomUUID(),
 	);
 	if (!endpoint.secret) {
-		throw new NodeApiError(context.getNode(), { id: endpoint.id }, { message: `Stripe created the webhook endpoint ${endpoint.id} but returned no signing secret` });
+		throw new NodeApiError(
+			context.getNode(),
+			{ id: endpoint.id },
+			{
+				message: `Stripe created the webhook endpoint ${endpoint.id} but returned no signing secret`,
+			},
+		);
 	}
 	writeState(context, {
 		endpointId: endpoint.id,
@@ -247,22 +312,40 @@ export async function releaseEndpoint(context: IHookFunctions): Promise<boolean>
 	const released =
 		existing &&
 		!isAnotherInstancesEndpoint(existing, context.getInstanceId?.() ?? '') &&
-		(await endpoints.update(state.endpointId, { metadata: { [RELEASE_METADATA_KEY]: token } }, randomUUID()));
+		(await endpoints.update(
+			state.endpointId,
+			{ metadata: { [RELEASE_METADATA_KEY]: token } },
+			randomUUID(),
+		));
 	if (!released) {
 		forgetState(context);
 		return true;
 	}
-	void deleteUnlessTakenBack(endpoints, state.endpointId, token, releaseSettings.graceMs, context.logger);
+	void deleteUnlessTakenBack(
+		endpoints,
+		state.endpointId,
+		token,
+		releaseSettings.graceMs,
+		context.logger,
+	);
 	return true;
 }
 
 /** Runs after n8n's delete returned: the endpoint goes only if its release mark is still this release's. */
-async function deleteUnlessTakenBack(endpoints: WebhookEndpoints, endpointId: string, token: string, graceMs: number, logger: Logger): Promise<void> {
+async function deleteUnlessTakenBack(
+	endpoints: WebhookEndpoints,
+	endpointId: string,
+	token: string,
+	graceMs: number,
+	logger: Logger,
+): Promise<void> {
 	try {
 		await sleep(graceMs);
 		const endpoint = await endpoints.retrieve(endpointId);
 		if (endpoint?.metadata?.[RELEASE_METADATA_KEY] === token) await endpoints.remove(endpointId);
 	} catch (error) {
-		logger.warn(`Stripe Customer Trigger: could not delete the released webhook endpoint ${endpointId}: ${error instanceof Error ? error.message : String(error)}`);
+		logger.warn(
+			`Stripe Customer Trigger: could not delete the released webhook endpoint ${endpointId}: ${error instanceof Error ? error.message : String(error)}`,
+		);
 	}
 }

@@ -23,7 +23,8 @@ export function customerIdOf(object: IDataObject): string | undefined {
 	if (object.object === 'customer') return typeof object.id === 'string' ? object.id : undefined;
 	const owner = object.customer;
 	if (typeof owner === 'string') return owner;
-	if (owner && typeof owner === 'object' && typeof (owner as IDataObject).id === 'string') return (owner as IDataObject).id as string;
+	if (owner && typeof owner === 'object' && typeof (owner as IDataObject).id === 'string')
+		return (owner as IDataObject).id as string;
 	return undefined;
 }
 
@@ -47,10 +48,14 @@ export function eventToItem(event: ReceivedEvent, options: OutputOptions): IData
 }
 
 /** The parsed body if it has the shape of a Stripe event, else why not. */
-export function parseEvent(rawBody: Uint8Array | string): { event: ReceivedEvent } | { problem: string } {
+export function parseEvent(
+	rawBody: Uint8Array | string,
+): { event: ReceivedEvent } | { problem: string } {
 	let parsed: unknown;
 	try {
-		parsed = JSON.parse(typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8'));
+		parsed = JSON.parse(
+			typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8'),
+		);
 	} catch {
 		return { problem: 'the body is not JSON' };
 	}
@@ -65,7 +70,9 @@ export function parseEvent(rawBody: Uint8Array | string): { event: ReceivedEvent
 		typeof event.data.object !== 'object' ||
 		event.data.object === null
 	) {
-		return { problem: 'the body is not a Stripe event (object "event" with id, type and data.object)' };
+		return {
+			problem: 'the body is not a Stripe event (object "event" with id, type and data.object)',
+		};
 	}
 	return { event: event as ReceivedEvent };
 }

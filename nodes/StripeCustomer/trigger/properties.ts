@@ -1,4 +1,9 @@
-import { NodeOperationError, type IHookFunctions, type INodeProperties, type IWebhookFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IHookFunctions,
+	type INodeProperties,
+	type IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { EVENT_OPTIONS, expandEvents, type StripeEventType } from './events';
 
@@ -13,7 +18,7 @@ export const triggerProperties: INodeProperties[] = [
 		default: ['customer.created', 'customer.updated', 'customer.deleted'],
 		options: EVENT_OPTIONS,
 		description:
-			'The customer changes that start the workflow. Stripe sends exactly these to the workflow\'s URL; a change here updates the endpoint at Stripe in place.',
+			"The customer changes that start the workflow. Stripe sends exactly these to the workflow's URL; a change here updates the endpoint at Stripe in place.",
 	},
 	{
 		displayName: 'Options',
@@ -53,11 +58,21 @@ export function readTriggerSettings(context: IHookFunctions | IWebhookFunctions)
 	const chosen = context.getNodeParameter('events', []) as string[] | string;
 	const { types, unknown } = expandEvents(Array.isArray(chosen) ? chosen : [chosen]);
 	if (unknown.length) {
-		throw new NodeOperationError(context.getNode(), `Events: ${unknown.map((value) => `"${value}"`).join(', ')} is not a customer event this trigger offers`);
+		throw new NodeOperationError(
+			context.getNode(),
+			`Events: ${unknown.map((value) => `"${value}"`).join(', ')} is not a customer event this trigger offers`,
+		);
 	}
 	if (types.length === 0) {
 		throw new NodeOperationError(context.getNode(), 'Events: choose at least one event');
 	}
-	const options = context.getNodeParameter('options', {}) as { connectedAccounts?: boolean; includeRawEvent?: boolean };
-	return { events: types, connectedAccounts: options.connectedAccounts === true, includeRawEvent: options.includeRawEvent === true };
+	const options = context.getNodeParameter('options', {}) as {
+		connectedAccounts?: boolean;
+		includeRawEvent?: boolean;
+	};
+	return {
+		events: types,
+		connectedAccounts: options.connectedAccounts === true,
+		includeRawEvent: options.includeRawEvent === true,
+	};
 }

@@ -37,10 +37,13 @@ export function receiveEvent(context: IWebhookFunctions, now = Date.now()): Deli
 			workflowId.length > LONGEST_WORKFLOW_ID.n8n1
 				? ` n8n 1.x keeps no static data for workflow IDs longer than ${LONGEST_WORKFLOW_ID.n8n1} characters ("${workflowId}"): duplicate the workflow and activate the copy.`
 				: '';
-		return { reject: `this trigger has no webhook endpoint at Stripe (activate the workflow, or listen for a test event).${hint}` };
+		return {
+			reject: `this trigger has no webhook endpoint at Stripe (activate the workflow, or listen for a test event).${hint}`,
+		};
 	}
 	const rawBody = rawBodyOf(context);
-	if (rawBody === undefined) return { reject: 'n8n passed no raw request body to check the signature against' };
+	if (rawBody === undefined)
+		return { reject: 'n8n passed no raw request body to check the signature against' };
 	const signature = verifySignature({
 		header: headerOf(context, 'stripe-signature'),
 		rawBody,
@@ -53,11 +56,18 @@ export function receiveEvent(context: IWebhookFunctions, now = Date.now()): Deli
 	const { event } = parsed;
 	const settings = readTriggerSettings(context);
 	if (!(settings.events as readonly string[]).includes(event.type)) {
-		return { acknowledge: { received: true, ignored: `${event.type} is not one of this trigger's events` } };
+		return {
+			acknowledge: { received: true, ignored: `${event.type} is not one of this trigger's events` },
+		};
 	}
 	const scope = `${context.getWorkflow().id}|${context.getNode().id}|${state.kind}`;
 	if (!deliveryMemory.firstDelivery(scope, event.id, now)) {
 		return { acknowledge: { received: true, duplicate: `${event.id} was already delivered` } };
 	}
-	return { run: eventToItem(event, { includeRawEvent: settings.includeRawEvent, credentialAccount: state.account || undefined }) };
+	return {
+		run: eventToItem(event, {
+			includeRawEvent: settings.includeRawEvent,
+			credentialAccount: state.account || undefined,
+		}),
+	};
 }

@@ -48,8 +48,10 @@ export function verifySignature(input: SignatureInput): SignatureCheck {
 	const tolerance = input.toleranceSeconds ?? SIGNATURE_TOLERANCE_SECONDS;
 	if (!input.header) return { valid: false, reason: 'no Stripe-Signature header' };
 	const { timestamp, signatures } = parseHeader(input.header);
-	if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return { valid: false, reason: 'the Stripe-Signature header has no timestamp' };
-	if (signatures.length === 0) return { valid: false, reason: 'the Stripe-Signature header has no v1 signature' };
+	if (!timestamp || !/^\d{1,12}$/.test(timestamp))
+		return { valid: false, reason: 'the Stripe-Signature header has no timestamp' };
+	if (signatures.length === 0)
+		return { valid: false, reason: 'the Stripe-Signature header has no v1 signature' };
 	const expected = Buffer.from(computeSignature(input.secret, timestamp, input.rawBody), 'hex');
 	// Every v1 is compared, each in constant time; a malformed one simply does not match.
 	let matched = false;
@@ -58,7 +60,11 @@ export function verifySignature(input: SignatureInput): SignatureCheck {
 		const candidate = wellFormed ? Buffer.from(signature, 'hex') : Buffer.alloc(expected.length);
 		if (timingSafeEqual(candidate, expected) && wellFormed) matched = true;
 	}
-	if (!matched) return { valid: false, reason: 'no v1 signature matches the body and this endpoint\'s signing secret' };
+	if (!matched)
+		return {
+			valid: false,
+			reason: "no v1 signature matches the body and this endpoint's signing secret",
+		};
 	const age = input.now - Number(timestamp);
 	if (Math.abs(age) > tolerance) {
 		return {

@@ -18,13 +18,22 @@ function failureOf(error: unknown): StripeFailure | undefined {
 
 export type WebhookEndpoint = Pick<
 	Stripe.WebhookEndpoint,
-	'id' | 'url' | 'enabled_events' | 'api_version' | 'description' | 'metadata' | 'status' | 'livemode' | 'secret'
+	| 'id'
+	| 'url'
+	| 'enabled_events'
+	| 'api_version'
+	| 'description'
+	| 'metadata'
+	| 'status'
+	| 'livemode'
+	| 'secret'
 >;
 
 export type EndpointCreateParams = Stripe.WebhookEndpointCreateParams;
 export type EndpointUpdateParams = Stripe.WebhookEndpointUpdateParams;
 
-const endpointPath = (endpointId: string) => `/v1/webhook_endpoints/${encodeURIComponent(endpointId)}`;
+const endpointPath = (endpointId: string) =>
+	`/v1/webhook_endpoints/${encodeURIComponent(endpointId)}`;
 
 /** The words a user acts on, for the permission a restricted key lacks. */
 export const RESTRICTED_KEY_PERMISSION = 'Webhook Endpoints: Write';
@@ -53,7 +62,10 @@ export class WebhookEndpoints {
 	/** The endpoint, or undefined when Stripe no longer has it. */
 	async retrieve(endpointId: string): Promise<WebhookEndpoint | undefined> {
 		try {
-			return await this.client.request<WebhookEndpoint>({ method: 'GET', path: endpointPath(endpointId) });
+			return await this.client.request<WebhookEndpoint>({
+				method: 'GET',
+				path: endpointPath(endpointId),
+			});
 		} catch (error) {
 			if (isMissing(error)) return undefined;
 			throw this.explain(error);
@@ -63,22 +75,37 @@ export class WebhookEndpoints {
 	/** Creates an endpoint; Stripe returns its signing secret on create only. */
 	async create(params: EndpointCreateParams, idempotencyKey: string): Promise<WebhookEndpoint> {
 		try {
-			return await this.client.request<WebhookEndpoint>({ method: 'POST', path: '/v1/webhook_endpoints', params, idempotencyKey });
+			return await this.client.request<WebhookEndpoint>({
+				method: 'POST',
+				path: '/v1/webhook_endpoints',
+				params,
+				idempotencyKey,
+			});
 		} catch (error) {
 			const failure = failureOf(error);
 			// Stripe refuses a 17th endpoint with a 400; the list shows whether that is why.
 			if (failure?.statusCode === 400) {
 				const endpoints = await this.list().catch(() => undefined);
-				if (endpoints && endpoints.length >= MAX_WEBHOOK_ENDPOINTS) throw this.limitError(error, endpoints);
+				if (endpoints && endpoints.length >= MAX_WEBHOOK_ENDPOINTS)
+					throw this.limitError(error, endpoints);
 			}
 			throw this.explain(error);
 		}
 	}
 
 	/** Updates an endpoint in place (URL, events, description, metadata, disabled); undefined when Stripe no longer has it. */
-	async update(endpointId: string, params: EndpointUpdateParams, idempotencyKey: string): Promise<WebhookEndpoint | undefined> {
+	async update(
+		endpointId: string,
+		params: EndpointUpdateParams,
+		idempotencyKey: string,
+	): Promise<WebhookEndpoint | undefined> {
 		try {
-			return await this.client.request<WebhookEndpoint>({ method: 'POST', path: endpointPath(endpointId), params, idempotencyKey });
+			return await this.client.request<WebhookEndpoint>({
+				method: 'POST',
+				path: endpointPath(endpointId),
+				params,
+				idempotencyKey,
+			});
 		} catch (error) {
 			if (isMissing(error)) return undefined;
 			throw this.explain(error);
@@ -89,7 +116,10 @@ export class WebhookEndpoints {
 	async list(): Promise<WebhookEndpoint[]> {
 		const endpoints: WebhookEndpoint[] = [];
 		try {
-			for await (const page of this.client.pages<WebhookEndpoint>({ method: 'GET', path: '/v1/webhook_endpoints' }, undefined)) {
+			for await (const page of this.client.pages<WebhookEndpoint>(
+				{ method: 'GET', path: '/v1/webhook_endpoints' },
+				undefined,
+			)) {
 				endpoints.push(...page);
 			}
 		} catch (error) {
@@ -115,7 +145,8 @@ export class WebhookEndpoints {
 
 	/** A restricted key without the webhook permission gets an error that names the permission; others pass as the transport made them. */
 	private explain(error: unknown): unknown {
-		if (!(error instanceof StripeRequestError) || error.stripeFailure.kind !== 'permission') return error;
+		if (!(error instanceof StripeRequestError) || error.stripeFailure.kind !== 'permission')
+			return error;
 		const failure = error.stripeFailure;
 		return new NodeApiError(this.context.getNode(), error.fields as JsonObject, {
 			message: `The key of the credential "${this.credentialName}" may not manage webhook endpoints: ${failure.message}`,

@@ -26,41 +26,41 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 
 class IdempotencyStore {
-  /** @param {number} [ttlMs] */
-  constructor(ttlMs = DAY_MS) {
-    /** @type {Map<string, IdemEntry>} */
-    this.entries = new Map();
-    this.ttlMs = ttlMs;
-  }
+	/** @param {number} [ttlMs] */
+	constructor(ttlMs = DAY_MS) {
+		/** @type {Map<string, IdemEntry>} */
+		this.entries = new Map();
+		this.ttlMs = ttlMs;
+	}
 
-  /** The live entry of a scope (an expired one is forgotten). @param {string} scope */
-  get(scope) {
-    const e = this.entries.get(scope);
-    if (e && !e.inFlight && e.storedAt + this.ttlMs <= performance.now()) {
-      this.entries.delete(scope);
-      return undefined;
-    }
-    return e;
-  }
+	/** The live entry of a scope (an expired one is forgotten). @param {string} scope */
+	get(scope) {
+		const e = this.entries.get(scope);
+		if (e && !e.inFlight && e.storedAt + this.ttlMs <= performance.now()) {
+			this.entries.delete(scope);
+			return undefined;
+		}
+		return e;
+	}
 
-  /** @param {string} scope @param {string} fingerprint */
-  begin(scope, fingerprint) {
-    this.entries.set(scope, { inFlight: true, fingerprint, storedAt: Infinity });
-  }
+	/** @param {string} scope @param {string} fingerprint */
+	begin(scope, fingerprint) {
+		this.entries.set(scope, { inFlight: true, fingerprint, storedAt: Infinity });
+	}
 
-  /** @param {string} scope @param {string} fingerprint @param {StoredAnswer} answer */
-  store(scope, fingerprint, answer) {
-    this.entries.set(scope, { inFlight: false, fingerprint, storedAt: performance.now(), answer });
-  }
+	/** @param {string} scope @param {string} fingerprint @param {StoredAnswer} answer */
+	store(scope, fingerprint, answer) {
+		this.entries.set(scope, { inFlight: false, fingerprint, storedAt: performance.now(), answer });
+	}
 
-  /** Forget a key (its request stored nothing). @param {string} scope */
-  forget(scope) {
-    this.entries.delete(scope);
-  }
+	/** Forget a key (its request stored nothing). @param {string} scope */
+	forget(scope) {
+		this.entries.delete(scope);
+	}
 
-  clear() {
-    this.entries.clear();
-  }
+	clear() {
+		this.entries.clear();
+	}
 }
 
 module.exports = { IdempotencyStore, DAY_MS };

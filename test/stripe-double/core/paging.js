@@ -15,23 +15,24 @@ const { noSuch } = require('./errors');
  * @returns {{ page: T[], hasMore: boolean } | import('./errors').ApiError}
  */
 function pageNewestFirst(newestFirst, q, what, keep = () => true) {
-  const limit = q.limit === undefined ? 10 : Number(q.limit);
-  let from = 0;
-  let to = newestFirst.length;
-  if (typeof q.starting_after === 'string') {
-    const cursor = q.starting_after;
-    from = newestFirst.findIndex((x) => x.id === cursor) + 1;
-    if (from === 0) return noSuch(what, cursor, 'starting_after');
-  }
-  if (typeof q.ending_before === 'string') {
-    const cursor = q.ending_before;
-    to = newestFirst.findIndex((x) => x.id === cursor);
-    if (to < 0) return noSuch(what, cursor, 'ending_before');
-  }
-  const candidates = newestFirst.slice(from, to).filter(keep);
-  // ending_before: the `limit` items just newer than the cursor, still newest first
-  const page = typeof q.ending_before === 'string' ? candidates.slice(-limit) : candidates.slice(0, limit);
-  return { page, hasMore: candidates.length > limit };
+	const limit = q.limit === undefined ? 10 : Number(q.limit);
+	let from = 0;
+	let to = newestFirst.length;
+	if (typeof q.starting_after === 'string') {
+		const cursor = q.starting_after;
+		from = newestFirst.findIndex((x) => x.id === cursor) + 1;
+		if (from === 0) return noSuch(what, cursor, 'starting_after');
+	}
+	if (typeof q.ending_before === 'string') {
+		const cursor = q.ending_before;
+		to = newestFirst.findIndex((x) => x.id === cursor);
+		if (to < 0) return noSuch(what, cursor, 'ending_before');
+	}
+	const candidates = newestFirst.slice(from, to).filter(keep);
+	// ending_before: the `limit` items just newer than the cursor, still newest first
+	const page =
+		typeof q.ending_before === 'string' ? candidates.slice(-limit) : candidates.slice(0, limit);
+	return { page, hasMore: candidates.length > limit };
 }
 
 module.exports = { pageNewestFirst };

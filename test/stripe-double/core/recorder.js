@@ -28,77 +28,86 @@
 
 /** The counters `stats()` reports, from zero. */
 function freshCounts() {
-  return {
-    /** @type {Record<number, number>} responses by HTTP status */
-    status: {},
-    replays: 0,
-    dropped: 0,
-    createRequests: 0,
-    connections: 0,
-    tlsHandshakes: 0,
-    tlsResumed: 0,
-  };
+	return {
+		/** @type {Record<number, number>} responses by HTTP status */
+		status: {},
+		replays: 0,
+		dropped: 0,
+		createRequests: 0,
+		connections: 0,
+		tlsHandshakes: 0,
+		tlsResumed: 0,
+	};
 }
 
 class Recorder {
-  constructor() {
-    /** @type {RecordedRequest[]} cleared in place by reset() */
-    this.requests = [];
-    /** @type {WeakMap<object, number>} */
-    this.connectionIds = new WeakMap();
-    this.lastConnectionId = 0;
-    this.count = freshCounts();
-    /** @type {SecondCounters[]} */
-    this.perSecond = [];
-    this.resetAt = performance.now();
-  }
+	constructor() {
+		/** @type {RecordedRequest[]} cleared in place by reset() */
+		this.requests = [];
+		/** @type {WeakMap<object, number>} */
+		this.connectionIds = new WeakMap();
+		this.lastConnectionId = 0;
+		this.count = freshCounts();
+		/** @type {SecondCounters[]} */
+		this.perSecond = [];
+		this.resetAt = performance.now();
+	}
 
-  reset() {
-    this.requests.length = 0;
-    this.count = freshCounts();
-    this.perSecond = [];
-    this.resetAt = performance.now();
-  }
+	reset() {
+		this.requests.length = 0;
+		this.count = freshCounts();
+		this.perSecond = [];
+		this.resetAt = performance.now();
+	}
 
-  /** The counters of the current second (since start / reset). */
-  currentSecond() {
-    const second = Math.floor((performance.now() - this.resetAt) / 1000);
-    while (this.perSecond.length <= second) {
-      this.perSecond.push({ second: this.perSecond.length, requests: 0, createRequests: 0, status429: 0 });
-    }
-    return this.perSecond[second];
-  }
+	/** The counters of the current second (since start / reset). */
+	currentSecond() {
+		const second = Math.floor((performance.now() - this.resetAt) / 1000);
+		while (this.perSecond.length <= second) {
+			this.perSecond.push({
+				second: this.perSecond.length,
+				requests: 0,
+				createRequests: 0,
+				status429: 0,
+			});
+		}
+		return this.perSecond[second];
+	}
 
-  /** @param {object} socket */
-  connectionId(socket) {
-    let id = this.connectionIds.get(socket);
-    if (id === undefined) this.connectionIds.set(socket, (id = ++this.lastConnectionId));
-    return id;
-  }
+	/** @param {object} socket */
+	connectionId(socket) {
+		let id = this.connectionIds.get(socket);
+		if (id === undefined) this.connectionIds.set(socket, (id = ++this.lastConnectionId));
+		return id;
+	}
 
-  /**
-   * @param {RecordedRequest} record
-   * @param {SecondCounters} counters
-   * @param {boolean} isCreate   a customer create (counted in createRequests)
-   */
-  arrived(record, counters, isCreate) {
-    this.requests.push(record);
-    counters.requests++;
-    if (isCreate) {
-      this.count.createRequests++;
-      counters.createRequests++;
-    }
-  }
+	/**
+	 * @param {RecordedRequest} record
+	 * @param {SecondCounters} counters
+	 * @param {boolean} isCreate   a customer create (counted in createRequests)
+	 */
+	arrived(record, counters, isCreate) {
+		this.requests.push(record);
+		counters.requests++;
+		if (isCreate) {
+			this.count.createRequests++;
+			counters.createRequests++;
+		}
+	}
 
-  /** @param {number} status @param {SecondCounters} counters */
-  answered(status, counters) {
-    this.count.status[status] = (this.count.status[status] || 0) + 1;
-    if (status === 429) counters.status429++;
-  }
+	/** @param {number} status @param {SecondCounters} counters */
+	answered(status, counters) {
+		this.count.status[status] = (this.count.status[status] || 0) + 1;
+		if (status === 429) counters.status429++;
+	}
 
-  stats() {
-    return { ...this.count, status: { ...this.count.status }, perSecond: this.perSecond.map((x) => ({ ...x })) };
-  }
+	stats() {
+		return {
+			...this.count,
+			status: { ...this.count.status },
+			perSecond: this.perSecond.map((x) => ({ ...x })),
+		};
+	}
 }
 
 module.exports = { Recorder };

@@ -45,13 +45,13 @@ const bool = { t: 'bool' };
 
 /** @param {unknown} v */
 function show(v) {
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.length > 60 ? s.slice(0, 57) + '...' : s;
+	const s = typeof v === 'string' ? v : JSON.stringify(v);
+	return s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
 /** @param {unknown} v @returns {v is Record<string, FormValue>} */
 function isHash(v) {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -68,14 +68,17 @@ const join = (path, key) => (path ? `${path}[${key}]` : key);
  * @returns {ApiError | null}
  */
 function checkInt(s, v, path) {
-  if (typeof v !== 'string' || !INT_RE.test(v) || !Number.isSafeInteger(Number(v))) {
-    return invalid(`Invalid integer: ${show(v)}`, path, 'parameter_invalid_integer');
-  }
-  const n = Number(v);
-  if ((s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max)) {
-    return invalid(`This value must be greater than or equal to ${s.min} and less than or equal to ${s.max}.`, path);
-  }
-  return null;
+	if (typeof v !== 'string' || !INT_RE.test(v) || !Number.isSafeInteger(Number(v))) {
+		return invalid(`Invalid integer: ${show(v)}`, path, 'parameter_invalid_integer');
+	}
+	const n = Number(v);
+	if ((s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max)) {
+		return invalid(
+			`This value must be greater than or equal to ${s.min} and less than or equal to ${s.max}.`,
+			path,
+		);
+	}
+	return null;
 }
 
 /**
@@ -85,93 +88,104 @@ function checkInt(s, v, path) {
  * @returns {ApiError | null}
  */
 function check(s, v, path) {
-  if (v === '' && s.t !== 'string') {
-    return s.emptyable ? null : emptyNotAllowed(path);
-  }
-  switch (s.t) {
-    case 'string': {
-      if (typeof v !== 'string') return invalid(`Invalid string: ${show(v)}`, path);
-      if (v === '') {
-        if ((s.oneOf || s.notEmpty) && !s.emptyable) return emptyNotAllowed(path);
-        return null;
-      }
-      if (s.max !== undefined && v.length > s.max) {
-        return invalid(`Invalid string: ${show(v)}; must be at most ${s.max} characters`, path);
-      }
-      if (s.oneOf) {
-        const ok = s.oneOf instanceof Set ? s.oneOf.has(v) : s.oneOf.includes(v);
-        if (!ok) {
-          const list = 'one of ' + (s.oneOfName || (s.oneOf instanceof Set ? [...s.oneOf] : s.oneOf).join(', '));
-          return invalid(`Invalid ${path}: must be ${list} (got ${show(v)})`, path);
-        }
-      }
-      if (s.pattern && !s.pattern.test(v)) return invalid(s.patternMessage || `Invalid ${path}: ${show(v)}`, path);
-      if (s.email && !EMAIL_RE.test(v)) return invalid(`Invalid email address: ${show(v)}`, path, 'email_invalid');
-      return null;
-    }
-    case 'int':
-      return checkInt(s, v, path);
-    case 'range': {
-      if (!isHash(v)) return checkInt(s, v, path);
-      for (const op of Object.keys(v)) {
-        if (!RANGE_OPS.includes(op)) return unknownParam(join(path, op));
-        const e = checkInt(s, v[op], join(path, op));
-        if (e) return e;
-      }
-      return null;
-    }
-    case 'bool': {
-      if (v !== 'true' && v !== 'false') return invalid(`Invalid boolean: ${show(v)}`, path);
-      return null;
-    }
-    case 'array': {
-      if (!Array.isArray(v)) return invalid(`Invalid array`, path);
-      if (s.max !== undefined && v.length > s.max) {
-        return invalid(`Invalid array: ${path} can have at most ${s.max} elements`, path);
-      }
-      for (let i = 0; i < v.length; i++) {
-        const e = check(/** @type {Schema} */ (s.of), v[i], `${path}[${i}]`);
-        if (e) return e;
-      }
-      return null;
-    }
-    case 'hash': {
-      if (!isHash(v)) return invalid(`Invalid object`, path);
-      const fields = /** @type {Record<string, Schema>} */ (s.fields);
-      for (const k of Object.keys(v)) {
-        if (!Object.prototype.hasOwnProperty.call(fields, k)) return unknownParam(join(path, k));
-      }
-      for (const r of s.required || []) {
-        if (v[r] === undefined) return missingParam(join(path, r));
-      }
-      for (const [a, b] of s.exclusive || []) {
-        if (v[a] !== undefined && v[b] !== undefined) {
-          return invalid(`You may only specify one of these parameters: ${a}, ${b}.`, join(path, a), 'parameters_exclusive');
-        }
-      }
-      for (const k of Object.keys(v)) {
-        const e = check(fields[k], v[k], join(path, k));
-        if (e) return e;
-      }
-      return null;
-    }
-    case 'metadata': {
-      if (!isHash(v)) return invalid(`Invalid object`, path);
-      const keys = Object.keys(v);
-      if (keys.length > 50) return invalid(`Invalid ${path}: can have at most 50 keys`, path);
-      for (const k of keys) {
-        const p = join(path, k);
-        if (k.length > 40) return invalid(`Metadata keys can be at most 40 characters long: ${show(k)}`, p);
-        if (k.includes('[') || k.includes(']')) return invalid(`Metadata keys may not contain '[' or ']': ${show(k)}`, p);
-        const val = v[k];
-        if (typeof val !== 'string') return invalid(`Invalid string: ${show(val)}`, p);
-        if (val.length > 500) return invalid(`Metadata values can be at most 500 characters long`, p);
-      }
-      return null;
-    }
-    default:
-      return null;
-  }
+	if (v === '' && s.t !== 'string') {
+		return s.emptyable ? null : emptyNotAllowed(path);
+	}
+	switch (s.t) {
+		case 'string': {
+			if (typeof v !== 'string') return invalid(`Invalid string: ${show(v)}`, path);
+			if (v === '') {
+				if ((s.oneOf || s.notEmpty) && !s.emptyable) return emptyNotAllowed(path);
+				return null;
+			}
+			if (s.max !== undefined && v.length > s.max) {
+				return invalid(`Invalid string: ${show(v)}; must be at most ${s.max} characters`, path);
+			}
+			if (s.oneOf) {
+				const ok = s.oneOf instanceof Set ? s.oneOf.has(v) : s.oneOf.includes(v);
+				if (!ok) {
+					const list =
+						'one of ' +
+						(s.oneOfName || (s.oneOf instanceof Set ? [...s.oneOf] : s.oneOf).join(', '));
+					return invalid(`Invalid ${path}: must be ${list} (got ${show(v)})`, path);
+				}
+			}
+			if (s.pattern && !s.pattern.test(v))
+				return invalid(s.patternMessage || `Invalid ${path}: ${show(v)}`, path);
+			if (s.email && !EMAIL_RE.test(v))
+				return invalid(`Invalid email address: ${show(v)}`, path, 'email_invalid');
+			return null;
+		}
+		case 'int':
+			return checkInt(s, v, path);
+		case 'range': {
+			if (!isHash(v)) return checkInt(s, v, path);
+			for (const op of Object.keys(v)) {
+				if (!RANGE_OPS.includes(op)) return unknownParam(join(path, op));
+				const e = checkInt(s, v[op], join(path, op));
+				if (e) return e;
+			}
+			return null;
+		}
+		case 'bool': {
+			if (v !== 'true' && v !== 'false') return invalid(`Invalid boolean: ${show(v)}`, path);
+			return null;
+		}
+		case 'array': {
+			if (!Array.isArray(v)) return invalid(`Invalid array`, path);
+			if (s.max !== undefined && v.length > s.max) {
+				return invalid(`Invalid array: ${path} can have at most ${s.max} elements`, path);
+			}
+			for (let i = 0; i < v.length; i++) {
+				const e = check(/** @type {Schema} */ (s.of), v[i], `${path}[${i}]`);
+				if (e) return e;
+			}
+			return null;
+		}
+		case 'hash': {
+			if (!isHash(v)) return invalid(`Invalid object`, path);
+			const fields = /** @type {Record<string, Schema>} */ (s.fields);
+			for (const k of Object.keys(v)) {
+				if (!Object.prototype.hasOwnProperty.call(fields, k)) return unknownParam(join(path, k));
+			}
+			for (const r of s.required || []) {
+				if (v[r] === undefined) return missingParam(join(path, r));
+			}
+			for (const [a, b] of s.exclusive || []) {
+				if (v[a] !== undefined && v[b] !== undefined) {
+					return invalid(
+						`You may only specify one of these parameters: ${a}, ${b}.`,
+						join(path, a),
+						'parameters_exclusive',
+					);
+				}
+			}
+			for (const k of Object.keys(v)) {
+				const e = check(fields[k], v[k], join(path, k));
+				if (e) return e;
+			}
+			return null;
+		}
+		case 'metadata': {
+			if (!isHash(v)) return invalid(`Invalid object`, path);
+			const keys = Object.keys(v);
+			if (keys.length > 50) return invalid(`Invalid ${path}: can have at most 50 keys`, path);
+			for (const k of keys) {
+				const p = join(path, k);
+				if (k.length > 40)
+					return invalid(`Metadata keys can be at most 40 characters long: ${show(k)}`, p);
+				if (k.includes('[') || k.includes(']'))
+					return invalid(`Metadata keys may not contain '[' or ']': ${show(k)}`, p);
+				const val = v[k];
+				if (typeof val !== 'string') return invalid(`Invalid string: ${show(val)}`, p);
+				if (val.length > 500)
+					return invalid(`Metadata values can be at most 500 characters long`, p);
+			}
+			return null;
+		}
+		default:
+			return null;
+	}
 }
 
 /**
@@ -181,8 +195,7 @@ function check(s, v, path) {
  * @returns {ApiError | null}
  */
 function validate(schema, params) {
-  return check(schema, params, '');
+	return check(schema, params, '');
 }
-
 
 module.exports = { str, expand, pageLimit, metadata, bool, validate };

@@ -5,11 +5,14 @@
 
 /** @param {import('../core/double').DoubleApi} api */
 function registerBalance(api) {
-  api.route({
-    method: 'GET',
-    path: '/v1/balance',
-    execute: () => ({ status: 200, body: { object: 'balance', available: [], pending: [], livemode: false } }),
-  });
+	api.route({
+		method: 'GET',
+		path: '/v1/balance',
+		execute: () => ({
+			status: 200,
+			body: { object: 'balance', available: [], pending: [], livemode: false },
+		}),
+	});
 }
 
 module.exports = { registerBalance };

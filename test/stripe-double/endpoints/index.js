@@ -13,13 +13,13 @@ const { registerEvents } = require('./events');
 
 /** @type {readonly import('../core/double').EndpointFamily[]} */
 const ENDPOINT_FAMILIES = Object.freeze([
-  registerBalance,
-  registerCustomers,
-  registerCustomerSearch,
-  registerTaxIds,
-  registerPaymentMethods,
-  registerWebhookEndpoints,
-  registerEvents,
+	registerBalance,
+	registerCustomers,
+	registerCustomerSearch,
+	registerTaxIds,
+	registerPaymentMethods,
+	registerWebhookEndpoints,
+	registerEvents,
 ]);
 
 module.exports = { ENDPOINT_FAMILIES };

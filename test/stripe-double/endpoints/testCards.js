@@ -7,12 +7,12 @@ const { cardDeclined } = require('../core/errors');
 
 /** What a test card token stands for (brand, last 4 digits). */
 const CARD_TOKENS = /** @type {Record<string, [string, string]>} */ ({
-  tok_visa: ['Visa', '4242'],
-  tok_visa_debit: ['Visa', '5556'],
-  tok_mastercard: ['MasterCard', '4444'],
-  tok_mastercard_debit: ['MasterCard', '8210'],
-  tok_amex: ['American Express', '0005'],
-  tok_discover: ['Discover', '1117'],
+	tok_visa: ['Visa', '4242'],
+	tok_visa_debit: ['Visa', '5556'],
+	tok_mastercard: ['MasterCard', '4444'],
+	tok_mastercard_debit: ['MasterCard', '8210'],
+	tok_amex: ['American Express', '0005'],
+	tok_discover: ['Discover', '1117'],
 });
 
 /**
@@ -20,18 +20,18 @@ const CARD_TOKENS = /** @type {Record<string, [string, string]>} */ ({
  * their token (`tok_<suffix>`) and test payment method (`pm_card_<suffix>`): the decline code each answers.
  */
 const DECLINED_TEST_CARDS = /** @type {Record<string, string>} */ ({
-  chargeDeclined: 'generic_decline',
-  visa_chargeDeclined: 'generic_decline',
-  chargeDeclinedInsufficientFunds: 'insufficient_funds',
-  visa_chargeDeclinedInsufficientFunds: 'insufficient_funds',
-  chargeDeclinedLostCard: 'lost_card',
-  visa_chargeDeclinedLostCard: 'lost_card',
-  chargeDeclinedStolenCard: 'stolen_card',
-  visa_chargeDeclinedStolenCard: 'stolen_card',
-  chargeDeclinedFraudulent: 'fraudulent',
-  chargeDeclinedExpiredCard: 'expired_card',
-  chargeDeclinedIncorrectCvc: 'incorrect_cvc',
-  chargeDeclinedProcessingError: 'processing_error',
+	chargeDeclined: 'generic_decline',
+	visa_chargeDeclined: 'generic_decline',
+	chargeDeclinedInsufficientFunds: 'insufficient_funds',
+	visa_chargeDeclinedInsufficientFunds: 'insufficient_funds',
+	chargeDeclinedLostCard: 'lost_card',
+	visa_chargeDeclinedLostCard: 'lost_card',
+	chargeDeclinedStolenCard: 'stolen_card',
+	visa_chargeDeclinedStolenCard: 'stolen_card',
+	chargeDeclinedFraudulent: 'fraudulent',
+	chargeDeclinedExpiredCard: 'expired_card',
+	chargeDeclinedIncorrectCvc: 'incorrect_cvc',
+	chargeDeclinedProcessingError: 'processing_error',
 });
 
 /**
@@ -40,10 +40,10 @@ const DECLINED_TEST_CARDS = /** @type {Record<string, string>} */ ({
  * @param {unknown} id
  */
 function declinedCard(id) {
-  if (typeof id !== 'string') return null;
-  const m = /^(?:tok_|pm_card_)(\w+)$/.exec(id);
-  const decline = m ? DECLINED_TEST_CARDS[m[1]] : undefined;
-  return decline ? cardDeclined(decline) : null;
+	if (typeof id !== 'string') return null;
+	const m = /^(?:tok_|pm_card_)(\w+)$/.exec(id);
+	const decline = m ? DECLINED_TEST_CARDS[m[1]] : undefined;
+	return decline ? cardDeclined(decline) : null;
 }
 
 module.exports = { CARD_TOKENS, declinedCard };

@@ -2,7 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { runBatch } from '../../helpers/batch';
 import { StripeClient } from '../../transport/stripeRequest';
-import { changeOf, createOutput, EmailMatcher, emailGroup, prepareCreateItem, type CreateItem } from './emailRule';
+import {
+	changeOf,
+	createOutput,
+	EmailMatcher,
+	emailGroup,
+	prepareCreateItem,
+	type CreateItem,
+} from './emailRule';
 import { customerFieldProperties } from './fields';
 import { createRerunNote, OPTIONS_OF, readSettings } from './settings';
 
@@ -15,9 +22,12 @@ export const option = {
 
 /** What an AI Agent is told this operation does, when the node is its tool. */
 export const toolDescription =
-	"Creates one Stripe customer from the fields given (name, email, phone, customer description, billing address, shipping and more) and returns its ID as customerId. Fill only what you know: an empty field is not sent.";
+	'Creates one Stripe customer from the fields given (name, email, phone, customer description, billing address, shipping and more) and returns its ID as customerId. Fill only what you know: an empty field is not sent.';
 
-export const description: INodeProperties[] = [...customerFieldProperties({ operation: 'create' }), ...OPTIONS_OF.create];
+export const description: INodeProperties[] = [
+	...customerFieldProperties({ operation: 'create' }),
+	...OPTIONS_OF.create,
+];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this);
@@ -32,7 +42,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		groupOf: (item) => emailGroup(item, rule) ?? `key:${item.createKey}`,
 		run: async (item, itemIndex, steps) => {
 			const outcome = await matcher.createOrMatch(item, itemIndex, steps);
-			return { json: [createOutput(outcome, rule !== 'create', item.returnFullCustomer)], change: changeOf(outcome) };
+			return {
+				json: [createOutput(outcome, rule !== 'create', item.returnFullCustomer)],
+				change: changeOf(outcome),
+			};
 		},
 	});
 }

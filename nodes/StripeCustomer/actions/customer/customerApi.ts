@@ -12,7 +12,9 @@ export type DeletedCustomer = Stripe.DeletedCustomer;
 const customerPath = (customerId: string) => `/v1/customers/${encodeURIComponent(customerId)}`;
 
 /** A request's answer or its error, as a value: for the callers that treat some of Stripe's refusals as done. */
-export async function settled<T>(request: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+export async function settled<T>(
+	request: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
 	return await request.then(
 		(value) => ({ ok: true as const, value }),
 		(error: unknown) => ({ ok: false as const, error }),
@@ -20,7 +22,11 @@ export async function settled<T>(request: Promise<T>): Promise<{ ok: true; value
 }
 
 /** Creates a customer; `replayed` when Stripe returned the result of an earlier request with this key. */
-export async function createCustomer(stripe: StripeClient, request: CustomerCreateRequest, idempotencyKey: string) {
+export async function createCustomer(
+	stripe: StripeClient,
+	request: CustomerCreateRequest,
+	idempotencyKey: string,
+) {
 	const { body, replayed } = await stripe.exchange<StripeCustomer>({
 		method: 'POST',
 		path: '/v1/customers',
@@ -39,42 +45,84 @@ export async function postCustomerUpdate(
 	apiVersion: string | undefined,
 	idempotencyKey: string,
 ) {
-	const { body, replayed } = await stripe.exchange<StripeCustomer>({ method: 'POST', path: customerPath(customerId), params, apiVersion, idempotencyKey });
+	const { body, replayed } = await stripe.exchange<StripeCustomer>({
+		method: 'POST',
+		path: customerPath(customerId),
+		params,
+		apiVersion,
+		idempotencyKey,
+	});
 	return { customer: body, replayed };
 }
 
 export async function retrieveCustomer(stripe: StripeClient, customerId: string) {
-	return await stripe.request<StripeCustomer | DeletedCustomer>({ method: 'GET', path: customerPath(customerId) });
+	return await stripe.request<StripeCustomer | DeletedCustomer>({
+		method: 'GET',
+		path: customerPath(customerId),
+	});
 }
 
 // Stripe ignores idempotency keys on DELETE: deleting is idempotent by nature (a second delete answers "No such customer").
 export async function deleteCustomer(stripe: StripeClient, customerId: string) {
-	return await stripe.request<DeletedCustomer>({ method: 'DELETE', path: customerPath(customerId) });
+	return await stripe.request<DeletedCustomer>({
+		method: 'DELETE',
+		path: customerPath(customerId),
+	});
 }
 
 /** Whether Stripe answered that the object asked for does not exist (in this account). */
 export function isNoSuchObject(error: unknown): boolean {
-	return error instanceof StripeRequestError && error.stripeFailure.statusCode === 404 && error.stripeFailure.code === 'resource_missing';
+	return (
+		error instanceof StripeRequestError &&
+		error.stripeFailure.statusCode === 404 &&
+		error.stripeFailure.code === 'resource_missing'
+	);
 }
 
 /** The tax IDs a customer has. */
-export async function listTaxIds(stripe: StripeClient, customerId: string): Promise<Stripe.TaxId[]> {
+export async function listTaxIds(
+	stripe: StripeClient,
+	customerId: string,
+): Promise<Stripe.TaxId[]> {
 	const taxIds: Stripe.TaxId[] = [];
-	for await (const page of stripe.pages<Stripe.TaxId>({ method: 'GET', path: `${customerPath(customerId)}/tax_ids` }, undefined)) taxIds.push(...page);
+	for await (const page of stripe.pages<Stripe.TaxId>(
+		{ method: 'GET', path: `${customerPath(customerId)}/tax_ids` },
+		undefined,
+	))
+		taxIds.push(...page);
 	return taxIds;
 }
 
 /** Whether two tax IDs are the same to Stripe (the value as written, without spaces, in any case). */
-export function sameTaxId(a: { type: string; value: string }, b: { type: string; value: string }): boolean {
+export function sameTaxId(
+	a: { type: string; value: string },
+	b: { type: string; value: string },
+): boolean {
 	const value = (text: string) => text.replace(/\s+/g, '').toUpperCase();
 	return a.type === b.type && value(a.value) === value(b.value);
 }
 
 /** Adds a tax ID; `false` when Stripe says the customer has it already (another request added it meanwhile). */
-export async function addTaxId(stripe: StripeClient, customerId: string, taxId: Stripe.CustomerCreateParams.TaxIdDatum, idempotencyKey: string) {
-	const added = await settled(stripe.request({ method: 'POST', path: `${customerPath(customerId)}/tax_ids`, params: taxId, idempotencyKey }));
+export async function addTaxId(
+	stripe: StripeClient,
+	customerId: string,
+	taxId: Stripe.CustomerCreateParams.TaxIdDatum,
+	idempotencyKey: string,
+) {
+	const added = await settled(
+		stripe.request({
+			method: 'POST',
+			path: `${customerPath(customerId)}/tax_ids`,
+			params: taxId,
+			idempotencyKey,
+		}),
+	);
 	if (added.ok) return true;
-	if (added.error instanceof StripeRequestError && added.error.stripeFailure.code === 'resource_already_exists') return false;
+	if (
+		added.error instanceof StripeRequestError &&
+		added.error.stripeFailure.code === 'resource_already_exists'
+	)
+		return false;
 	throw added.error;
 }
 
@@ -82,12 +130,29 @@ export async function addTaxId(stripe: StripeClient, customerId: string, taxId: 
  * Attaches a payment method; `false` when it was attached to this customer already (a repeated update). Stripe
  * refuses to attach a payment method that is attached to a customer, whichever: the payment method says which.
  */
-export async function attachPaymentMethod(stripe: StripeClient, paymentMethod: string, customerId: string, idempotencyKey: string) {
+export async function attachPaymentMethod(
+	stripe: StripeClient,
+	paymentMethod: string,
+	customerId: string,
+	idempotencyKey: string,
+) {
 	const path = `/v1/payment_methods/${encodeURIComponent(paymentMethod)}`;
-	const attached = await settled(stripe.request({ method: 'POST', path: `${path}/attach`, params: { customer: customerId }, idempotencyKey }));
+	const attached = await settled(
+		stripe.request({
+			method: 'POST',
+			path: `${path}/attach`,
+			params: { customer: customerId },
+			idempotencyKey,
+		}),
+	);
 	if (attached.ok) return true;
-	if (attached.error instanceof StripeRequestError && attached.error.stripeFailure.statusCode === 400) {
-		const method = await settled(stripe.request<{ customer?: string | null }>({ method: 'GET', path }));
+	if (
+		attached.error instanceof StripeRequestError &&
+		attached.error.stripeFailure.statusCode === 400
+	) {
+		const method = await settled(
+			stripe.request<{ customer?: string | null }>({ method: 'GET', path }),
+		);
 		if (method.ok && method.value.customer === customerId) return false;
 	}
 	throw attached.error;
@@ -104,7 +169,10 @@ export interface CustomerMatch {
  * Exact, immediately consistent lookup by email: the list endpoint, not search (which lags writes by up to a minute).
  * Stripe's email filter is case-sensitive, so the lower-case form is asked too.
  */
-export async function findCustomerByEmail(stripe: StripeClient, email: string): Promise<CustomerMatch | undefined> {
+export async function findCustomerByEmail(
+	stripe: StripeClient,
+	email: string,
+): Promise<CustomerMatch | undefined> {
 	const found = new Map<string, StripeCustomer>();
 	let moreThanListed = false;
 	for (const variant of new Set([email, email.toLowerCase()])) {
@@ -117,7 +185,9 @@ export async function findCustomerByEmail(stripe: StripeClient, email: string): 
 		for (const customer of page.data) found.set(customer.id, customer);
 	}
 	const newestFirst = [...found.values()].sort((a, b) => b.created - a.created);
-	return newestFirst.length ? { customer: newestFirst[0], matches: newestFirst.length, moreThanListed } : undefined;
+	return newestFirst.length
+		? { customer: newestFirst[0], matches: newestFirst.length, moreThanListed }
+		: undefined;
 }
 
 export function normalizeEmail(email: string): string {

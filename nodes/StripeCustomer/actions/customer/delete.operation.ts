@@ -15,7 +15,7 @@ export const option = {
 
 /** What an AI Agent is told this operation does, when the node is its tool. */
 export const toolDescription =
-	"Deletes the Stripe customer with this ID (cus_…) for good; its subscriptions end at once. A customer deleted already is reported as alreadyDeleted: true.";
+	'Deletes the Stripe customer with this ID (cus_…) for good; its subscriptions end at once. A customer deleted already is reported as alreadyDeleted: true.';
 
 export const description: INodeProperties[] = [customerLocator, ...OPTIONS_OF.read];
 
@@ -30,12 +30,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		groupOf: (customerId) => customerId,
 		run: async (customerId) => {
 			const deleted = await settled(deleteCustomer(stripe, customerId));
-			if (deleted.ok) return { json: [{ customerId, deleted: true }], change: `${customerId} (deleted)` };
+			if (deleted.ok)
+				return { json: [{ customerId, deleted: true }], change: `${customerId} (deleted)` };
 			// "No such customer" after a retry whose first try was done but its answer lost, or in a re-run: Stripe
 			// still answers for a customer it deleted (deleted: true), and with a 404 only for one that never existed.
-			const customer = isNoSuchObject(deleted.error) ? await settled(retrieveCustomer(stripe, customerId)) : undefined;
+			const customer = isNoSuchObject(deleted.error)
+				? await settled(retrieveCustomer(stripe, customerId))
+				: undefined;
 			if (!customer?.ok || !customer.value.deleted) throw deleted.error;
-			return { json: [{ customerId, deleted: true, alreadyDeleted: true }], change: `${customerId} (already deleted)` };
+			return {
+				json: [{ customerId, deleted: true, alreadyDeleted: true }],
+				change: `${customerId} (already deleted)`,
+			};
 		},
 	});
 }

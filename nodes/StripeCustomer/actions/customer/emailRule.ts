@@ -16,7 +16,12 @@ import {
 	type StripeCustomer,
 } from './customerApi';
 import { readCustomerValues } from './fields';
-import { toCustomerCreateRequest, toCustomerUpdatePlan, type CustomerCreateRequest, type CustomerUpdatePlan } from './mapping';
+import {
+	toCustomerCreateRequest,
+	toCustomerUpdatePlan,
+	type CustomerCreateRequest,
+	type CustomerUpdatePlan,
+} from './mapping';
 import { readSettings, type EmailRule } from './settings';
 import { applyUpdate } from './updateSteps';
 
@@ -39,13 +44,23 @@ export interface CreateItem {
 }
 
 /** Reads and checks one item to create (or match by email, as `rule` says). */
-export function prepareCreateItem(context: IExecuteFunctions, itemIndex: number, rule: EmailRule, emailRequired = false): Checked<CreateItem> {
+export function prepareCreateItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	rule: EmailRule,
+	emailRequired = false,
+): Checked<CreateItem> {
 	const values = readCustomerValues(context, itemIndex);
 	const request = toCustomerCreateRequest(values, { createOnlyIfNew: rule === 'update' });
 	if (!request.ok) return request;
 	const email = request.value.params.email;
-	if (emailRequired && email === undefined) return invalid('Email', 'required: the customer is looked up by its email');
-	const endpoint = { path: '/v1/customers', params: request.value.params, apiVersion: request.value.apiVersion };
+	if (emailRequired && email === undefined)
+		return invalid('Email', 'required: the customer is looked up by its email');
+	const endpoint = {
+		path: '/v1/customers',
+		params: request.value.params,
+		apiVersion: request.value.apiVersion,
+	};
 	// The item's settings are read once: each read resolves the item's expressions again.
 	const settings = readSettings(context, itemIndex);
 	const createKey = idempotencyKeyFor(context, itemIndex, settings.idempotency, endpoint);
@@ -56,7 +71,10 @@ export function prepareCreateItem(context: IExecuteFunctions, itemIndex: number,
 		value: {
 			request: request.value,
 			// A custom key (an order ID) keeps its meaning; derived keys give way to the email's, which every execution shares.
-			createKey: byEmail && settings.idempotency.mode !== 'custom' ? emailKey(normalizeEmail(email)) : createKey.value,
+			createKey:
+				byEmail && settings.idempotency.mode !== 'custom'
+					? emailKey(normalizeEmail(email))
+					: createKey.value,
 			updateKey: updateKeyFor(context, itemIndex),
 			updatePlan: rule === 'update' ? toCustomerUpdatePlan(values) : undefined,
 			email,
@@ -76,13 +94,16 @@ export interface CreateOutcome {
 /** The line of the run summary for this item: "cus_123 (created)". */
 export function changeOf(outcome: CreateOutcome): string | undefined {
 	if (outcome.action === 'existing') return undefined;
-	if (outcome.replayed && outcome.action === 'created') return `${outcome.customer.id} (created earlier; Stripe returned it for the same idempotency key)`;
+	if (outcome.replayed && outcome.action === 'created')
+		return `${outcome.customer.id} (created earlier; Stripe returned it for the same idempotency key)`;
 	return `${outcome.customer.id} (${outcome.action})`;
 }
 
 /** Items sharing an email (trimmed, case-insensitive) form one group and run in input order, so one run never creates two customers for one email. */
 export function emailGroup(item: CreateItem, rule: EmailRule): string | undefined {
-	return rule !== 'create' && item.email !== undefined ? `email:${normalizeEmail(item.email)}` : undefined;
+	return rule !== 'create' && item.email !== undefined
+		? `email:${normalizeEmail(item.email)}`
+		: undefined;
 }
 
 /** Work queued per key in this n8n process: one task at a time per key, in arrival order. */
@@ -118,7 +139,8 @@ type CreateAttempt =
 	| { kind: 'busy' };
 
 function idempotencyFailure(error: unknown): 'conflict' | 'busy' | undefined {
-	if (!(error instanceof StripeRequestError) || error.stripeFailure.type !== 'idempotency_error') return undefined;
+	if (!(error instanceof StripeRequestError) || error.stripeFailure.type !== 'idempotency_error')
+		return undefined;
 	return error.stripeFailure.statusCode === 409 ? 'busy' : 'conflict';
 }
 
@@ -132,8 +154,13 @@ export class EmailMatcher {
 		private readonly node: INode,
 	) {}
 
-	async createOrMatch(item: CreateItem, itemIndex: number, steps: ItemSteps): Promise<CreateOutcome> {
-		if (this.rule === 'create' || item.email === undefined) return await this.create(item, itemIndex);
+	async createOrMatch(
+		item: CreateItem,
+		itemIndex: number,
+		steps: ItemSteps,
+	): Promise<CreateOutcome> {
+		if (this.rule === 'create' || item.email === undefined)
+			return await this.create(item, itemIndex);
 		const email = normalizeEmail(item.email);
 		// Executions of this n8n process take turns per account and email: the second finds the first one's customer.
 		return await oneAtATime(`${this.stripe.accountKey}|${email}`, async () => {
@@ -143,7 +170,12 @@ export class EmailMatcher {
 		});
 	}
 
-	private async matchOrCreate(item: CreateItem, itemIndex: number, steps: ItemSteps, email: string): Promise<CreateOutcome> {
+	private async matchOrCreate(
+		item: CreateItem,
+		itemIndex: number,
+		steps: ItemSteps,
+		email: string,
+	): Promise<CreateOutcome> {
 		const known = this.customerOfEmail.get(email);
 		if (known) return await this.useExisting(known, undefined, item, itemIndex, steps);
 		const match = await findCustomerByEmail(this.stripe, item.email!);
@@ -167,7 +199,12 @@ export class EmailMatcher {
 		findMade?: () => Promise<CreateOutcome | undefined>,
 	): Promise<CreateOutcome> {
 		if (item.request.problemsIfCreated) {
-			throw new InvalidItemError(this.node, itemIndex, item.request.problemsIfCreated, 'No customer has this email, so it would be created; nothing was sent.');
+			throw new InvalidItemError(
+				this.node,
+				itemIndex,
+				item.request.problemsIfCreated,
+				'No customer has this email, so it would be created; nothing was sent.',
+			);
 		}
 		let busyRounds = 0;
 		for (let generation = 1; generation <= MAX_RENEWALS + 1; ) {
@@ -182,7 +219,13 @@ export class EmailMatcher {
 			if (made) return made;
 			if (attempt.kind === 'busy' && ++busyRounds < MAX_BUSY_ROUNDS) continue;
 			if (attempt.kind === 'conflict') generation++;
-			else throw new InvalidItemError(this.node, itemIndex, [{ field: 'Email', message: `another request has been creating the customer of "${item.email}" for too long; run the item again` }]);
+			else
+				throw new InvalidItemError(this.node, itemIndex, [
+					{
+						field: 'Email',
+						message: `another request has been creating the customer of "${item.email}" for too long; run the item again`,
+					},
+				]);
 		}
 		throw new InvalidItemError(this.node, itemIndex, [
 			{
@@ -192,7 +235,11 @@ export class EmailMatcher {
 		]);
 	}
 
-	private async tryCreate(item: CreateItem, key: string, email: string | undefined): Promise<CreateAttempt> {
+	private async tryCreate(
+		item: CreateItem,
+		key: string,
+		email: string | undefined,
+	): Promise<CreateAttempt> {
 		const answer = await settled(createCustomer(this.stripe, item.request, key));
 		if (!answer.ok) {
 			const failure = email === undefined ? undefined : idempotencyFailure(answer.error);
@@ -200,7 +247,8 @@ export class EmailMatcher {
 			throw answer.error;
 		}
 		const created = answer.value;
-		if (!created.replayed) return { kind: 'created', outcome: { customer: created.customer, action: 'created' } };
+		if (!created.replayed)
+			return { kind: 'created', outcome: { customer: created.customer, action: 'created' } };
 		// The replay is the customer as it was created: what matters is whether it is still there.
 		const now = await retrieveCustomer(this.stripe, created.customer.id);
 		if (now.deleted) return { kind: 'gone' };
@@ -219,19 +267,39 @@ export class EmailMatcher {
 		if (this.rule === 'useExisting') return { customer: existing, action: 'existing', note };
 		if (this.rule === 'update' && item.updatePlan) {
 			if (!item.updatePlan.ok) {
-				throw new InvalidItemError(this.node, itemIndex, item.updatePlan.problems, `A customer with this email exists (${existing.id}): it is updated, not created.`);
+				throw new InvalidItemError(
+					this.node,
+					itemIndex,
+					item.updatePlan.problems,
+					`A customer with this email exists (${existing.id}): it is updated, not created.`,
+				);
 			}
 			const target = { customerId: existing.id, current: existing };
-			const { customer, replayed } = await applyUpdate(this.stripe, this.node, itemIndex, target, item.updatePlan.value, item.updateKey, steps);
+			const { customer, replayed } = await applyUpdate(
+				this.stripe,
+				this.node,
+				itemIndex,
+				target,
+				item.updatePlan.value,
+				item.updateKey,
+				steps,
+			);
 			return { customer, action: 'updated', ...(replayed ? { replayed } : {}), note };
 		}
 		throw new InvalidItemError(this.node, itemIndex, [
-			{ field: 'Email', message: `a customer with email "${item.email}" already exists (${existing.id}); Options → If Email Exists is "Fail"` },
+			{
+				field: 'Email',
+				message: `a customer with email "${item.email}" already exists (${existing.id}); Options → If Email Exists is "Fail"`,
+			},
 		]);
 	}
 }
 
-export function createOutput(outcome: CreateOutcome, reportAction: boolean, withCustomer: boolean): IDataObject {
+export function createOutput(
+	outcome: CreateOutcome,
+	reportAction: boolean,
+	withCustomer: boolean,
+): IDataObject {
 	const json: IDataObject = { customerId: outcome.customer.id };
 	if (reportAction) json.action = outcome.action;
 	if (outcome.replayed) json.replayed = true;

@@ -38,19 +38,28 @@ export class FieldCheck {
 	 * (a part "#2" numbers an entry of a repeated group); nothing is sent for the field.
 	 */
 	fail(message: string, ...parts: string[]): undefined {
-		const field = parts.reduce((path, part) => (part.startsWith('#') ? `${path} ${part}` : `${path} → ${part}`), this.label);
+		const field = parts.reduce(
+			(path, part) => (part.startsWith('#') ? `${path} ${part}` : `${path} → ${part}`),
+			this.label,
+		);
 		this.problems.push({ field, message });
 		return undefined;
 	}
 
 	maxLength(value: string | undefined, limit: number, ...parts: string[]): string | undefined {
-		if (value !== undefined && value.length > limit) return this.fail(`at most ${limit} characters are allowed; got ${value.length}`, ...parts);
+		if (value !== undefined && value.length > limit)
+			return this.fail(`at most ${limit} characters are allowed; got ${value.length}`, ...parts);
 		return value;
 	}
 
-	oneOf<T extends string>(value: string | undefined, allowed: readonly T[], ...parts: string[]): T | undefined {
+	oneOf<T extends string>(
+		value: string | undefined,
+		allowed: readonly T[],
+		...parts: string[]
+	): T | undefined {
 		if (value === undefined) return undefined;
-		if (!(allowed as readonly string[]).includes(value)) return this.fail(`must be one of ${allowed.join(', ')}; got "${value}"`, ...parts);
+		if (!(allowed as readonly string[]).includes(value))
+			return this.fail(`must be one of ${allowed.join(', ')}; got "${value}"`, ...parts);
 		return value as T;
 	}
 
@@ -58,7 +67,10 @@ export class FieldCheck {
 	wholeNumber(value: Value, hint: string): number | undefined {
 		const raw = givenText(value);
 		if (raw === undefined) return undefined;
-		const isWhole = typeof value === 'number' ? Number.isSafeInteger(value) : /^[+-]?\d+$/.test(raw) && Number.isSafeInteger(Number(raw));
+		const isWhole =
+			typeof value === 'number'
+				? Number.isSafeInteger(value)
+				: /^[+-]?\d+$/.test(raw) && Number.isSafeInteger(Number(raw));
 		if (!isWhole) return this.fail(`${hint}; got "${raw}"`);
 		return Number(raw);
 	}
@@ -66,27 +78,38 @@ export class FieldCheck {
 
 export function emailAddress(value: Value, check: FieldCheck): string | undefined {
 	const email = check.maxLength(givenText(value), 512);
-	if (email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(email)) return check.fail(`"${email}" is not an email address`);
+	if (email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(email))
+		return check.fail(`"${email}" is not an email address`);
 	return email;
 }
 
 /** Drops undefined members; an object left empty becomes undefined, so it is not sent. */
-export function compact<T extends object>(value: { [K in keyof T]?: T[K] | undefined }): T | undefined {
+export function compact<T extends object>(value: { [K in keyof T]?: T[K] | undefined }):
+	| T
+	| undefined {
 	const entries = Object.entries(value).filter(([, member]) => member !== undefined);
 	return entries.length ? (Object.fromEntries(entries) as T) : undefined;
 }
 
 /** A country's English name as the editor lists it, in lower case → its code. */
-const CODE_OF_COUNTRY_NAME: ReadonlyMap<string, string> = new Map(COUNTRIES.map((country) => [country.name.toLowerCase(), country.code]));
+const CODE_OF_COUNTRY_NAME: ReadonlyMap<string, string> = new Map(
+	COUNTRIES.map((country) => [country.name.toLowerCase(), country.code]),
+);
 
 /** A country as a two-letter code or as the name the editor lists, in any case; undefined when it is neither. */
 export function countryCode(given: string): string | undefined {
 	const code = given.toUpperCase();
-	return COUNTRY_CODES.has(code) ? code : CODE_OF_COUNTRY_NAME.get(given.toLowerCase().replace(/\s+/g, ' '));
+	return COUNTRY_CODES.has(code)
+		? code
+		: CODE_OF_COUNTRY_NAME.get(given.toLowerCase().replace(/\s+/g, ' '));
 }
 
 /** An address; `countryLabel` is the label of its Country field, for the error. */
-export function addressParam(input: AddressInput | undefined, check: FieldCheck, countryLabel: string): Stripe.AddressParam | undefined {
+export function addressParam(
+	input: AddressInput | undefined,
+	check: FieldCheck,
+	countryLabel: string,
+): Stripe.AddressParam | undefined {
 	if (!input) return undefined;
 	const given = givenText(input.country);
 	let country = given === undefined ? undefined : countryCode(given);
@@ -114,13 +137,18 @@ export interface ShippingParam {
 }
 
 /** Shipping: at least one address field; the recipient name may be left to mapping.ts. */
-export function shippingParam(input: ShippingInput | undefined, check: FieldCheck, countryLabel: string): ShippingParam | undefined {
+export function shippingParam(
+	input: ShippingInput | undefined,
+	check: FieldCheck,
+	countryLabel: string,
+): ShippingParam | undefined {
 	if (!input) return undefined;
 	const address = addressParam(input, check, countryLabel);
 	const name = givenText(input.recipientName);
 	const phone = givenText(input.recipientPhone);
 	if (!address && !name && !phone) return undefined;
-	if (!address) return check.fail('Stripe requires a shipping address: add at least one address field');
+	if (!address)
+		return check.fail('Stripe requires a shipping address: add at least one address field');
 	return compact<ShippingParam>({ name, address, phone });
 }
 
@@ -131,13 +159,21 @@ export function taxIdParams(input: TaxIdInput | undefined, check: FieldCheck, ty
 	const taxIds = (input?.taxId ?? []).flatMap((entry, index) => {
 		const value = givenText(entry.value);
 		if (value === undefined) return [];
-		const type = check.oneOf(givenText(entry.type) ?? 'eu_vat', TAX_ID_TYPES, `#${index + 1}`, typeLabel);
+		const type = check.oneOf(
+			givenText(entry.type) ?? 'eu_vat',
+			TAX_ID_TYPES,
+			`#${index + 1}`,
+			typeLabel,
+		);
 		return type ? [{ type, value }] : [];
 	});
 	return taxIds.length ? taxIds : undefined;
 }
 
-export function metadataParam(input: Repeated<'entry', { key?: Value; value?: Value }> | undefined, check: FieldCheck) {
+export function metadataParam(
+	input: Repeated<'entry', { key?: Value; value?: Value }> | undefined,
+	check: FieldCheck,
+) {
 	// A map without a prototype: a user's key such as "constructor" is a key like any other.
 	const metadata: Record<string, string> = Object.create(null);
 	let count = 0;
@@ -149,7 +185,12 @@ export function metadataParam(input: Repeated<'entry', { key?: Value; value?: Va
 		else if (/[[\]]/.test(key)) check.fail('a key may not contain [ or ]', part);
 		else if (Object.hasOwn(metadata, key)) check.fail('the key is given twice', part);
 		else {
-			metadata[key] = check.maxLength(entry.value === undefined || entry.value === null ? '' : String(entry.value), 500, part) ?? '';
+			metadata[key] =
+				check.maxLength(
+					entry.value === undefined || entry.value === null ? '' : String(entry.value),
+					500,
+					part,
+				) ?? '';
 			count++;
 		}
 	}
@@ -176,24 +217,35 @@ export function invoiceSettingsParam(
 		const value = givenText(field.value);
 		if (name === undefined && value === undefined) return [];
 		const where = [labels.customFields, `#${index + 1}`];
-		if (name === undefined || value === undefined) return check.fail('needs both a name and a value', ...where) ?? [];
+		if (name === undefined || value === undefined)
+			return check.fail('needs both a name and a value', ...where) ?? [];
 		const checkedName = check.maxLength(name, 40, ...where, 'Name');
 		const checkedValue = check.maxLength(value, 140, ...where, 'Value');
 		return checkedName && checkedValue ? [{ name: checkedName, value: checkedValue }] : [];
 	});
-	if (customFields.length > 4) check.fail(`at most 4 are allowed; got ${customFields.length}`, labels.customFields);
-	const amountTaxDisplay = check.oneOf(givenText(input.amountTaxDisplay), ['exclude_tax', 'include_inclusive_tax'] as const, labels.amountTaxDisplay);
+	if (customFields.length > 4)
+		check.fail(`at most 4 are allowed; got ${customFields.length}`, labels.customFields);
+	const amountTaxDisplay = check.oneOf(
+		givenText(input.amountTaxDisplay),
+		['exclude_tax', 'include_inclusive_tax'] as const,
+		labels.amountTaxDisplay,
+	);
 	return compact<Stripe.CustomerCreateParams.InvoiceSettings>({
 		custom_fields: customFields.length ? customFields : undefined,
 		default_payment_method: givenText(input.defaultPaymentMethod),
 		footer: givenText(input.footer),
-		rendering_options: compact({ amount_tax_display: amountTaxDisplay, template: givenText(input.template) }),
+		rendering_options: compact({
+			amount_tax_display: amountTaxDisplay,
+			template: givenText(input.template),
+		}),
 	});
 }
 
 /** A comma-separated list (or an array from an expression). */
 export function listOfTexts(value: Value | Value[]): string[] | undefined {
-	const list = Array.isArray(value) ? value.map(givenText) : (givenText(value)?.split(',') ?? []).map(givenText);
+	const list = Array.isArray(value)
+		? value.map(givenText)
+		: (givenText(value)?.split(',') ?? []).map(givenText);
 	const texts = list.filter((entry): entry is string => entry !== undefined);
 	return texts.length ? texts : undefined;
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import type Stripe from 'stripe';
 
 import { givenText } from '../../helpers/checks';
@@ -35,7 +40,8 @@ export interface RemovedCouponParams {
 }
 
 /** What a customer's fields give: Stripe's create parameters, with a shipping recipient that mapping.ts completes. */
-export type CustomerParams = Omit<Stripe.CustomerCreateParams, 'shipping'> & RemovedCouponParams & { shipping?: ShippingParam };
+export type CustomerParams = Omit<Stripe.CustomerCreateParams, 'shipping'> &
+	RemovedCouponParams & { shipping?: ShippingParam };
 export type CustomerParamName = keyof CustomerParams;
 
 /** A field as the editor shows it; its name is the field's, unless a variant has its own (the AI tool's). */
@@ -57,7 +63,10 @@ interface FieldDefinition<Input, Param extends CustomerParamName> {
 	/** The editor's value as the rule takes it, when the two differ. */
 	read?: (editorValue: unknown) => Input;
 	/** The rule: the field's value → its Stripe parameters; a bad value is recorded on `check` and not sent. */
-	map(value: Input | undefined, check: FieldCheck): Partial<Pick<CustomerParams, Param>> | undefined;
+	map(
+		value: Input | undefined,
+		check: FieldCheck,
+	): Partial<Pick<CustomerParams, Param>> | undefined;
 }
 
 function field<Input, Param extends CustomerParamName>(definition: FieldDefinition<Input, Param>) {
@@ -72,7 +81,10 @@ function field<Input, Param extends CustomerParamName>(definition: FieldDefiniti
 const FOR_PEOPLE = { hide: { '@tool': [true] } };
 const FOR_TOOLS = { show: { '@tool': [true] } };
 
-function withDisplay<P extends { displayOptions?: INodeProperties['displayOptions'] }>(property: P, extra: INodeProperties['displayOptions']): P {
+function withDisplay<P extends { displayOptions?: INodeProperties['displayOptions'] }>(
+	property: P,
+	extra: INodeProperties['displayOptions'],
+): P {
 	const own = property.displayOptions ?? {};
 	return {
 		...property,
@@ -96,7 +108,10 @@ function pickOrFill<P extends EditorProperty>(property: P, accepts: string): P[]
 }
 
 function optionValues(property: EditorProperty): string {
-	return (property.options ?? []).map((option) => ('value' in option ? String(option.value) : '')).filter(Boolean).join(', ');
+	return (property.options ?? [])
+		.map((option) => ('value' in option ? String(option.value) : ''))
+		.filter(Boolean)
+		.join(', ');
 }
 
 // ---- Parts shared by several fields ----
@@ -110,7 +125,13 @@ const addressParts = {
 	line1: { displayName: 'Address Line 1', name: 'line1', type: 'string', default: '' },
 	line2: { displayName: 'Address Line 2', name: 'line2', type: 'string', default: '' },
 	city: { displayName: 'City', name: 'city', type: 'string', default: '' },
-	state: { displayName: 'State', name: 'state', type: 'string', default: '', description: 'State, county, province or region' },
+	state: {
+		displayName: 'State',
+		name: 'state',
+		type: 'string',
+		default: '',
+		description: 'State, county, province or region',
+	},
 	postalCode: { displayName: 'ZIP / Postal Code', name: 'postalCode', type: 'string', default: '' },
 	country: {
 		displayName: 'Country',
@@ -126,7 +147,10 @@ const addressParts = {
 /** The address fields as the editor shows them; Country can be filled by an AI Agent as a code or a name. */
 const addressFields: INodeProperties[] = [
 	...Object.values(addressParts).filter((part) => part !== addressParts.country),
-	...pickOrFill(addressParts.country, 'The country: its two-letter ISO 3166-1 code (e.g. DE) or its English name (e.g. Germany)'),
+	...pickOrFill(
+		addressParts.country,
+		'The country: its two-letter ISO 3166-1 code (e.g. DE) or its English name (e.g. Germany)',
+	),
 ];
 
 const shippingRecipient = {
@@ -137,7 +161,12 @@ const shippingRecipient = {
 		default: '',
 		hint: "Empty: on create, the customer's Name; on update, the current recipient (Stripe requires a recipient name)",
 	},
-	recipientPhone: { displayName: 'Recipient Phone', name: 'recipientPhone', type: 'string', default: '' },
+	recipientPhone: {
+		displayName: 'Recipient Phone',
+		name: 'recipientPhone',
+		type: 'string',
+		default: '',
+	},
 } satisfies Record<string, INodeProperties>;
 
 /** The label of shipping's recipient name, for the rule that completes it (mapping.ts). */
@@ -159,7 +188,15 @@ function addressEditor(
 	description?: string,
 ): EditorProperty[] {
 	return [
-		{ displayName, type: 'collection', placeholder: addPlaceholder.fields, default: {}, description, options: fields, displayOptions: { show: VERSION_1 } },
+		{
+			displayName,
+			type: 'collection',
+			placeholder: addPlaceholder.fields,
+			default: {},
+			description,
+			options: fields,
+			displayOptions: { show: VERSION_1 },
+		},
 		{
 			displayName,
 			type: 'fixedCollection',
@@ -212,15 +249,39 @@ const invoiceSettingParts = {
 				displayName: 'Custom Field',
 				name: 'field',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'At most 40 characters' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'At most 140 characters' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						description: 'At most 40 characters',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						description: 'At most 140 characters',
+					},
 				],
 			},
 		],
 	},
-	defaultPaymentMethod: { displayName: 'Default Payment Method', name: 'defaultPaymentMethod', type: 'string', default: '', placeholder: 'pm_…' },
+	defaultPaymentMethod: {
+		displayName: 'Default Payment Method',
+		name: 'defaultPaymentMethod',
+		type: 'string',
+		default: '',
+		placeholder: 'pm_…',
+	},
 	footer: { displayName: 'Footer', name: 'footer', type: 'string', default: '' },
-	template: { displayName: 'Rendering Template', name: 'template', type: 'string', default: '', description: 'ID of the invoice rendering template' },
+	template: {
+		displayName: 'Rendering Template',
+		name: 'template',
+		type: 'string',
+		default: '',
+		description: 'ID of the invoice rendering template',
+	},
 } satisfies Record<string, INodeProperties>;
 
 const text = (value: Value) => givenText(value);
@@ -230,14 +291,25 @@ const text = (value: Value) => givenText(value);
 export const CUSTOMER_FIELDS = {
 	name: field({
 		section: 'main',
-		editor: { displayName: 'Name', type: 'string', default: '', description: "The customer's full name or business name" },
+		editor: {
+			displayName: 'Name',
+			type: 'string',
+			default: '',
+			description: "The customer's full name or business name",
+		},
 		params: ['name'],
 		customerData: true,
 		map: (value: Value) => ({ name: text(value) }),
 	}),
 	email: field({
 		section: 'main',
-		editor: { displayName: 'Email', type: 'string', placeholder: 'name@email.com', default: '', description: 'At most 512 characters' },
+		editor: {
+			displayName: 'Email',
+			type: 'string',
+			placeholder: 'name@email.com',
+			default: '',
+			description: 'At most 512 characters',
+		},
 		params: ['email'],
 		customerData: true,
 		map: (value: Value, check) => ({ email: emailAddress(value, check) }),
@@ -253,12 +325,23 @@ export const CUSTOMER_FIELDS = {
 		section: 'main',
 		editor: [
 			withDisplay<EditorProperty>(
-				{ displayName: 'Description', type: 'string', default: '', description: 'An arbitrary note shown with the customer in the Stripe Dashboard' },
+				{
+					displayName: 'Description',
+					type: 'string',
+					default: '',
+					description: 'An arbitrary note shown with the customer in the Stripe Dashboard',
+				},
 				FOR_PEOPLE,
 			),
 			// In the tool, beside the tool's own description: another name, so the model may fill it too.
 			withDisplay<EditorProperty>(
-				{ displayName: 'Customer Description', name: 'customerDescription', type: 'string', default: '', description: "A note about the customer, shown with it in Stripe's Dashboard" },
+				{
+					displayName: 'Customer Description',
+					name: 'customerDescription',
+					type: 'string',
+					default: '',
+					description: "A note about the customer, shown with it in Stripe's Dashboard",
+				},
 				FOR_TOOLS,
 			),
 		],
@@ -268,11 +351,18 @@ export const CUSTOMER_FIELDS = {
 	}),
 	address: field({
 		section: 'main',
-		editor: addressEditor('Billing Address', { fields: 'Add Address Field', group: 'Add Billing Address' }, 'Address', addressFields),
+		editor: addressEditor(
+			'Billing Address',
+			{ fields: 'Add Address Field', group: 'Add Billing Address' },
+			'Address',
+			addressFields,
+		),
 		params: ['address'],
 		customerData: true,
 		read: (editorValue) => flatAddress<AddressInput>(editorValue),
-		map: (value, check) => ({ address: addressParam(value, check, addressParts.country.displayName) }),
+		map: (value, check) => ({
+			address: addressParam(value, check, addressParts.country.displayName),
+		}),
 	}),
 	shipping: field({
 		section: 'main',
@@ -286,7 +376,9 @@ export const CUSTOMER_FIELDS = {
 		params: ['shipping'],
 		customerData: true,
 		read: (editorValue) => flatAddress<ShippingInput>(editorValue),
-		map: (value, check) => ({ shipping: shippingParam(value, check, addressParts.country.displayName) }),
+		map: (value, check) => ({
+			shipping: shippingParam(value, check, addressParts.country.displayName),
+		}),
 	}),
 	balance: field({
 		section: 'additional',
@@ -303,19 +395,32 @@ export const CUSTOMER_FIELDS = {
 		params: ['balance'],
 		customerData: true,
 		map: (value: Value, check) => ({
-			balance: check.wholeNumber(value, 'must be a whole number of cents (e.g. -500 for a 5.00 credit; 12.50 is 1250)'),
+			balance: check.wholeNumber(
+				value,
+				'must be a whole number of cents (e.g. -500 for a 5.00 credit; 12.50 is 1250)',
+			),
 		}),
 	}),
 	businessName: field({
 		section: 'additional',
-		editor: { displayName: 'Business Name', type: 'string', default: '', description: 'At most 150 characters' },
+		editor: {
+			displayName: 'Business Name',
+			type: 'string',
+			default: '',
+			description: 'At most 150 characters',
+		},
 		params: ['business_name'],
 		customerData: true,
 		map: (value: Value, check) => ({ business_name: check.maxLength(text(value), 150) }),
 	}),
 	individualName: field({
 		section: 'additional',
-		editor: { displayName: 'Individual Name', type: 'string', default: '', description: 'At most 150 characters' },
+		editor: {
+			displayName: 'Individual Name',
+			type: 'string',
+			default: '',
+			description: 'At most 150 characters',
+		},
 		params: ['individual_name'],
 		customerData: true,
 		map: (value: Value, check) => ({ individual_name: check.maxLength(text(value), 150) }),
@@ -333,8 +438,17 @@ export const CUSTOMER_FIELDS = {
 					displayName: 'Tax ID',
 					name: 'taxId',
 					values: [
-						...pickOrFill(taxIdType, "Stripe's tax ID type, e.g. eu_vat, gb_vat, us_ein; empty: eu_vat"),
-						{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'DE123456789' },
+						...pickOrFill(
+							taxIdType,
+							"Stripe's tax ID type, e.g. eu_vat, gb_vat, us_ein; empty: eu_vat",
+						),
+						{
+							displayName: 'Value',
+							name: 'value',
+							type: 'string',
+							default: '',
+							placeholder: 'DE123456789',
+						},
 					],
 				},
 			],
@@ -342,7 +456,9 @@ export const CUSTOMER_FIELDS = {
 		// The original spec's "Business VAT ID": Stripe's `business_vat_id` until 2019; now any of Stripe's tax ID types.
 		params: ['tax_id_data'],
 		customerData: true,
-		map: (value: TaxIdInput, check) => ({ tax_id_data: taxIdParams(value, check, taxIdType.displayName) }),
+		map: (value: TaxIdInput, check) => ({
+			tax_id_data: taxIdParams(value, check, taxIdType.displayName),
+		}),
 	}),
 	cashBalanceReconciliationMode: field({
 		section: 'additional',
@@ -402,7 +518,8 @@ export const CUSTOMER_FIELDS = {
 		customerData: false,
 		map: (value: Value, check) => {
 			const prefix = text(value);
-			if (prefix !== undefined && !/^[A-Z0-9]{1,12}$/.test(prefix)) return check.fail(`use 1–12 uppercase letters or digits; got "${prefix}"`);
+			if (prefix !== undefined && !/^[A-Z0-9]{1,12}$/.test(prefix))
+				return check.fail(`use 1–12 uppercase letters or digits; got "${prefix}"`);
 			return { invoice_prefix: prefix };
 		},
 	}),
@@ -414,8 +531,13 @@ export const CUSTOMER_FIELDS = {
 			placeholder: 'Add Invoice Setting',
 			default: {},
 			options: [
-				...Object.values(invoiceSettingParts).filter((part) => part !== invoiceSettingParts.amountTaxDisplay),
-				...pickOrFill(invoiceSettingParts.amountTaxDisplay, `One of ${optionValues(invoiceSettingParts.amountTaxDisplay)}`),
+				...Object.values(invoiceSettingParts).filter(
+					(part) => part !== invoiceSettingParts.amountTaxDisplay,
+				),
+				...pickOrFill(
+					invoiceSettingParts.amountTaxDisplay,
+					`One of ${optionValues(invoiceSettingParts.amountTaxDisplay)}`,
+				),
 			],
 		},
 		params: ['invoice_settings'],
@@ -435,7 +557,8 @@ export const CUSTOMER_FIELDS = {
 			typeOptions: { multipleValues: true },
 			placeholder: 'Add Metadata',
 			default: {},
-			description: 'Up to 50 keys; key at most 40 characters without [ or ]; value at most 500 characters',
+			description:
+				'Up to 50 keys; key at most 40 characters without [ or ]; value at most 500 characters',
 			options: [
 				{
 					displayName: 'Entry',
@@ -449,16 +572,25 @@ export const CUSTOMER_FIELDS = {
 		},
 		params: ['metadata'],
 		customerData: true,
-		map: (value: Repeated<'entry', { key?: Value; value?: Value }>, check) => ({ metadata: metadataParam(value, check) }),
+		map: (value: Repeated<'entry', { key?: Value; value?: Value }>, check) => ({
+			metadata: metadataParam(value, check),
+		}),
 	}),
 	nextInvoiceSequence: field({
 		section: 'additional',
-		editor: { displayName: 'Next Invoice Sequence', type: 'string', default: '', placeholder: '1', description: 'A whole number, 1 or more' },
+		editor: {
+			displayName: 'Next Invoice Sequence',
+			type: 'string',
+			default: '',
+			placeholder: '1',
+			description: 'A whole number, 1 or more',
+		},
 		params: ['next_invoice_sequence'],
 		customerData: false,
 		map: (value: Value, check) => {
 			const sequence = check.wholeNumber(value, 'must be a whole number');
-			if (sequence !== undefined && sequence < 1) return check.fail(`must be 1 or more; got ${sequence}`);
+			if (sequence !== undefined && sequence < 1)
+				return check.fail(`must be 1 or more; got ${sequence}`);
 			return { next_invoice_sequence: sequence };
 		},
 	}),
@@ -515,14 +647,23 @@ export const CUSTOMER_FIELDS = {
 		},
 		params: ['tax_exempt'],
 		customerData: false,
-		map: (value: Value, check) => ({ tax_exempt: check.oneOf(text(value), ['none', 'exempt', 'reverse'] as const) }),
+		map: (value: Value, check) => ({
+			tax_exempt: check.oneOf(text(value), ['none', 'exempt', 'reverse'] as const),
+		}),
 	}),
 	taxIpAddress: field({
 		section: 'additional',
-		editor: { displayName: 'Tax IP Address', type: 'string', default: '', description: "The customer's IP address, used to locate them for tax" },
+		editor: {
+			displayName: 'Tax IP Address',
+			type: 'string',
+			default: '',
+			description: "The customer's IP address, used to locate them for tax",
+		},
 		params: ['tax'],
 		customerData: false,
-		map: (value: Value) => ({ tax: text(value) === undefined ? undefined : { ip_address: text(value) } }),
+		map: (value: Value) => ({
+			tax: text(value) === undefined ? undefined : { ip_address: text(value) },
+		}),
 	}),
 	taxValidateLocation: field({
 		section: 'additional',
@@ -544,10 +685,17 @@ export const CUSTOMER_FIELDS = {
 	}),
 	testClock: field({
 		section: 'additional',
-		editor: { displayName: 'Test Clock', type: 'string', default: '', placeholder: 'clock_…', description: 'Only when creating a customer' },
+		editor: {
+			displayName: 'Test Clock',
+			type: 'string',
+			default: '',
+			placeholder: 'clock_…',
+			description: 'Only when creating a customer',
+		},
 		params: ['test_clock'],
 		customerData: false,
-		createOnly: 'an existing customer cannot be moved to a test clock; Stripe sets it only on create',
+		createOnly:
+			'an existing customer cannot be moved to a test clock; Stripe sets it only on create',
 		map: (value: Value) => ({ test_clock: text(value) }),
 	}),
 	// Last: the original spec's "Default source" completes Source ID / Payment Method (see mapping.ts on conflicts).
@@ -567,7 +715,9 @@ export const CUSTOMER_FIELDS = {
 		map: (value: Value) => {
 			const id = text(value);
 			if (id === undefined) return undefined;
-			return id.startsWith('pm_') ? { payment_method: id, invoice_settings: { default_payment_method: id } } : { source: id };
+			return id.startsWith('pm_')
+				? { payment_method: id, invoice_settings: { default_payment_method: id } }
+				: { source: id };
 		},
 	}),
 };
@@ -576,7 +726,9 @@ export type CustomerFieldName = keyof typeof CUSTOMER_FIELDS;
 type DefinitionInput<D> = D extends FieldDefinition<infer Input, CustomerParamName> ? Input : never;
 
 /** One item's values, by field name (addresses already in one flat shape). */
-export type CustomerValues = { [Name in CustomerFieldName]?: DefinitionInput<(typeof CUSTOMER_FIELDS)[Name]> };
+export type CustomerValues = {
+	[Name in CustomerFieldName]?: DefinitionInput<(typeof CUSTOMER_FIELDS)[Name]>;
+};
 
 /** A field as the mapping uses it. */
 export interface CustomerField {
@@ -591,14 +743,23 @@ export interface CustomerField {
 }
 
 /** What the editor shows for a field: each variant named (a list to pick from also as a text for an AI Agent). */
-function editorProperties(name: string, definition: FieldDefinition<unknown, CustomerParamName>): INodeProperties[] {
+function editorProperties(
+	name: string,
+	definition: FieldDefinition<unknown, CustomerParamName>,
+): INodeProperties[] {
 	return [definition.editor]
 		.flat()
 		.map((property) => ({ ...property, name: property.name ?? name }) as INodeProperties)
-		.flatMap((property) => (property.type === 'options' ? pickOrFill(property, `One of ${optionValues(property)}`) : [property]));
+		.flatMap((property) =>
+			property.type === 'options'
+				? pickOrFill(property, `One of ${optionValues(property)}`)
+				: [property],
+		);
 }
 
-const definitionEntries = Object.entries(CUSTOMER_FIELDS) as Array<[CustomerFieldName, FieldDefinition<unknown, CustomerParamName>]>;
+const definitionEntries = Object.entries(CUSTOMER_FIELDS) as Array<
+	[CustomerFieldName, FieldDefinition<unknown, CustomerParamName>]
+>;
 
 /** Every field, in the order the rules apply. */
 export const customerFields: CustomerField[] = definitionEntries.map(([name, definition]) => ({
@@ -614,26 +775,46 @@ export const customerFields: CustomerField[] = definitionEntries.map(([name, def
 
 /** Fields in the order the form shows them: the main fields, then Additional Fields by label. */
 export function inFormOrder(fields: CustomerField[]): CustomerField[] {
-	const additional = fields.filter((field) => field.section === 'additional').sort((a, b) => a.label.localeCompare(b.label));
+	const additional = fields
+		.filter((field) => field.section === 'additional')
+		.sort((a, b) => a.label.localeCompare(b.label));
 	return [...fields.filter((field) => field.section === 'main'), ...additional];
 }
 
 /** The fields as Create, Create or Update, and Update show them: fields Stripe takes only on create are offered on Create only. */
-export function customerFieldProperties(options: { operation: 'create' | 'upsert' | 'update' }): INodeProperties[] {
-	const offered = definitionEntries.filter(([, definition]) => options.operation === 'create' || !definition.createOnly);
-	const main = offered.filter(([, definition]) => definition.section === 'main').flatMap(([name, definition]) => editorProperties(name, definition));
+export function customerFieldProperties(options: {
+	operation: 'create' | 'upsert' | 'update';
+}): INodeProperties[] {
+	const offered = definitionEntries.filter(
+		([, definition]) => options.operation === 'create' || !definition.createOnly,
+	);
+	const main = offered
+		.filter(([, definition]) => definition.section === 'main')
+		.flatMap(([name, definition]) => editorProperties(name, definition));
 	const additional = offered
 		.filter(([, definition]) => definition.section === 'additional')
 		.flatMap(([name, definition]) => editorProperties(name, definition))
 		.sort((a, b) => a.displayName.localeCompare(b.displayName));
 	const withEmailRule = main.map((property) =>
 		property.name === 'email' && options.operation === 'upsert'
-			? { ...property, required: true, description: 'The customer is looked up by this exact email (any case); at most 512 characters' }
+			? {
+					...property,
+					required: true,
+					description:
+						'The customer is looked up by this exact email (any case); at most 512 characters',
+				}
 			: property,
 	);
 	return [
 		...withEmailRule,
-		{ displayName: 'Additional Fields', name: 'additionalFields', type: 'collection', placeholder: 'Add Field', default: {}, options: additional },
+		{
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: additional,
+		},
 	];
 }
 
@@ -642,9 +823,13 @@ export function readCustomerValues(context: IExecuteFunctions, itemIndex: number
 	const additional = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const values: Record<string, unknown> = {};
 	for (const [name, definition] of definitionEntries) {
-		const variants = editorProperties(name, definition).filter((property, index, all) => all.findIndex((other) => other.name === property.name) === index);
+		const variants = editorProperties(name, definition).filter(
+			(property, index, all) => all.findIndex((other) => other.name === property.name) === index,
+		);
 		const given = variants.map((variant) =>
-			definition.section === 'main' ? context.getNodeParameter(variant.name, itemIndex, variant.default) : additional[variant.name],
+			definition.section === 'main'
+				? context.getNodeParameter(variant.name, itemIndex, variant.default)
+				: additional[variant.name],
 		);
 		const editorValue = given.find((value) => value !== undefined && value !== '') ?? given[0];
 		values[name] = definition.read ? definition.read(editorValue) : editorValue;

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
 import { StripeClient } from '../../transport/stripeRequest';
@@ -15,7 +20,7 @@ export const option = {
 
 /** What an AI Agent is told this operation does, when the node is its tool. */
 export const toolDescription =
-	"Returns one Stripe customer by its ID (cus_…), with its name, email, address and other details; a deleted customer comes back as deleted: true.";
+	'Returns one Stripe customer by its ID (cus_…), with its name, email, address and other details; a deleted customer comes back as deleted: true.';
 
 export const description: INodeProperties[] = [customerLocator, ...OPTIONS_OF.read];
 

@@ -27,7 +27,9 @@ const operationProperty: INodeProperties = {
  * When the node is an AI Agent's tool, what the model is told the operation does (n8n would say only "Create a
  * customer in Stripe Customer"); the user may edit it. Shown only in the tool (n8n 2.x knows "@tool").
  */
-function toolDescriptionOf({ toolDescription }: (typeof customerOperations)[keyof typeof customerOperations]): INodeProperties {
+function toolDescriptionOf({
+	toolDescription,
+}: (typeof customerOperations)[keyof typeof customerOperations]): INodeProperties {
 	return {
 		displayName: 'Tool Description',
 		name: 'toolDescription',
@@ -42,9 +44,9 @@ function toolDescriptionOf({ toolDescription }: (typeof customerOperations)[keyo
 export const customerProperties: INodeProperties[] = [
 	operationProperty,
 	...Object.values(customerOperations).flatMap((operation) =>
-		updateDisplayOptions({ show: { resource: ['customer'], operation: [operation.option.value] } }, [
-			toolDescriptionOf(operation),
-			...operation.description,
-		]),
+		updateDisplayOptions(
+			{ show: { resource: ['customer'], operation: [operation.option.value] } },
+			[toolDescriptionOf(operation), ...operation.description],
+		),
 	),
 ];

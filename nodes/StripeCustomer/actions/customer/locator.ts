@@ -32,7 +32,8 @@ export const customerLocator: INodeProperties = {
 					type: 'regex',
 					properties: {
 						regex: CUSTOMER_ID_PATTERN,
-						errorMessage: 'Not a customer ID: one is cus_ followed by letters and digits only, e.g. cus_NffrFeUfNV2Hib (no spaces, no other characters)',
+						errorMessage:
+							'Not a customer ID: one is cus_ followed by letters and digits only, e.g. cus_NffrFeUfNV2Hib (no spaces, no other characters)',
 					},
 				},
 			],
@@ -46,7 +47,10 @@ export const customerLocator: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: CUSTOMER_URL_PATTERN, errorMessage: 'Paste the address of a customer page of the Stripe Dashboard' },
+					properties: {
+						regex: CUSTOMER_URL_PATTERN,
+						errorMessage: 'Paste the address of a customer page of the Stripe Dashboard',
+					},
 				},
 			],
 		},
@@ -55,16 +59,21 @@ export const customerLocator: INodeProperties = {
 
 /** The picked customer's ID (the resource locator's value, whatever its mode). */
 export function readCustomerId(context: IExecuteFunctions, itemIndex: number): Checked<string> {
-	const value = givenText(context.getNodeParameter('customerId', itemIndex, '', { extractValue: true }));
+	const value = givenText(
+		context.getNodeParameter('customerId', itemIndex, '', { extractValue: true }),
+	);
 	if (value === undefined) return invalid(customerLocator.displayName, 'no customer given');
-	if (!new RegExp(`^${CUSTOMER_ID_PATTERN}$`).test(value)) return invalid(customerLocator.displayName, `"${value}" ${whyNotAnId(value)}`);
+	if (!new RegExp(`^${CUSTOMER_ID_PATTERN}$`).test(value))
+		return invalid(customerLocator.displayName, `"${value}" ${whyNotAnId(value)}`);
 	return valid(value);
 }
 
 /** What is wrong with a value given as a customer ID. */
 function whyNotAnId(value: string): string {
-	if (!value.startsWith('cus_')) return 'is not a Stripe customer ID: one starts with cus_ (e.g. cus_NffrFeUfNV2Hib)';
-	if (value === 'cus_') return 'is only the start of a customer ID: the letters and digits after cus_ are missing';
+	if (!value.startsWith('cus_'))
+		return 'is not a Stripe customer ID: one starts with cus_ (e.g. cus_NffrFeUfNV2Hib)';
+	if (value === 'cus_')
+		return 'is only the start of a customer ID: the letters and digits after cus_ are missing';
 	const other = [...value.slice(4)].find((character) => !/[A-Za-z0-9]/.test(character)) ?? '';
 	const shown = /\s/.test(other) ? 'a space' : `"${other}"`;
 	return `is not a Stripe customer ID: after cus_ come only letters and digits, and it holds ${shown}`;

@@ -1,6 +1,11 @@
 import type Stripe from 'stripe';
 
-import { loneSurrogateAt, loneSurrogateMessage, type Checked, type FieldProblem } from '../../helpers/checks';
+import {
+	loneSurrogateAt,
+	loneSurrogateMessage,
+	type Checked,
+	type FieldProblem,
+} from '../../helpers/checks';
 import { FieldCheck, type ShippingParam } from './fieldRules';
 import {
 	customerFields,
@@ -15,7 +20,8 @@ import {
 // Each field's rule lives with its definition (fields.ts); this file applies them and the rules between fields.
 
 /** What a create sends: Stripe's parameters, and those Stripe removed but still takes with an older version. */
-export type CustomerCreateParams = Stripe.CustomerCreateParams & Pick<CustomerParams, 'coupon' | 'promotion_code'>;
+export type CustomerCreateParams = Stripe.CustomerCreateParams &
+	Pick<CustomerParams, 'coupon' | 'promotion_code'>;
 
 export interface CustomerCreateRequest {
 	params: CustomerCreateParams;
@@ -49,10 +55,16 @@ export interface CustomerUpdatePlan {
 export interface CurrentCustomer {
 	name?: string | null;
 	address?: Partial<Record<keyof Stripe.AddressParam, string | null>> | null;
-	shipping?: { name?: string | null; phone?: string | null; address?: Partial<Record<keyof Stripe.AddressParam, string | null>> | null } | null;
+	shipping?: {
+		name?: string | null;
+		phone?: string | null;
+		address?: Partial<Record<keyof Stripe.AddressParam, string | null>> | null;
+	} | null;
 }
 
-const CREATE_ONLY_PARAMS = new Set<string>(customerFields.filter((field) => field.createOnly).flatMap((field) => field.params));
+const CREATE_ONLY_PARAMS = new Set<string>(
+	customerFields.filter((field) => field.createOnly).flatMap((field) => field.params),
+);
 const SHIPPING_LABEL = customerFields.find((field) => field.name === 'shipping')!.label;
 
 /** Why two fields may not give one Stripe parameter different values. */
@@ -69,7 +81,12 @@ function isPlainObject(value: unknown): value is Params {
 
 /** Sets an own property, whatever its name: a user's metadata key "__proto__" is a key like any other. */
 function setOwn(target: Params, key: string, value: unknown): void {
-	Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+	Object.defineProperty(target, key, {
+		value,
+		enumerable: true,
+		writable: true,
+		configurable: true,
+	});
 }
 
 /** Drops undefined members, deeply; an object left empty is dropped too. */
@@ -77,13 +94,17 @@ function withoutUndefined(value: Params): Params {
 	const result: Params = {};
 	for (const [key, member] of Object.entries(value)) {
 		const kept = isPlainObject(member) ? withoutUndefined(member) : member;
-		if (kept !== undefined && !(isPlainObject(kept) && Object.keys(kept).length === 0)) setOwn(result, key, kept);
+		if (kept !== undefined && !(isPlainObject(kept) && Object.keys(kept).length === 0))
+			setOwn(result, key, kept);
 	}
 	return result;
 }
 
 /** Where in a field's parameters a text (a value, or a key such as a metadata key) holds a lone surrogate. */
-function unencodableText(value: unknown, path: string[]): { path: string[]; index: number } | undefined {
+function unencodableText(
+	value: unknown,
+	path: string[],
+): { path: string[]; index: number } | undefined {
 	if (typeof value === 'string') {
 		const index = loneSurrogateAt(value);
 		return index === undefined ? undefined : { path, index };
@@ -99,13 +120,21 @@ function unencodableText(value: unknown, path: string[]): { path: string[]; inde
 }
 
 /** Stripe's name of a nested parameter: `address[city]`. */
-const paramPath = ([first, ...rest]: string[]) => `${first}${rest.map((part) => `[${part}]`).join('')}`;
+const paramPath = ([first, ...rest]: string[]) =>
+	`${first}${rest.map((part) => `[${part}]`).join('')}`;
 
 /**
  * Adds one field's parameters to the request. Two fields may give the same parameter (Default Source and Source ID),
  * but not different values: that is a problem of the later field.
  */
-function mergeInto(params: Params, patch: Params, field: CustomerField, givenBy: Map<string, CustomerField>, check: FieldCheck, path = '') {
+function mergeInto(
+	params: Params,
+	patch: Params,
+	field: CustomerField,
+	givenBy: Map<string, CustomerField>,
+	check: FieldCheck,
+	path = '',
+) {
 	for (const [key, value] of Object.entries(patch)) {
 		const at = path ? `${path}[${key}]` : key;
 		const current = Object.hasOwn(params, key) ? params[key] : undefined;
@@ -121,7 +150,9 @@ function mergeInto(params: Params, patch: Params, field: CustomerField, givenBy:
 		if (JSON.stringify(current) === JSON.stringify(value)) continue;
 		const other = givenBy.get(at)?.label ?? 'another field';
 		const reason = ONE_VALUE_REASONS[at] ? `: ${ONE_VALUE_REASONS[at]}` : '';
-		check.fail(`"${String(value)}" and ${other} "${String(current)}" would both be Stripe's ${at}${reason}; leave one empty or give the same ID`);
+		check.fail(
+			`"${String(value)}" and ${other} "${String(current)}" would both be Stripe's ${at}${reason}; leave one empty or give the same ID`,
+		);
 	}
 }
 
@@ -168,7 +199,10 @@ const recipientNameProblem = (why: string): FieldProblem => ({
  * Maps one item's values to the Stripe create request, or every problem found in them. `createOnlyIfNew`: the
  * customer is looked up first (by email), so a problem that concerns only a new customer waits until one is created.
  */
-export function toCustomerCreateRequest(values: CustomerValues, options: { createOnlyIfNew?: boolean } = {}): Checked<CustomerCreateRequest> {
+export function toCustomerCreateRequest(
+	values: CustomerValues,
+	options: { createOnlyIfNew?: boolean } = {},
+): Checked<CustomerCreateRequest> {
 	const { params: mapped, given, problems } = mapFields(values);
 	// On create, the customer's Name stands in for a missing shipping recipient.
 	const recipient = mapped.shipping?.name ?? mapped.name;
@@ -176,7 +210,9 @@ export function toCustomerCreateRequest(values: CustomerValues, options: { creat
 	if (!options.createOnlyIfNew) problems.push(...problemsIfCreated);
 	if (problems.length) return { ok: false, problems };
 	if (!given.some((field) => field.customerData)) {
-		const identifying = inFormOrder(customerFields.filter((field) => field.customerData)).map((field) => field.label);
+		const identifying = inFormOrder(customerFields.filter((field) => field.customerData)).map(
+			(field) => field.label,
+		);
 		return {
 			ok: false,
 			problems: [
@@ -188,20 +224,39 @@ export function toCustomerCreateRequest(values: CustomerValues, options: { creat
 		};
 	}
 	const params = Object.fromEntries(
-		Object.entries(mapped).map(([param, value]) => (param === 'shipping' ? [param, { name: recipient, ...mapped.shipping }] : [param, value])),
+		Object.entries(mapped).map(([param, value]) =>
+			param === 'shipping' ? [param, { name: recipient, ...mapped.shipping }] : [param, value],
+		),
 	) as CustomerCreateParams;
 	const apiVersion = apiVersionOf(given);
 	return {
 		ok: true,
-		value: { params, ...(apiVersion ? { apiVersion } : {}), ...(problemsIfCreated.length && options.createOnlyIfNew ? { problemsIfCreated } : {}) },
+		value: {
+			params,
+			...(apiVersion ? { apiVersion } : {}),
+			...(problemsIfCreated.length && options.createOnlyIfNew ? { problemsIfCreated } : {}),
+		},
 	};
 }
 
 /** Splits create parameters into what Stripe's update takes, the nested parts to complete, and what goes through other endpoints. */
-function updatePlanOf(params: CustomerParams, given: CustomerField[], problems: FieldProblem[]): CustomerUpdatePlan {
-	for (const field of given) if (field.createOnly) problems.push({ field: field.label, message: field.createOnly });
-	const { tax_id_data: taxIds = [], payment_method: paymentMethod, address, shipping, ...others } = params;
-	const updateParams = Object.fromEntries(Object.entries(others).filter(([param]) => !CREATE_ONLY_PARAMS.has(param)));
+function updatePlanOf(
+	params: CustomerParams,
+	given: CustomerField[],
+	problems: FieldProblem[],
+): CustomerUpdatePlan {
+	for (const field of given)
+		if (field.createOnly) problems.push({ field: field.label, message: field.createOnly });
+	const {
+		tax_id_data: taxIds = [],
+		payment_method: paymentMethod,
+		address,
+		shipping,
+		...others
+	} = params;
+	const updateParams = Object.fromEntries(
+		Object.entries(others).filter(([param]) => !CREATE_ONLY_PARAMS.has(param)),
+	);
 	return {
 		params: updateParams as CustomerUpdateParams,
 		...(address ? { address } : {}),
@@ -217,7 +272,13 @@ export function toCustomerUpdatePlan(values: CustomerValues): Checked<CustomerUp
 	const { params, given, problems } = mapFields(values);
 	const plan = updatePlanOf(params, given, problems);
 	if (problems.length) return { ok: false, problems };
-	if (!given.length) return { ok: false, problems: [{ field: 'Customer', message: 'nothing to update: every field of the item is empty' }] };
+	if (!given.length)
+		return {
+			ok: false,
+			problems: [
+				{ field: 'Customer', message: 'nothing to update: every field of the item is empty' },
+			],
+		};
 	return { ok: true, value: plan };
 }
 
@@ -229,7 +290,8 @@ export function needsCurrentCustomer(plan: CustomerUpdatePlan): boolean {
 /** The parts of a stored address that are set. */
 function setParts(address: CurrentCustomer['address']): Stripe.AddressParam {
 	const parts: Record<string, string> = {};
-	for (const [key, value] of Object.entries(address ?? {})) if (typeof value === 'string' && value !== '') parts[key] = value;
+	for (const [key, value] of Object.entries(address ?? {}))
+		if (typeof value === 'string' && value !== '') parts[key] = value;
 	return parts;
 }
 
@@ -237,12 +299,24 @@ function setParts(address: CurrentCustomer['address']): Stripe.AddressParam {
  * The update's parameters, with the address and shipping completed from the customer's current ones: Stripe
  * replaces a nested hash on update, so the parts not given are sent as they are, and the recipient stays.
  */
-export function completeUpdate(plan: CustomerUpdatePlan, current: CurrentCustomer | undefined): Checked<CustomerUpdateParams> {
+export function completeUpdate(
+	plan: CustomerUpdatePlan,
+	current: CurrentCustomer | undefined,
+): Checked<CustomerUpdateParams> {
 	const params: CustomerUpdateParams = { ...plan.params };
 	if (plan.address) params.address = { ...setParts(current?.address), ...plan.address };
 	if (plan.shipping) {
-		const name = plan.shipping.name ?? current?.shipping?.name ?? plan.params.name ?? current?.name ?? undefined;
-		if (!name) return { ok: false, problems: [recipientNameProblem(', and the customer has neither a recipient nor a Name')] };
+		const name =
+			plan.shipping.name ??
+			current?.shipping?.name ??
+			plan.params.name ??
+			current?.name ??
+			undefined;
+		if (!name)
+			return {
+				ok: false,
+				problems: [recipientNameProblem(', and the customer has neither a recipient nor a Name')],
+			};
 		const phone = plan.shipping.phone ?? current?.shipping?.phone ?? undefined;
 		const address = { ...setParts(current?.shipping?.address), ...plan.shipping.address };
 		params.shipping = phone ? { name, phone, address } : { name, address };

@@ -47,8 +47,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		},
 		run: async (search) => {
 			const customers: StripeCustomer[] = [];
-			const request = { method: 'GET' as const, path: '/v1/customers/search', params: { query: search.query } };
-			for await (const page of stripe.pages<StripeCustomer>(request, search.limit)) customers.push(...page);
+			const request = {
+				method: 'GET' as const,
+				path: '/v1/customers/search',
+				params: { query: search.query },
+			};
+			for await (const page of stripe.pages<StripeCustomer>(request, search.limit))
+				customers.push(...page);
 			return { json: listOutput(customers) };
 		},
 	});

@@ -2,7 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { givenText } from '../../helpers/checks';
 import type { IdempotencyMode, IdempotencySettings } from '../../helpers/idempotency';
-import { optionValue, readRequestSettings, REQUEST_OPTIONS, type RequestSettings } from '../../helpers/requestSettings';
+import {
+	optionValue,
+	readRequestSettings,
+	REQUEST_OPTIONS,
+	type RequestSettings,
+} from '../../helpers/requestSettings';
 
 // The Customer operations' options: each defined once with its default, read into one typed settings object.
 
@@ -22,9 +27,21 @@ const CUSTOMER_OPTIONS = {
 		name: 'idempotency',
 		type: 'options',
 		options: [
-			{ name: 'Custom Key', value: 'custom', description: 'Your key per customer, e.g. an order ID' },
-			{ name: 'Per Execution', value: 'perExecution', description: 'Retry On Fail is safe; a new execution creates again' },
-			{ name: 'Per Input', value: 'perInput', description: 'Same values from this node: one customer for 24 h' },
+			{
+				name: 'Custom Key',
+				value: 'custom',
+				description: 'Your key per customer, e.g. an order ID',
+			},
+			{
+				name: 'Per Execution',
+				value: 'perExecution',
+				description: 'Retry On Fail is safe; a new execution creates again',
+			},
+			{
+				name: 'Per Input',
+				value: 'perInput',
+				description: 'Same values from this node: one customer for 24 h',
+			},
 		],
 		default: 'perInput',
 		hint: "Which repeats return the customer already made instead of a new one (Stripe keeps keys 24 hours). Per Input: a re-run or a redelivered event with the same values returns it. A customer looked up by email is created under the email's own key.",
@@ -46,8 +63,16 @@ const CUSTOMER_OPTIONS = {
 		options: [
 			{ name: 'Create Another', value: 'create', description: "Stripe's own behaviour: no lookup" },
 			{ name: 'Fail', value: 'fail', description: 'An error for that item' },
-			{ name: 'Update the Existing One', value: 'update', description: 'As the Create or Update operation does' },
-			{ name: 'Use the Existing One', value: 'useExisting', description: 'Output its ID; create nothing' },
+			{
+				name: 'Update the Existing One',
+				value: 'update',
+				description: 'As the Create or Update operation does',
+			},
+			{
+				name: 'Use the Existing One',
+				value: 'useExisting',
+				description: 'Output its ID; create nothing',
+			},
 		],
 		default: 'create',
 		hint: 'Looks the email up exactly (any case) before creating; one email never gets two customers. To create or update by email, the Create or Update operation does the same as "Update the Existing One".',
@@ -81,14 +106,25 @@ function collection(
 const requestOptions = Object.values(REQUEST_OPTIONS);
 const { returnFullCustomer, idempotency, idempotencyKey, ifEmailExists } = CUSTOMER_OPTIONS;
 /** From 1.2, Idempotency Key shows once Idempotency is "Custom Key"; before, a key given alone is a custom key. */
-const customKeyOnly: INodeProperties = { ...idempotencyKey, displayOptions: { show: { idempotency: ['custom'] } } };
+const customKeyOnly: INodeProperties = {
+	...idempotencyKey,
+	displayOptions: { show: { idempotency: ['custom'] } },
+};
 
 /** The options of an operation: its own (node versions 1 and 1.1 show them with the request options, in one collection). */
 function optionsOf(own: INodeProperties[], ownFromVersion12 = own): INodeProperties[] {
 	return [
 		collection('Options', 'options', 'Add Option', [...requestOptions, ...own], UP_TO_VERSION_1_1),
-		...(ownFromVersion12.length ? [collection('Options', 'options', 'Add Option', ownFromVersion12, FROM_VERSION_1_2)] : []),
-		collection('Request Options', 'requestOptions', 'Add Request Option', requestOptions, FROM_VERSION_1_2),
+		...(ownFromVersion12.length
+			? [collection('Options', 'options', 'Add Option', ownFromVersion12, FROM_VERSION_1_2)]
+			: []),
+		collection(
+			'Request Options',
+			'requestOptions',
+			'Add Request Option',
+			requestOptions,
+			FROM_VERSION_1_2,
+		),
 	];
 }
 
@@ -96,8 +132,14 @@ function optionsOf(own: INodeProperties[], ownFromVersion12 = own): INodePropert
 export const OPTIONS_OF = {
 	read: optionsOf([]),
 	write: optionsOf([returnFullCustomer]),
-	create: optionsOf([returnFullCustomer, idempotency, idempotencyKey, ifEmailExists], [returnFullCustomer, idempotency, customKeyOnly, ifEmailExists]),
-	upsert: optionsOf([returnFullCustomer, idempotency, idempotencyKey], [returnFullCustomer, idempotency, customKeyOnly]),
+	create: optionsOf(
+		[returnFullCustomer, idempotency, idempotencyKey, ifEmailExists],
+		[returnFullCustomer, idempotency, customKeyOnly, ifEmailExists],
+	),
+	upsert: optionsOf(
+		[returnFullCustomer, idempotency, idempotencyKey],
+		[returnFullCustomer, idempotency, customKeyOnly],
+	),
 };
 
 export interface CustomerSettings extends RequestSettings {
@@ -121,7 +163,10 @@ export function readSettings(context: IExecuteFunctions, itemIndex = 0): Custome
 	const options = optionValues((name) => context.getNodeParameter(name, itemIndex, {}));
 	const customKey = givenText(options[idempotencyKey.name]);
 	// Workflows saved before Options → Idempotency existed give only a key: that key is a custom key.
-	const mode = options[idempotency.name] === undefined && customKey ? 'custom' : (optionValue(options, idempotency) as IdempotencyMode);
+	const mode =
+		options[idempotency.name] === undefined && customKey
+			? 'custom'
+			: (optionValue(options, idempotency) as IdempotencyMode);
 	return {
 		...readRequestSettings(options),
 		returnFullCustomer: optionValue(options, returnFullCustomer),
@@ -135,7 +180,8 @@ const RERUN_NOTES: Record<IdempotencyMode, string> = {
 		'Running the node again with the same items (Retry On Fail, a re-run, a redelivered event, within 24 hours) returns these customers instead of creating them again (Options → Idempotency: Per Input).',
 	perExecution:
 		'Retry On Fail (the same execution) returns these customers instead of creating them again; a new execution would create them again (Options → Idempotency: Per Execution).',
-	custom: 'Running again with the same Idempotency Keys (within 24 hours) returns these customers instead of creating them again.',
+	custom:
+		'Running again with the same Idempotency Keys (within 24 hours) returns these customers instead of creating them again.',
 };
 
 /** What running a create again does with the customers a stopped run already made. */

@@ -20,16 +20,21 @@ export const option = {
 
 /** What an AI Agent is told this operation does, when the node is its tool. */
 export const toolDescription =
-	"Changes the fields given of the Stripe customer with this ID (cus_…). Fields left empty stay as they are; an address given in part keeps its other parts. Returns customerId.";
+	'Changes the fields given of the Stripe customer with this ID (cus_…). Fields left empty stay as they are; an address given in part keeps its other parts. Returns customerId.';
 
-export const description: INodeProperties[] = [customerLocator, ...customerFieldProperties({ operation: 'update' }), ...OPTIONS_OF.write];
+export const description: INodeProperties[] = [
+	customerLocator,
+	...customerFieldProperties({ operation: 'update' }),
+	...OPTIONS_OF.write,
+];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const runSettings = readSettings(this);
 	const stripe = await StripeClient.connect(this, runSettings);
 	return await runBatch(this, {
 		concurrency: runSettings.concurrency,
-		rerunNote: 'Running the node again applies the same updates again, which changes nothing more: tax IDs and payment methods the customer has are not added twice.',
+		rerunNote:
+			'Running the node again applies the same updates again, which changes nothing more: tax IDs and payment methods the customer has are not added twice.',
 		prepare: (itemIndex) => {
 			const checked = combineChecks({
 				customerId: readCustomerId(this, itemIndex),
@@ -43,8 +48,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// Two updates of one customer in one run apply in input order.
 		groupOf: (item) => item.customerId,
 		run: async (item, itemIndex, steps) => {
-			const { customer, replayed } = await applyUpdate(stripe, this.getNode(), itemIndex, { customerId: item.customerId }, item.plan, item.key, steps);
-			const json = { ...customerOutput(customer, item.returnFullCustomer), ...(replayed ? { replayed } : {}) };
+			const { customer, replayed } = await applyUpdate(
+				stripe,
+				this.getNode(),
+				itemIndex,
+				{ customerId: item.customerId },
+				item.plan,
+				item.key,
+				steps,
+			);
+			const json = {
+				...customerOutput(customer, item.returnFullCustomer),
+				...(replayed ? { replayed } : {}),
+			};
 			return { json: [json], change: `${customer.id} (updated)` };
 		},
 	});

@@ -13,7 +13,12 @@ import {
 	sameTaxId,
 	type StripeCustomer,
 } from './customerApi';
-import { completeUpdate, needsCurrentCustomer, type CurrentCustomer, type CustomerUpdatePlan } from './mapping';
+import {
+	completeUpdate,
+	needsCurrentCustomer,
+	type CurrentCustomer,
+	type CustomerUpdatePlan,
+} from './mapping';
 
 // An update of an existing customer, in the steps Stripe needs, each safe to repeat: a re-run (or a retry after a
 // step failed) ends in the same customer, and a step that is already done is not done again.
@@ -41,20 +46,42 @@ export async function applyUpdate(
 		current = read.deleted ? undefined : read;
 	}
 	const params = completeUpdate(plan, current);
-	if (!params.ok) throw new InvalidItemError(node, itemIndex, params.problems, `Nothing was changed for ${customerId}.`);
+	if (!params.ok)
+		throw new InvalidItemError(
+			node,
+			itemIndex,
+			params.problems,
+			`Nothing was changed for ${customerId}.`,
+		);
 
 	// Stripe's update sets an invoice default payment method only once the payment method is attached.
 	if (plan.paymentMethod) {
-		const attached = await attachPaymentMethod(stripe, plan.paymentMethod, customerId, followUpKey(idempotencyKey, 'attach'));
+		const attached = await attachPaymentMethod(
+			stripe,
+			plan.paymentMethod,
+			customerId,
+			followUpKey(idempotencyKey, 'attach'),
+		);
 		if (attached) steps.done(`${customerId}: payment method ${plan.paymentMethod} attached`);
 	}
 	if (plan.taxIds.length) {
 		const existing = await listTaxIds(stripe, customerId);
 		for (const [index, taxId] of plan.taxIds.entries()) {
 			if (existing.some((other) => sameTaxId(other, taxId))) continue;
-			const added = await addTaxId(stripe, customerId, taxId, followUpKey(idempotencyKey, `tax_id:${index}`));
+			const added = await addTaxId(
+				stripe,
+				customerId,
+				taxId,
+				followUpKey(idempotencyKey, `tax_id:${index}`),
+			);
 			if (added) steps.done(`${customerId}: tax ID ${taxId.type} ${taxId.value} added`);
 		}
 	}
-	return await postCustomerUpdate(stripe, customerId, params.value, plan.apiVersion, followUpKey(idempotencyKey, 'update'));
+	return await postCustomerUpdate(
+		stripe,
+		customerId,
+		params.value,
+		plan.apiVersion,
+		followUpKey(idempotencyKey, 'update'),
+	);
 }

@@ -2,7 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { runBatch } from '../../helpers/batch';
 import { StripeClient } from '../../transport/stripeRequest';
-import { changeOf, createOutput, EmailMatcher, emailGroup, prepareCreateItem, type CreateItem } from './emailRule';
+import {
+	changeOf,
+	createOutput,
+	EmailMatcher,
+	emailGroup,
+	prepareCreateItem,
+	type CreateItem,
+} from './emailRule';
 import { customerFieldProperties } from './fields';
 import { createRerunNote, OPTIONS_OF, readSettings } from './settings';
 
@@ -11,14 +18,18 @@ export const option = {
 	value: 'upsert',
 	action: 'Create or update a customer',
 	// n8n's lint asks for its upsert wording around what the operation does.
-	description: 'Create a new customer unless one has this exact email (in any case), or update the current one if it already exists (upsert)',
+	description:
+		'Create a new customer unless one has this exact email (in any case), or update the current one if it already exists (upsert)',
 };
 
 /** What an AI Agent is told this operation does, when the node is its tool. */
 export const toolDescription =
-	"Finds the Stripe customer with exactly this email (in any case) and updates it with the fields given, or creates it when there is none. Email is required. Returns customerId and action: created or updated.";
+	'Finds the Stripe customer with exactly this email (in any case) and updates it with the fields given, or creates it when there is none. Email is required. Returns customerId and action: created or updated.';
 
-export const description: INodeProperties[] = [...customerFieldProperties({ operation: 'upsert' }), ...OPTIONS_OF.upsert];
+export const description: INodeProperties[] = [
+	...customerFieldProperties({ operation: 'upsert' }),
+	...OPTIONS_OF.upsert,
+];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this);
@@ -31,7 +42,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		groupOf: (item) => emailGroup(item, 'update'),
 		run: async (item, itemIndex, steps) => {
 			const outcome = await matcher.createOrMatch(item, itemIndex, steps);
-			return { json: [createOutput(outcome, true, item.returnFullCustomer)], change: changeOf(outcome) };
+			return {
+				json: [createOutput(outcome, true, item.returnFullCustomer)],
+				change: changeOf(outcome),
+			};
 		},
 	});
 }
