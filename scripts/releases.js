@@ -1,0 +1,96 @@
+// @ts-check
+'use strict';
+
+const { readFileSync } = require('fs');
+const path = require('path');
+
+// The releases CHANGELOG.md lists: each section's version, date and release commit. The bench and the upgrade test
+// build an earlier release from git at the commit its section names; the publish workflow refuses a tag whose
+// version has no section.
+//   node scripts/releases.js commit 0.2.0    prints the release commit of 0.2.0
+//   node scripts/releases.js check v1.0.0    exits 1 unless CHANGELOG.md has a section for 1.0.0 and package.json says 1.0.0
+//   node scripts/releases.js latest          prints the newest released version
+
+/** @typedef {{ version: string; date?: string; commit?: string; body: string }} Release */
+
+const SECTION = /^## \[([^\]]+)\](?: - (\d{4}-\d{2}-\d{2}))?\s*$/;
+const COMMIT = /^Release commit: ([0-9a-f]{7,40})\s*$/m;
+
+/**
+ * @param {string} repoRoot
+ * @returns {Release[]}  newest first, as the changelog lists them ("Unreleased" left out)
+ */
+function readReleases(repoRoot) {
+	const text = readFileSync(path.join(repoRoot, 'CHANGELOG.md'), 'utf8');
+	/** @type {Release[]} */
+	const releases = [];
+	/** @type {Release | undefined} */
+	let current;
+	for (const line of text.split('\n')) {
+		const heading = SECTION.exec(line);
+		if (heading) {
+			current = { version: heading[1], date: heading[2], body: '' };
+			if (current.version !== 'Unreleased') releases.push(current);
+			continue;
+		}
+		if (line.startsWith('## ')) current = undefined;
+		if (current) current.body += `${line}\n`;
+	}
+	for (const release of releases) release.commit = COMMIT.exec(release.body)?.[1];
+	return releases;
+}
+
+/**
+ * The commit a release was made from, as its changelog section names it.
+ * @param {string} repoRoot
+ * @param {string} version
+ */
+function releaseCommit(repoRoot, version) {
+	const release = readReleases(repoRoot).find((entry) => entry.version === version);
+	if (!release) throw new Error(`CHANGELOG.md has no section for ${version}`);
+	if (!release.commit)
+		throw new Error(`CHANGELOG.md's section for ${version} names no "Release commit:"`);
+	return release.commit;
+}
+
+/**
+ * Why a tag may not be published, or undefined when it may: its version needs a section, and package.json's version.
+ * @param {string} repoRoot
+ * @param {string} tag  e.g. v1.0.0
+ */
+function tagProblem(repoRoot, tag) {
+	const version = tag.replace(/^v/, '');
+	const packageVersion = JSON.parse(
+		readFileSync(path.join(repoRoot, 'package.json'), 'utf8'),
+	).version;
+	if (packageVersion !== version)
+		return `the tag ${tag} is not package.json's version (${packageVersion})`;
+	const release = readReleases(repoRoot).find((entry) => entry.version === version);
+	if (!release)
+		return `CHANGELOG.md has no section "## [${version}] - <date>": say what changed before publishing`;
+	if (!release.body.trim()) return `CHANGELOG.md's section for ${version} is empty`;
+	return undefined;
+}
+
+module.exports = { readReleases, releaseCommit, tagProblem };
+
+if (require.main === module) {
+	const repoRoot = path.resolve(
+		__dirname,
+		path.basename(path.dirname(__dirname)) === 'build' ? '../..' : '..',
+	);
+	const [command, argument] = process.argv.slice(2);
+	try {
+		if (command === 'commit' && argument) console.log(releaseCommit(repoRoot, argument));
+		else if (command === 'latest') console.log(readReleases(repoRoot)[0]?.version ?? '');
+		else if (command === 'check' && argument) {
+			const problem = tagProblem(repoRoot, argument);
+			if (problem) throw new Error(problem);
+			console.log(`${argument}: package.json and CHANGELOG.md agree`);
+		} else
+			throw new Error('usage: node scripts/releases.js commit <version> | check <tag> | latest');
+	} catch (error) {
+		console.error(error instanceof Error ? error.message : String(error));
+		process.exit(1);
+	}
+}
