@@ -11,7 +11,7 @@ import { StripeCustomer } from '../nodes/StripeCustomer/StripeCustomer.node';
 
 // What the editor shows, decided by n8n's own display rules (NodeHelpers, as the editor and the server use them):
 // which fields and options a node of each version offers, in the editor and as an AI Agent's tool.
-// test/browser/editor.test.js checks the same on screen in a real n8n.
+// test/browser/editor.browser.js checks the same on screen in a real n8n.
 
 const description = new StripeCustomer().description;
 /** n8n's copy of the node for an AI Agent's Tool input is named "…Tool" (n8n's convertNodeToAiTool). */

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# npm run test:browser — the real n8n editor in headless Debian Chromium (playwright-core), test/browser/editor.test.js:
+# npm run test:browser — the real n8n editor in headless Debian Chromium (playwright-core), test/browser/editor.browser.js:
 # find the node by typing "create customer", drag it onto the canvas and connect it, run it untouched and with a
 # balance of 12.5 (the node's errors, nothing sent), paste a balance, pick countries and a tax ID type by name, fill
 # the grouped Shipping address, run it, pick a customer "From List" for Get, run a pasted 0.1.0 workflow set to
 # "Custom API Call", run the demo workflow, and check the credential test in the credential modal; every run is
 # checked against what the Stripe double received.
 # Screenshots: test-results/browser/; SCREENSHOT_DIR=docs/images puts the README's three pictures there instead.
-# Then test/browser/trigger.test.js: the Stripe Customer Trigger on the canvas, its events picker, "Listen for test
+# Then test/browser/trigger.browser.js: the Stripe Customer Trigger on the canvas, its events picker, "Listen for test
 # event" with the double delivering a customer event (BROWSER_TESTS picks the tests; default both).
 # Uses start.sh (same setup as `npm start`) on a free port with a fresh temporary user folder and the
 # Stripe double (STRIPE_SECRET_KEY is ignored here: the test never talks to real Stripe).
@@ -61,7 +61,7 @@ t_ready=$(( $(date +%s) - t0 - t_chromium ))
 
 # The action node's test, then the trigger's (same n8n and double); the last line sums their counts.
 rc=0
-for test in ${BROWSER_TESTS:-editor.test.js trigger.test.js}; do
+for test in ${BROWSER_TESTS:-editor.browser.js trigger.browser.js}; do
   BROWSER_ARTIFACTS="$HOME_DIR/artifacts" N8N_READY_FILE="$READY" run_counted node "$REPO_ROOT/test/browser/$test" || rc=1
 done
 echo "$COUNT_PASSED passed, $COUNT_FAILED failed"

@@ -11,7 +11,7 @@
  *    exactly the chosen events;
  *  - a customer is created at the double: the double delivers the signed event to n8n, the editor shows the item
  *    (customer ID, event type), and the temporary endpoint is gone afterwards.
- * Started by scripts/n8n/test-browser.sh after editor.test.js (same n8n, same double; N8N_READY_FILE).
+ * Started by scripts/n8n/test-browser.sh after editor.browser.js (same n8n, same double; N8N_READY_FILE).
  * Screenshots: test-results/browser/trigger-*.png; trigger-panel.png goes to SCREENSHOT_DIR when set (the README's).
  * Last line: "N passed, N failed"; exit code 1 on any failure.
  */
@@ -26,7 +26,7 @@ const {
 	recordFailure,
 } = require('./browserSupport');
 
-const env = readyEnv('trigger.test.js');
+const env = readyEnv('trigger.browser.js');
 const report = createReport();
 const { check, step } = report;
 const screenshot = screenshotter(report, ['trigger-panel.png']);

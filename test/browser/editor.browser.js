@@ -43,7 +43,7 @@ const {
 	recordFailure,
 } = require('./browserSupport');
 
-const env = readyEnv('editor.test.js');
+const env = readyEnv('editor.browser.js');
 const report = createReport();
 const { check, step } = report;
 const screenshot = screenshotter(report, [
