@@ -1,12 +1,12 @@
 import {
 	COUPON_API_VERSION,
 	type CustomerValues,
-} from '../nodes/StripeCustomer/actions/customer/fields';
+} from '../nodes/StripeCustomer/actions/customer/customerFields';
 import {
 	completeUpdate,
 	toCustomerCreateRequest,
 	toCustomerUpdatePlan,
-} from '../nodes/StripeCustomer/actions/customer/mapping';
+} from '../nodes/StripeCustomer/actions/customer/customerMapping';
 import type { Checked } from '../nodes/StripeCustomer/helpers/checks';
 import { TAX_ID_TYPES } from '../nodes/StripeCustomer/data/taxIdTypes';
 

@@ -1,12 +1,14 @@
 import {
 	NodeHelpers,
+	Workflow,
 	type INode,
 	type INodeParameters,
 	type INodeProperties,
 	type INodeTypeDescription,
+	type INodeTypes,
 } from 'n8n-workflow';
 
-import { customerOperations } from '../nodes/StripeCustomer/actions/customer';
+import { RESOURCES } from '../nodes/StripeCustomer/actions/router';
 import { StripeCustomer } from '../nodes/StripeCustomer/StripeCustomer.node';
 
 // What the editor shows, decided by n8n's own display rules (NodeHelpers, as the editor and the server use them):
@@ -68,11 +70,29 @@ test('a new node is version 1.2; 1 and 1.1 stay available for saved workflows', 
 	expect(description.defaultVersion).toBe(1.2);
 });
 
-test('the canvas subtitle names the operation as the Operation list does', () => {
-	const subtitle = description.subtitle!;
-	for (const { option } of Object.values(customerOperations))
-		expect(subtitle).toContain(`"${option.value}":"${option.name}"`);
-	expect(subtitle).toMatch(/\+ ": Customer" \}\}$/);
+/** The subtitle the canvas shows under a node with these parameters, as n8n's editor computes it. */
+function subtitleShown(parameters: INodeParameters, typeVersion = 1.2): unknown {
+	const node = nodeOf(typeVersion, parameters);
+	const nodeType = new StripeCustomer();
+	const nodeTypes: INodeTypes = {
+		getByName: () => nodeType,
+		getByNameAndVersion: () => nodeType,
+		getKnownTypes: () => ({}),
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	return workflow.expression.getSimpleParameterValue(node, description.subtitle!, 'internal', {});
+}
+
+test('the canvas subtitle names the operation and the resource as the lists do', () => {
+	for (const resource of RESOURCES) {
+		for (const operation of resource.operations) {
+			expect(subtitleShown({ resource: resource.value, operation: operation.value })).toBe(
+				`${operation.name}: ${resource.name}`,
+			);
+		}
+	}
+	// A node saved without a resource is a Customer node.
+	expect(subtitleShown({ operation: 'upsert' }, 1)).toBe('Create or Update: Customer');
 });
 
 describe('options: what the node does apart from how it talks to Stripe (1.2); saved 1 and 1.1 nodes keep one collection', () => {
@@ -155,8 +175,12 @@ test('Create or Update marks Email required and says how it matches', () => {
 
 describe('as an AI Agent tool', () => {
 	test('each operation tells the model what it does; the customer field is "Customer Description", never a second "Description"', () => {
-		for (const { option, toolDescription: told } of Object.values(customerOperations)) {
-			const fields = shownFields({ operation: option.value }, 1.2, true);
+		const operations = RESOURCES.flatMap((resource) =>
+			resource.operations.map((operation) => ({ resource: resource.value, operation })),
+		);
+		for (const { resource, operation } of operations) {
+			const told = operation.toolDescription;
+			const fields = shownFields({ resource, operation: operation.value }, 1.2, true);
 			expect(fields.find((field) => field.name === 'toolDescription')).toMatchObject({
 				displayName: 'Tool Description',
 				default: told,

@@ -3,7 +3,7 @@ import type { NodeParameterValueType } from 'n8n-workflow';
 import {
 	customerFields,
 	type CustomerFieldName,
-} from '../nodes/StripeCustomer/actions/customer/fields';
+} from '../nodes/StripeCustomer/actions/customer/customerFields';
 import type { StripeDouble } from './stripe-double';
 import { credentialsFor, startDouble } from './support/stripeFixtures';
 import { runStripeCustomerWorkflow } from './support/workflowRunner';
@@ -268,7 +268,7 @@ test('every field the node offers has a row, and every row is a field of the nod
 /** Every row also sends an email, as a real item would: an item with no customer data at all is refused. */
 const someone = { email: 'field-table@example.com' };
 
-/** From node version 1.1 the editor keeps the address fields in one group (see fields.ts). */
+/** From node version 1.1 the editor keeps the address fields in one group (see customerFields.ts). */
 function asVersion11(parameters: Row['parameters']): Row['parameters'] {
 	const grouped = { ...parameters };
 	for (const name of ['address', 'shipping'])

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 
-import { toCustomerCreateRequest } from '../nodes/StripeCustomer/actions/customer/mapping';
+import { toCustomerCreateRequest } from '../nodes/StripeCustomer/actions/customer/customerMapping';
 import { DEFAULT_API_VERSION, PACKAGE_INFO } from '../nodes/StripeCustomer/transport/stripeRequest';
 import packageJson from '../package.json';
 import type { RecordedRequest, StripeDouble } from './stripe-double';

@@ -6,9 +6,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { customerProperties } from './actions/customer';
-import { router } from './actions/router';
-import { searchCustomers } from './methods/listSearch';
+import { RESOURCES, router } from './actions/router';
+import { listSearchOf, nodeProperties, subtitleOf } from './helpers/operation';
 
 export class StripeCustomer implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,10 +19,8 @@ export class StripeCustomer implements INodeType {
 		// how it talks to Stripe ("Request Options"). Workflows saved with 1 or 1.1 keep their saved values.
 		version: [1, 1.1, 1.2],
 		defaultVersion: 1.2,
-		// The operation's name as the Operation list shows it ("Create or Update", not "upsert"); test/editor.test.ts
-		// checks the names against the operations.
-		subtitle:
-			'={{ ({"create":"Create","upsert":"Create or Update","get":"Get","getMany":"Get Many","search":"Search","update":"Update","delete":"Delete"})[$parameter["operation"]] + ": Customer" }}',
+		// "Create: Customer", the operation as the Operation list names it.
+		subtitle: subtitleOf(RESOURCES),
 		description:
 			'Create, find, update and delete Stripe customers: idempotent, rate-limited, with per-item errors',
 		defaults: { name: 'Stripe Customer' },
@@ -31,20 +28,10 @@ export class StripeCustomer implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'stripeCustomerApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Customer', value: 'customer' }],
-				default: 'customer',
-			},
-			...customerProperties,
-		],
+		properties: nodeProperties(RESOURCES),
 	};
 
-	methods = { listSearch: { searchCustomers } };
+	methods = { listSearch: listSearchOf(RESOURCES) };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -288,6 +288,10 @@ export class StripeClient {
 	static async connect(
 		context: StripeCallContext,
 		settings: TransportSettings,
+		options: {
+			renewKeyAfterStoredError?: TransportSettings['keyAfterStoredError'];
+			permissionNeeded?: string;
+		} = {},
 	): Promise<StripeClient> {
 		const node = context.getNode();
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
@@ -317,7 +321,10 @@ export class StripeClient {
 		}
 		const account = String(credentials.stripeAccount ?? '').trim();
 		const accountKey = `${baseUrl}|${keyFingerprint(secretKey)}|${account}`;
-		return new StripeClient(context, baseUrl, accountKey, settings);
+		return new StripeClient(context, baseUrl, accountKey, {
+			...settings,
+			keyAfterStoredError: options.renewKeyAfterStoredError ?? settings.keyAfterStoredError,
+		});
 	}
 
 	private get node(): INode {
@@ -494,6 +501,16 @@ export class StripeClient {
 				? { page: page.next_page }
 				: { starting_after: page.data[page.data.length - 1].id };
 		}
+	}
+
+	/** Every object of a list endpoint, page by page, up to `limit` (all when undefined). */
+	async collect<T extends { id: string }>(
+		request: StripeRequest,
+		limit: number | undefined,
+	): Promise<T[]> {
+		const objects: T[] = [];
+		for await (const page of this.pages<T>(request, limit)) objects.push(...page);
+		return objects;
 	}
 
 	private async send(request: StripeRequest): Promise<HttpResponse> {

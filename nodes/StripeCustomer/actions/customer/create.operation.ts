@@ -1,7 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import { StripeClient } from '../../transport/stripeRequest';
+import type { Operation, OperationRun } from '../../helpers/operation';
+import { customerFieldProperties } from './customerFields';
+import { createRerunNote, OPTIONS_OF, readCustomerOptions } from './customerOptions';
 import {
 	changeOf,
 	createOutput,
@@ -9,34 +11,30 @@ import {
 	emailGroup,
 	prepareCreateItem,
 	type CreateItem,
-} from './emailRule';
-import { customerFieldProperties } from './fields';
-import { createRerunNote, OPTIONS_OF, readSettings } from './settings';
+} from './createOrMatch';
 
-export const option = {
-	name: 'Create',
+export const create: Operation = {
 	value: 'create',
+	name: 'Create',
 	action: 'Create a customer',
 	description: 'Create a customer, one per input item',
+	toolDescription:
+		'Creates one Stripe customer from the fields given (name, email, phone, customer description, billing address, shipping and more) and returns its ID as customerId. Fill only what you know: an empty field is not sent.',
+	permission: 'Customers: Write',
+	properties: [...customerFieldProperties({ operation: 'create' }), ...OPTIONS_OF.create],
+	execute,
 };
 
-/** What an AI Agent is told this operation does, when the node is its tool. */
-export const toolDescription =
-	'Creates one Stripe customer from the fields given (name, email, phone, customer description, billing address, shipping and more) and returns its ID as customerId. Fill only what you know: an empty field is not sent.';
-
-export const description: INodeProperties[] = [
-	...customerFieldProperties({ operation: 'create' }),
-	...OPTIONS_OF.create,
-];
-
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const settings = readSettings(this);
-	const stripe = await StripeClient.connect(this, settings);
-	const rule = settings.ifEmailExists;
+async function execute(
+	this: IExecuteFunctions,
+	{ stripe, settings }: OperationRun,
+): Promise<INodeExecutionData[]> {
+	const options = readCustomerOptions(this);
+	const rule = options.ifEmailExists;
 	const matcher = new EmailMatcher(stripe, rule, this.getNode());
 	return await runBatch<CreateItem>(this, {
 		concurrency: settings.concurrency,
-		rerunNote: createRerunNote(settings),
+		rerunNote: createRerunNote(options),
 		prepare: (itemIndex) => prepareCreateItem(this, itemIndex, rule),
 		// Same email (with an email rule) or same key: one after another, so the first creates and the rest reuse.
 		groupOf: (item) => emailGroup(item, rule) ?? `key:${item.createKey}`,

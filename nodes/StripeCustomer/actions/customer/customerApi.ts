@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
 
-import { StripeRequestError } from '../../transport/stripeError';
+import { refusal, settled } from '../../helpers/stripeAnswers';
 import type { StripeClient } from '../../transport/stripeRequest';
-import type { CustomerCreateRequest, CustomerUpdateParams } from './mapping';
+import type { CustomerCreateRequest, CustomerUpdateParams } from './customerMapping';
 
 // Stripe's Customer endpoints, as the operations use them (the transport does the HTTP).
 
@@ -10,16 +10,6 @@ export type StripeCustomer = Stripe.Customer;
 export type DeletedCustomer = Stripe.DeletedCustomer;
 
 const customerPath = (customerId: string) => `/v1/customers/${encodeURIComponent(customerId)}`;
-
-/** A request's answer or its error, as a value: for the callers that treat some of Stripe's refusals as done. */
-export async function settled<T>(
-	request: Promise<T>,
-): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-	return await request.then(
-		(value) => ({ ok: true as const, value }),
-		(error: unknown) => ({ ok: false as const, error }),
-	);
-}
 
 /** Creates a customer; `replayed` when Stripe returned the result of an earlier request with this key. */
 export async function createCustomer(
@@ -70,13 +60,68 @@ export async function deleteCustomer(stripe: StripeClient, customerId: string) {
 	});
 }
 
-/** Whether Stripe answered that the object asked for does not exist (in this account). */
-export function isNoSuchObject(error: unknown): boolean {
-	return (
-		error instanceof StripeRequestError &&
-		error.stripeFailure.statusCode === 404 &&
-		error.stripeFailure.code === 'resource_missing'
+/** Get Many's filters: an exact email, a creation time range (Unix seconds; after inclusive, before exclusive). */
+export interface CustomerListFilter {
+	email?: string;
+	createdAfter?: number;
+	createdBefore?: number;
+}
+
+/** Customers, newest first, page by page up to `limit` (all when undefined). */
+export async function listCustomers(
+	stripe: StripeClient,
+	filter: CustomerListFilter,
+	limit: number | undefined,
+): Promise<StripeCustomer[]> {
+	const created = {
+		...(filter.createdAfter !== undefined ? { gte: filter.createdAfter } : {}),
+		...(filter.createdBefore !== undefined ? { lt: filter.createdBefore } : {}),
+	};
+	const params = {
+		email: filter.email,
+		created: Object.keys(created).length ? created : undefined,
+	};
+	return await stripe.collect<StripeCustomer>(
+		{ method: 'GET', path: '/v1/customers', params },
+		limit,
 	);
+}
+
+/** Customers matching a query in Stripe's search language (which lags writes by up to a minute). */
+export async function searchCustomers(
+	stripe: StripeClient,
+	query: string,
+	limit: number | undefined,
+): Promise<StripeCustomer[]> {
+	const request = { method: 'GET' as const, path: '/v1/customers/search', params: { query } };
+	return await stripe.collect<StripeCustomer>(request, limit);
+}
+
+function quoted(value: string): string {
+	return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * One page of customers for the picker: the newest, or those whose email or name holds `text` (Stripe's search
+ * matches substrings from 3 characters on; shorter texts look for the exact value). `next` continues the list.
+ */
+export async function customerPage(
+	stripe: StripeClient,
+	text: string,
+	cursor: string | undefined,
+	pageSize: number,
+): Promise<{ customers: StripeCustomer[]; next?: string }> {
+	type Page = { data: StripeCustomer[]; has_more: boolean; next_page?: string | null };
+	if (!text) {
+		const params = { limit: pageSize, starting_after: cursor };
+		const page = await stripe.request<Page>({ method: 'GET', path: '/v1/customers', params });
+		return { customers: page.data, next: page.has_more ? page.data.at(-1)?.id : undefined };
+	}
+	const operator = text.length >= 3 ? '~' : ':';
+	const query = `email${operator}${quoted(text)} OR name${operator}${quoted(text)}`;
+	const params = { query, limit: pageSize, page: cursor };
+	const page = await stripe.request<Page>({ method: 'GET', path: '/v1/customers/search', params });
+	return { customers: page.data, next: page.has_more ? (page.next_page ?? undefined) : undefined };
 }
 
 /** The tax IDs a customer has. */
@@ -84,13 +129,8 @@ export async function listTaxIds(
 	stripe: StripeClient,
 	customerId: string,
 ): Promise<Stripe.TaxId[]> {
-	const taxIds: Stripe.TaxId[] = [];
-	for await (const page of stripe.pages<Stripe.TaxId>(
-		{ method: 'GET', path: `${customerPath(customerId)}/tax_ids` },
-		undefined,
-	))
-		taxIds.push(...page);
-	return taxIds;
+	const request = { method: 'GET' as const, path: `${customerPath(customerId)}/tax_ids` };
+	return await stripe.collect<Stripe.TaxId>(request, undefined);
 }
 
 /** Whether two tax IDs are the same to Stripe (the value as written, without spaces, in any case). */
@@ -118,11 +158,7 @@ export async function addTaxId(
 		}),
 	);
 	if (added.ok) return true;
-	if (
-		added.error instanceof StripeRequestError &&
-		added.error.stripeFailure.code === 'resource_already_exists'
-	)
-		return false;
+	if (refusal(added.error)?.code === 'resource_already_exists') return false;
 	throw added.error;
 }
 
@@ -146,10 +182,7 @@ export async function attachPaymentMethod(
 		}),
 	);
 	if (attached.ok) return true;
-	if (
-		attached.error instanceof StripeRequestError &&
-		attached.error.stripeFailure.statusCode === 400
-	) {
+	if (refusal(attached.error)?.statusCode === 400) {
 		const method = await settled(
 			stripe.request<{ customer?: string | null }>({ method: 'GET', path }),
 		);

@@ -1,27 +1,28 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import { StripeClient } from '../../transport/stripeRequest';
-import { deleteCustomer, isNoSuchObject, retrieveCustomer, settled } from './customerApi';
-import { customerLocator, readCustomerId } from './locator';
-import { OPTIONS_OF, readSettings } from './settings';
+import type { Operation, OperationRun } from '../../helpers/operation';
+import { isNoSuchObject, settled } from '../../helpers/stripeAnswers';
+import { deleteCustomer, retrieveCustomer } from './customerApi';
+import { customerLocator, readCustomerId } from './customerLocator';
+import { OPTIONS_OF } from './customerOptions';
 
-export const option = {
-	name: 'Delete',
+export const remove: Operation = {
 	value: 'delete',
+	name: 'Delete',
 	action: 'Delete a customer',
 	description: 'Delete a customer for good; its subscriptions are cancelled at once',
+	toolDescription:
+		'Deletes the Stripe customer with this ID (cus_…) for good; its subscriptions end at once. A customer deleted already is reported as alreadyDeleted: true.',
+	permission: 'Customers: Write',
+	properties: [customerLocator, ...OPTIONS_OF.read],
+	execute,
 };
 
-/** What an AI Agent is told this operation does, when the node is its tool. */
-export const toolDescription =
-	'Deletes the Stripe customer with this ID (cus_…) for good; its subscriptions end at once. A customer deleted already is reported as alreadyDeleted: true.';
-
-export const description: INodeProperties[] = [customerLocator, ...OPTIONS_OF.read];
-
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const settings = readSettings(this);
-	const stripe = await StripeClient.connect(this, settings);
+async function execute(
+	this: IExecuteFunctions,
+	{ stripe, settings }: OperationRun,
+): Promise<INodeExecutionData[]> {
 	return await runBatch(this, {
 		concurrency: settings.concurrency,
 		rerunNote: 'Running the node again reports them as already deleted.',

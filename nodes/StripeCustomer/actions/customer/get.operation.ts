@@ -1,32 +1,27 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import { StripeClient } from '../../transport/stripeRequest';
+import type { Operation, OperationRun } from '../../helpers/operation';
 import { retrieveCustomer } from './customerApi';
-import { customerLocator, readCustomerId } from './locator';
-import { OPTIONS_OF, readSettings } from './settings';
+import { customerLocator, readCustomerId } from './customerLocator';
+import { OPTIONS_OF } from './customerOptions';
 
-export const option = {
-	name: 'Get',
+export const get: Operation = {
 	value: 'get',
+	name: 'Get',
 	action: 'Get a customer',
 	description: 'Retrieve a customer by ID',
+	toolDescription:
+		'Returns one Stripe customer by its ID (cus_…), with its name, email, address and other details; a deleted customer comes back as deleted: true.',
+	permission: 'Customers: Read',
+	properties: [customerLocator, ...OPTIONS_OF.read],
+	execute,
 };
 
-/** What an AI Agent is told this operation does, when the node is its tool. */
-export const toolDescription =
-	'Returns one Stripe customer by its ID (cus_…), with its name, email, address and other details; a deleted customer comes back as deleted: true.';
-
-export const description: INodeProperties[] = [customerLocator, ...OPTIONS_OF.read];
-
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const settings = readSettings(this);
-	const stripe = await StripeClient.connect(this, settings);
+async function execute(
+	this: IExecuteFunctions,
+	{ stripe, settings }: OperationRun,
+): Promise<INodeExecutionData[]> {
 	return await runBatch(this, {
 		concurrency: settings.concurrency,
 		prepare: (itemIndex) => readCustomerId(this, itemIndex),

@@ -3,17 +3,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { runBatch } from '../../helpers/batch';
 import { givenText, invalid, unencodableText, valid } from '../../helpers/checks';
 import { readLimit, RETURN_ALL_OR_LIMIT } from '../../helpers/listLimit';
-import { StripeClient } from '../../transport/stripeRequest';
-import type { StripeCustomer } from './customerApi';
-import { listOutput } from './output';
-import { OPTIONS_OF, readSettings } from './settings';
-
-export const option = {
-	name: 'Search',
-	value: 'search',
-	action: 'Search customers',
-	description: "Find customers with Stripe's search query language",
-};
+import type { Operation, OperationRun } from '../../helpers/operation';
+import { listOutput } from '../../helpers/output';
+import { searchCustomers } from './customerApi';
+import { OPTIONS_OF } from './customerOptions';
 
 const query: INodeProperties = {
 	displayName: 'Query',
@@ -27,15 +20,22 @@ const query: INodeProperties = {
 		"Stripe's search query language: fields email, name, phone, created, metadata['key']; : for exact, ~ for contains, AND / OR",
 };
 
-/** What an AI Agent is told this operation does, when the node is its tool. */
-export const toolDescription =
-	"Searches Stripe customers with Stripe's search query language, e.g. email:'ada@example.com', name~'Ada' or metadata['plan']:'pro'. Results can lag changes by about a minute: to find a customer by email right after a change, use the tool that lists customers by email.";
+export const search: Operation = {
+	value: 'search',
+	name: 'Search',
+	action: 'Search customers',
+	description: "Find customers with Stripe's search query language",
+	toolDescription:
+		"Searches Stripe customers with Stripe's search query language, e.g. email:'ada@example.com', name~'Ada' or metadata['plan']:'pro'. Results can lag changes by about a minute: to find a customer by email right after a change, use the tool that lists customers by email.",
+	permission: 'Customers: Read',
+	properties: [query, ...RETURN_ALL_OR_LIMIT, ...OPTIONS_OF.read],
+	execute,
+};
 
-export const description: INodeProperties[] = [query, ...RETURN_ALL_OR_LIMIT, ...OPTIONS_OF.read];
-
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const settings = readSettings(this);
-	const stripe = await StripeClient.connect(this, settings);
+async function execute(
+	this: IExecuteFunctions,
+	{ stripe, settings }: OperationRun,
+): Promise<INodeExecutionData[]> {
 	return await runBatch(this, {
 		concurrency: settings.concurrency,
 		prepare: (itemIndex) => {
@@ -45,16 +45,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (unencodable) return { ok: false, problems: [unencodable] };
 			return valid({ query: given, limit: readLimit(this, itemIndex) });
 		},
-		run: async (search) => {
-			const customers: StripeCustomer[] = [];
-			const request = {
-				method: 'GET' as const,
-				path: '/v1/customers/search',
-				params: { query: search.query },
-			};
-			for await (const page of stripe.pages<StripeCustomer>(request, search.limit))
-				customers.push(...page);
-			return { json: listOutput(customers) };
-		},
+		run: async (asked) => ({
+			json: listOutput(await searchCustomers(stripe, asked.query, asked.limit), 'customer'),
+		}),
 	});
 }

@@ -1,38 +1,38 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
 import { combineChecks, valid } from '../../helpers/checks';
 import { updateKeyFor } from '../../helpers/idempotency';
-import { StripeClient } from '../../transport/stripeRequest';
-import { customerFieldProperties, readCustomerValues } from './fields';
-import { customerLocator, readCustomerId } from './locator';
-import { toCustomerUpdatePlan } from './mapping';
-import { customerOutput } from './output';
-import { OPTIONS_OF, readSettings } from './settings';
+import type { Operation, OperationRun } from '../../helpers/operation';
+import { customerFieldProperties, readCustomerValues } from './customerFields';
+import { customerLocator, readCustomerId } from './customerLocator';
+import { toCustomerUpdatePlan } from './customerMapping';
+import { OPTIONS_OF, readCustomerOptions } from './customerOptions';
+import { customerOutput } from './customerOutput';
 import { applyUpdate } from './updateSteps';
 
-export const option = {
-	name: 'Update',
+export const update: Operation = {
 	value: 'update',
+	name: 'Update',
 	action: 'Update a customer',
 	description: 'Change the fields given; empty fields are left as they are',
+	toolDescription:
+		'Changes the fields given of the Stripe customer with this ID (cus_…). Fields left empty stay as they are; an address given in part keeps its other parts. Returns customerId.',
+	permission: 'Customers: Write',
+	properties: [
+		customerLocator,
+		...customerFieldProperties({ operation: 'update' }),
+		...OPTIONS_OF.write,
+	],
+	execute,
 };
 
-/** What an AI Agent is told this operation does, when the node is its tool. */
-export const toolDescription =
-	'Changes the fields given of the Stripe customer with this ID (cus_…). Fields left empty stay as they are; an address given in part keeps its other parts. Returns customerId.';
-
-export const description: INodeProperties[] = [
-	customerLocator,
-	...customerFieldProperties({ operation: 'update' }),
-	...OPTIONS_OF.write,
-];
-
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const runSettings = readSettings(this);
-	const stripe = await StripeClient.connect(this, runSettings);
+async function execute(
+	this: IExecuteFunctions,
+	{ stripe, settings }: OperationRun,
+): Promise<INodeExecutionData[]> {
 	return await runBatch(this, {
-		concurrency: runSettings.concurrency,
+		concurrency: settings.concurrency,
 		rerunNote:
 			'Running the node again applies the same updates again, which changes nothing more: tax IDs and payment methods the customer has are not added twice.',
 		prepare: (itemIndex) => {
@@ -42,21 +42,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			});
 			if (!checked.ok) return checked;
 			const { customerId, plan } = checked.value;
-			const { returnFullCustomer } = readSettings(this, itemIndex);
+			const { returnFullCustomer } = readCustomerOptions(this, itemIndex);
 			return valid({ customerId, plan, key: updateKeyFor(this, itemIndex), returnFullCustomer });
 		},
 		// Two updates of one customer in one run apply in input order.
 		groupOf: (item) => item.customerId,
 		run: async (item, itemIndex, steps) => {
-			const { customer, replayed } = await applyUpdate(
+			const { customer, replayed } = await applyUpdate({
 				stripe,
-				this.getNode(),
+				node: this.getNode(),
 				itemIndex,
-				{ customerId: item.customerId },
-				item.plan,
-				item.key,
+				target: { customerId: item.customerId },
+				plan: item.plan,
+				idempotencyKey: item.key,
 				steps,
-			);
+			});
 			const json = {
 				...customerOutput(customer, item.returnFullCustomer),
 				...(replayed ? { replayed } : {}),

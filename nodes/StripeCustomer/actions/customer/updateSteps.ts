@@ -18,7 +18,7 @@ import {
 	needsCurrentCustomer,
 	type CurrentCustomer,
 	type CustomerUpdatePlan,
-} from './mapping';
+} from './customerMapping';
 
 // An update of an existing customer, in the steps Stripe needs, each safe to repeat: a re-run (or a retry after a
 // step failed) ends in the same customer, and a step that is already done is not done again.
@@ -29,15 +29,28 @@ export interface UpdateTarget {
 	current?: CurrentCustomer;
 }
 
-export async function applyUpdate(
-	stripe: StripeClient,
-	node: INode,
-	itemIndex: number,
-	target: UpdateTarget,
-	plan: CustomerUpdatePlan,
-	idempotencyKey: string,
-	steps: ItemSteps,
-): Promise<{ customer: StripeCustomer; replayed: boolean }> {
+/** One update of an existing customer, and what it needs to do its steps. */
+export interface CustomerUpdate {
+	stripe: StripeClient;
+	node: INode;
+	itemIndex: number;
+	target: UpdateTarget;
+	plan: CustomerUpdatePlan;
+	/** The update's own key; its other requests (an attach, a tax ID) use keys derived from it. */
+	idempotencyKey: string;
+	/** Told each change made, so a failure half-way says what stays done. */
+	steps: ItemSteps;
+}
+
+export async function applyUpdate({
+	stripe,
+	node,
+	itemIndex,
+	target,
+	plan,
+	idempotencyKey,
+	steps,
+}: CustomerUpdate): Promise<{ customer: StripeCustomer; replayed: boolean }> {
 	const { customerId } = target;
 	let current = target.current;
 	if (!current && needsCurrentCustomer(plan)) {

@@ -7,6 +7,16 @@ import type {
 import type Stripe from 'stripe';
 
 import { givenText } from '../../helpers/checks';
+import {
+	FOR_PEOPLE,
+	FOR_TOOLS,
+	FROM_VERSION_1_1,
+	listedValues,
+	pickOrFill,
+	VERSION_1,
+	withDisplay,
+	type EditorProperty,
+} from '../../helpers/displayConditions';
 import { COUNTRIES } from '../../data/countries';
 import { TAX_ID_TYPE_OPTIONS } from '../../data/taxIdTypes';
 import {
@@ -44,9 +54,6 @@ export type CustomerParams = Omit<Stripe.CustomerCreateParams, 'shipping'> &
 	RemovedCouponParams & { shipping?: ShippingParam };
 export type CustomerParamName = keyof CustomerParams;
 
-/** A field as the editor shows it; its name is the field's, unless a variant has its own (the AI tool's). */
-type EditorProperty = Omit<INodeProperties, 'name'> & { name?: string };
-
 interface FieldDefinition<Input, Param extends CustomerParamName> {
 	/** Top of the form, or under "Additional Fields". */
 	section: 'main' | 'additional';
@@ -71,47 +78,6 @@ interface FieldDefinition<Input, Param extends CustomerParamName> {
 
 function field<Input, Param extends CustomerParamName>(definition: FieldDefinition<Input, Param>) {
 	return definition;
-}
-
-// ---- Variants for people and for an AI Agent ----
-
-// Attached to an AI Agent, the node is a tool, and n8n offers "let the model define this" on text, number and
-// boolean fields only (not on lists to pick from, nor on a root field named "description"). So a list to pick from
-// gets a text variant the model can fill, shown only in the tool; the rule takes either.
-const FOR_PEOPLE = { hide: { '@tool': [true] } };
-const FOR_TOOLS = { show: { '@tool': [true] } };
-
-function withDisplay<P extends { displayOptions?: INodeProperties['displayOptions'] }>(
-	property: P,
-	extra: INodeProperties['displayOptions'],
-): P {
-	const own = property.displayOptions ?? {};
-	return {
-		...property,
-		displayOptions: {
-			...own,
-			...(extra?.show ? { show: { ...own.show, ...extra.show } } : {}),
-			...(extra?.hide ? { hide: { ...own.hide, ...extra.hide } } : {}),
-		},
-	};
-}
-
-/**
- * A list to pick from, for people; the same field as a text, for a model (`accepts` says what it takes). Both have
- * the list's default: n8n fills a new entry of a group from its fields' defaults, by name, hidden ones too.
- */
-function pickOrFill<P extends EditorProperty>(property: P, accepts: string): P[] {
-	const text = { ...property, type: 'string', description: accepts };
-	delete text.options;
-	delete text.typeOptions;
-	return [withDisplay(property, FOR_PEOPLE), withDisplay(text as P, FOR_TOOLS)];
-}
-
-function optionValues(property: EditorProperty): string {
-	return (property.options ?? [])
-		.map((option) => ('value' in option ? String(option.value) : ''))
-		.filter(Boolean)
-		.join(', ');
 }
 
 // ---- Parts shared by several fields ----
@@ -174,8 +140,6 @@ export const SHIPPING_RECIPIENT_LABEL = shippingRecipient.recipientName.displayN
 
 // Billing address and shipping: in node version 1 a collection (one click per field); from 1.1 a fixed group that
 // shows every address field at once, as n8n's own nodes do. Version 1 workflows keep their saved values.
-const VERSION_1 = { '@version': [1] };
-const FROM_VERSION_1_1 = { '@version': [{ _cnd: { gte: 1.1 } }] };
 
 /** The group name that holds the address fields from node version 1.1 on. */
 export const ADDRESS_GROUP = 'details';
@@ -536,7 +500,7 @@ export const CUSTOMER_FIELDS = {
 				),
 				...pickOrFill(
 					invoiceSettingParts.amountTaxDisplay,
-					`One of ${optionValues(invoiceSettingParts.amountTaxDisplay)}`,
+					`One of ${listedValues(invoiceSettingParts.amountTaxDisplay)}`,
 				),
 			],
 		},
@@ -752,7 +716,7 @@ function editorProperties(
 		.map((property) => ({ ...property, name: property.name ?? name }) as INodeProperties)
 		.flatMap((property) =>
 			property.type === 'options'
-				? pickOrFill(property, `One of ${optionValues(property)}`)
+				? pickOrFill(property, `One of ${listedValues(property)}`)
 				: [property],
 		);
 }

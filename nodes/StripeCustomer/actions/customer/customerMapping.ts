@@ -14,7 +14,7 @@ import {
 	type CustomerField,
 	type CustomerParams,
 	type CustomerValues,
-} from './fields';
+} from './customerFields';
 
 // Pure: one item's field values → the Stripe request for a customer, or every problem with them. No `this`, no I/O.
 // Each field's rule lives with its definition (fields.ts); this file applies them and the rules between fields.

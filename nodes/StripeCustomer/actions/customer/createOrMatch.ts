@@ -3,26 +3,25 @@ import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import type { ItemSteps } from '../../helpers/batch';
 import { invalid, InvalidItemError, type Checked } from '../../helpers/checks';
 import { emailKey, idempotencyKeyFor, renewedKey, updateKeyFor } from '../../helpers/idempotency';
-import { StripeRequestError } from '../../transport/stripeError';
+import { refusal, settled } from '../../helpers/stripeAnswers';
 import type { StripeClient } from '../../transport/stripeRequest';
 import {
 	createCustomer,
 	findCustomerByEmail,
 	normalizeEmail,
 	retrieveCustomer,
-	settled,
 	severalMatchesNote,
 	type CustomerMatch,
 	type StripeCustomer,
 } from './customerApi';
-import { readCustomerValues } from './fields';
+import { readCustomerValues } from './customerFields';
 import {
 	toCustomerCreateRequest,
 	toCustomerUpdatePlan,
 	type CustomerCreateRequest,
 	type CustomerUpdatePlan,
-} from './mapping';
-import { readSettings, type EmailRule } from './settings';
+} from './customerMapping';
+import { readCustomerOptions, type EmailRule } from './customerOptions';
 import { applyUpdate } from './updateSteps';
 
 // Create, unless a customer with the item's email exists: then use it, update it, or fail, as the user chose.
@@ -61,8 +60,8 @@ export function prepareCreateItem(
 		params: request.value.params,
 		apiVersion: request.value.apiVersion,
 	};
-	// The item's settings are read once: each read resolves the item's expressions again.
-	const settings = readSettings(context, itemIndex);
+	// The item's options are read once: each read resolves the item's expressions again.
+	const settings = readCustomerOptions(context, itemIndex);
 	const createKey = idempotencyKeyFor(context, itemIndex, settings.idempotency, endpoint);
 	if (!createKey.ok) return createKey;
 	const byEmail = rule !== 'create' && email !== undefined;
@@ -139,9 +138,9 @@ type CreateAttempt =
 	| { kind: 'busy' };
 
 function idempotencyFailure(error: unknown): 'conflict' | 'busy' | undefined {
-	if (!(error instanceof StripeRequestError) || error.stripeFailure.type !== 'idempotency_error')
-		return undefined;
-	return error.stripeFailure.statusCode === 409 ? 'busy' : 'conflict';
+	const refused = refusal(error);
+	if (refused?.type !== 'idempotency_error') return undefined;
+	return refused.statusCode === 409 ? 'busy' : 'conflict';
 }
 
 export class EmailMatcher {
@@ -274,16 +273,15 @@ export class EmailMatcher {
 					`A customer with this email exists (${existing.id}): it is updated, not created.`,
 				);
 			}
-			const target = { customerId: existing.id, current: existing };
-			const { customer, replayed } = await applyUpdate(
-				this.stripe,
-				this.node,
+			const { customer, replayed } = await applyUpdate({
+				stripe: this.stripe,
+				node: this.node,
 				itemIndex,
-				target,
-				item.updatePlan.value,
-				item.updateKey,
+				target: { customerId: existing.id, current: existing },
+				plan: item.updatePlan.value,
+				idempotencyKey: item.updateKey,
 				steps,
-			);
+			});
 			return { customer, action: 'updated', ...(replayed ? { replayed } : {}), note };
 		}
 		throw new InvalidItemError(this.node, itemIndex, [
