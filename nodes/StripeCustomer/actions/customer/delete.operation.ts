@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
+import { keyAfterStoredError } from '../../helpers/idempotency';
 import { StripeClient } from '../../transport/stripeRequest';
 import { deleteCustomer, isNoSuchObject, retrieveCustomer, settled } from './customerApi';
 import { customerLocator, readCustomerId } from './locator';
@@ -21,7 +22,9 @@ export const description: INodeProperties[] = [customerLocator, ...OPTIONS_OF.re
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this);
-	const stripe = await StripeClient.connect(this, settings);
+	const stripe = await StripeClient.connect(this, settings, {
+		renewKeyAfterStoredError: keyAfterStoredError,
+	});
 	return await runBatch(this, {
 		concurrency: settings.concurrency,
 		rerunNote: 'Running the node again reports them as already deleted.',

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
+import { keyAfterStoredError } from '../../helpers/idempotency';
 import { StripeClient } from '../../transport/stripeRequest';
 import { retrieveCustomer } from './customerApi';
 import { customerLocator, readCustomerId } from './locator';
@@ -26,7 +27,9 @@ export const description: INodeProperties[] = [customerLocator, ...OPTIONS_OF.re
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this);
-	const stripe = await StripeClient.connect(this, settings);
+	const stripe = await StripeClient.connect(this, settings, {
+		renewKeyAfterStoredError: keyAfterStoredError,
+	});
 	return await runBatch(this, {
 		concurrency: settings.concurrency,
 		prepare: (itemIndex) => readCustomerId(this, itemIndex),

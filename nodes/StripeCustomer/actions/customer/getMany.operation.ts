@@ -9,6 +9,7 @@ import {
 	type FieldProblem,
 } from '../../helpers/checks';
 import { readLimit, RETURN_ALL_OR_LIMIT } from '../../helpers/listLimit';
+import { keyAfterStoredError } from '../../helpers/idempotency';
 import { StripeClient } from '../../transport/stripeRequest';
 import type { StripeCustomer } from './customerApi';
 import { listOutput } from './output';
@@ -135,7 +136,9 @@ function unixSeconds(
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this);
-	const stripe = await StripeClient.connect(this, settings);
+	const stripe = await StripeClient.connect(this, settings, {
+		renewKeyAfterStoredError: keyAfterStoredError,
+	});
 	return await runBatch<ListQuery>(this, {
 		concurrency: settings.concurrency,
 		prepare: (itemIndex): Checked<ListQuery> => {

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { runBatch } from '../../helpers/batch';
 import { givenText, invalid, unencodableText, valid } from '../../helpers/checks';
 import { readLimit, RETURN_ALL_OR_LIMIT } from '../../helpers/listLimit';
+import { keyAfterStoredError } from '../../helpers/idempotency';
 import { StripeClient } from '../../transport/stripeRequest';
 import type { StripeCustomer } from './customerApi';
 import { listOutput } from './output';
@@ -35,7 +36,9 @@ export const description: INodeProperties[] = [query, ...RETURN_ALL_OR_LIMIT, ..
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this);
-	const stripe = await StripeClient.connect(this, settings);
+	const stripe = await StripeClient.connect(this, settings, {
+		renewKeyAfterStoredError: keyAfterStoredError,
+	});
 	return await runBatch(this, {
 		concurrency: settings.concurrency,
 		prepare: (itemIndex) => {

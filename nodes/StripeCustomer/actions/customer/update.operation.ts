@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { runBatch } from '../../helpers/batch';
 import { combineChecks, valid } from '../../helpers/checks';
-import { updateKeyFor } from '../../helpers/idempotency';
+import { keyAfterStoredError, updateKeyFor } from '../../helpers/idempotency';
 import { StripeClient } from '../../transport/stripeRequest';
 import { customerFieldProperties, readCustomerValues } from './fields';
 import { customerLocator, readCustomerId } from './locator';
@@ -30,7 +30,9 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const runSettings = readSettings(this);
-	const stripe = await StripeClient.connect(this, runSettings);
+	const stripe = await StripeClient.connect(this, runSettings, {
+		renewKeyAfterStoredError: keyAfterStoredError,
+	});
 	return await runBatch(this, {
 		concurrency: runSettings.concurrency,
 		rerunNote:

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
+import { keyAfterStoredError } from '../../helpers/idempotency';
 import { StripeClient } from '../../transport/stripeRequest';
 import {
 	changeOf,
@@ -33,7 +34,9 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const settings = readSettings(this);
-	const stripe = await StripeClient.connect(this, settings);
+	const stripe = await StripeClient.connect(this, settings, {
+		renewKeyAfterStoredError: keyAfterStoredError,
+	});
 	const matcher = new EmailMatcher(stripe, 'update', this.getNode());
 	return await runBatch<CreateItem>(this, {
 		concurrency: settings.concurrency,
