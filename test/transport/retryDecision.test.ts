@@ -122,8 +122,10 @@ interface Row {
 const beforeAnyAnswer = { hostAnswered: false };
 
 const rows: Row[] = [
-	// A connection that fails before any request of the run got an answer.
-	...(['ENOTFOUND', 'CERT_HAS_EXPIRED'] as const).map(
+	// A connection that fails before any request of the run got an answer: the host itself, unless it may pass.
+	...(
+		['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'CERT_HAS_EXPIRED'] as const
+	).map(
 		(code): Row => ({
 			claim: `before any answer, ${code} fails at once: the next try would meet the same host`,
 			outcome: network(code),
@@ -144,17 +146,7 @@ const rows: Row[] = [
 		settings: { timeoutMs: 1000 },
 		decision: connectionFailure('ETIMEDOUT', 1, true, 1),
 	},
-	...(
-		[
-			'ECONNREFUSED',
-			'EHOSTUNREACH',
-			'ENETUNREACH',
-			'EAI_AGAIN',
-			'ECONNRESET',
-			'EPIPE',
-			'EPROTO',
-		] as const
-	).map(
+	...(['EAI_AGAIN', 'ECONNRESET', 'EPIPE', 'EPROTO'] as const).map(
 		(code): Row => ({
 			claim: `before any answer, ${code} is retried with the same key (it may pass)`,
 			outcome: network(code),

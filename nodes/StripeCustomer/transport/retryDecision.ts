@@ -82,8 +82,8 @@ const RETRY_AFTER_CONNECTION_FAILURE: Record<ConnectionCause, 'always' | 'onceAn
 	{
 		closed: 'always',
 		other: 'always',
-		refused: 'always',
-		unreachable: 'always',
+		refused: 'onceAnswered',
+		unreachable: 'onceAnswered',
 		timeout: 'onceAnswered',
 		dns: 'never',
 		tls: 'never',

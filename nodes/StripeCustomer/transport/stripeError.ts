@@ -99,7 +99,12 @@ function connectionMessage(failure: StripeFailure): { message: string; descripti
 		ssrf: 'An n8n admin can allow this host with N8N_SSRF_ALLOWED_HOSTNAMES or N8N_SSRF_ALLOWED_IP_RANGES.',
 		other: `The network error was ${connection.detail}.`,
 	};
-	return { message, description: `${hints[connection.cause]}${tries}` };
+	// Refused or unreachable before any answer: not retried, as every try would meet the same host.
+	const notRetried =
+		connection.noAnswerYet && (connection.cause === 'refused' || connection.cause === 'unreachable')
+			? ' No request of this run got any answer, so the run stopped at once instead of retrying.'
+			: '';
+	return { message, description: `${hints[connection.cause]}${notRetried}${tries}` };
 }
 
 function credentialMessage(failure: StripeFailure): { message: string; description: string } {
