@@ -8,7 +8,7 @@ import packageJson from '../package.json';
 import type { RecordedRequest, StripeDouble } from './stripe-double';
 import { closedPort } from './support/closedPort';
 import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
-import { runStripeCustomerWorkflow } from './support/workflowRunner';
+import { runStripeCustomerWorkflow, searchCustomersInEditor } from './support/workflowRunner';
 
 // The transport, through n8n's own HTTP helper: what reaches Stripe (compared with the official client), which
 // failures are retried and how, and what a user reads when Stripe or the credential is the problem.
@@ -286,13 +286,27 @@ describe('when the credential or the host is the problem, the whole run says so 
 		expect(recorded).not.toContain(SECRET_KEY);
 	});
 
-	test('a restricted key without Customers write: one node-level error saying which permission', async () => {
+	test('a restricted key without the permission: one node-level error naming the credential and what to change', async () => {
 		double.failNext(1, { status: 403 });
 		const result = await run(createParameters());
 		expect(result.error?.message).toMatch(
 			/^The key of the credential "Stripe Customer account" may not do this: /,
 		);
-		expect(result.error?.description).toMatch(/write access to Customers/);
+		expect(result.error?.description).toMatch(
+			/^Stripe answered 403 \(permission_error\)\. The key lacks a permission this request needs: a restricted key \(rk_…\) must allow it: edit its permissions in the Stripe Dashboard/,
+		);
+		expect(double.requests).toHaveLength(1);
+	});
+
+	test('the customer picker refused with 403: the error names the permission it needs', async () => {
+		double.failNext(1, { status: 403 }, 'GET /v1/customers');
+		const refused = await searchCustomersInEditor(credentialsFor(double)).catch(
+			(error: Error & { description?: string }) => error,
+		);
+		expect(refused).toBeInstanceOf(Error);
+		expect((refused as Error & { description?: string }).description).toMatch(
+			/^Stripe answered 403 \(permission_error\)\. A restricted key \(rk_…\) needs the permission "Customers: Read" for this: /,
+		);
 	});
 
 	test('a publishable key is refused before any request', async () => {

@@ -51,7 +51,7 @@ export async function searchCustomers(
 	const stripe = await StripeClient.connect(
 		this,
 		readRequestOptions((name) => this.getNodeParameter(name, {})),
-		{},
+		{ permissionNeeded: 'Customers: Read' },
 	);
 	// A customer of a connected account opens in that account's Dashboard.
 	const account = String((await this.getCredentials(CREDENTIAL_TYPE)).stripeAccount ?? '').trim();

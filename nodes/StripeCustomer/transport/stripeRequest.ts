@@ -53,6 +53,8 @@ export interface CallerOptions {
 	 * from 1), or undefined when the key must not change (a user's own key). Without it, keys never change.
 	 */
 	renewKeyAfterStoredError?: (key: string, renewal: number) => string | undefined;
+	/** The permission a restricted key needs for these requests, as Stripe's key editor names it (`Customers: Write`). */
+	permissionNeeded?: string;
 }
 
 /** Where requests go, said the way a user recognises it. */
@@ -247,13 +249,14 @@ export class StripeClient {
 		return permit;
 	}
 
-	/** The failure as the user reads it: a refused key names the credential. */
+	/** The failure as the user reads it: a refused key names the credential, a missing permission the one needed. */
 	private requestError(failure: StripeFailure): StripeRequestError {
 		if (failure.kind !== 'credential' && failure.kind !== 'permission')
 			return new StripeRequestError(this.node, failure);
 		return new StripeRequestError(this.node, {
 			...failure,
 			credentialName: this.credentialName,
+			permissionNeeded: failure.kind === 'permission' ? this.caller.permissionNeeded : undefined,
 		});
 	}
 
