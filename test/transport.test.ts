@@ -1,12 +1,14 @@
 import Stripe from 'stripe';
 
+import { sleep } from 'n8n-workflow';
+
 import { toCustomerCreateRequest } from '../nodes/StripeCustomer/actions/customer/customerMapping';
 import { DEFAULT_API_VERSION, PACKAGE_INFO } from '../nodes/StripeCustomer/transport/stripeRequest';
 import packageJson from '../package.json';
 import type { RecordedRequest, StripeDouble } from './stripe-double';
 import { closedPort } from './support/closedPort';
 import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
-import { runStripeCustomerWorkflow } from './support/workflowRunner';
+import { runStripeCustomerWorkflow, searchCustomersInEditor } from './support/workflowRunner';
 
 // The transport, through n8n's own HTTP helper: what reaches Stripe (compared with the official client), which
 // failures are retried and how, and what a user reads when Stripe or the credential is the problem.
@@ -47,6 +49,11 @@ function run(
 }
 
 const posts = () => double.requests.filter((request) => request.method === 'POST');
+
+/** Resolves once `condition` holds, checked as the double records requests. */
+async function until(condition: () => boolean): Promise<void> {
+	while (!condition()) await sleep(5);
+}
 
 test('the User-Agent names the package as package.json does (name, version, repository)', () => {
 	expect(PACKAGE_INFO.name).toBe(packageJson.name);
@@ -279,13 +286,31 @@ describe('when the credential or the host is the problem, the whole run says so 
 		expect(recorded).not.toContain(SECRET_KEY);
 	});
 
-	test('a restricted key without Customers write: one node-level error saying which permission', async () => {
+	test("a restricted key without the permission: one node-level error naming the credential and the operation's permission", async () => {
 		double.failNext(1, { status: 403 });
 		const result = await run(createParameters());
 		expect(result.error?.message).toMatch(
 			/^The key of the credential "Stripe Customer account" may not do this: /,
 		);
-		expect(result.error?.description).toMatch(/write access to Customers/);
+		expect(result.error?.description).toMatch(
+			/^Stripe answered 403 \(permission_error\)\. A restricted key \(rk_…\) needs the permission "Customers: Write" for this: /,
+		);
+		expect(double.requests).toHaveLength(1);
+
+		double.failNext(1, { status: 403 }, 'GET /v1/customers');
+		const read = await run({ operation: 'getMany' });
+		expect(read.error?.description).toMatch(/needs the permission "Customers: Read" for this: /);
+	});
+
+	test('the customer picker refused with 403: the error names the permission it needs', async () => {
+		double.failNext(1, { status: 403 }, 'GET /v1/customers');
+		const refused = await searchCustomersInEditor(credentialsFor(double)).catch(
+			(error: Error & { description?: string }) => error,
+		);
+		expect(refused).toBeInstanceOf(Error);
+		expect((refused as Error & { description?: string }).description).toMatch(
+			/^Stripe answered 403 \(permission_error\)\. A restricted key \(rk_…\) needs the permission "Customers: Read" for this: /,
+		);
 	});
 
 	test('a publishable key is refused before any request', async () => {
@@ -314,10 +339,10 @@ describe('when the credential or the host is the problem, the whole run says so 
 			expect(item.json.error).toMatch(/^Stripe refused the credential/);
 	});
 
-	test('nothing listening: the host, the port, the cause, once', async () => {
+	test('nothing listening: the run stops at its first request (no retry), naming the host, the port, the cause, once', async () => {
 		const port = await closedPort();
 		const result = await run(
-			createParameters({ options: { maxRetries: 1 } }),
+			createParameters({ options: { maxRetries: 5, concurrency: 1 } }),
 			[{ email: 'a@example.com' }, { email: 'b@example.com' }],
 			{
 				stripeCustomerApi: {
@@ -331,9 +356,50 @@ describe('when the credential or the host is the problem, the whole run says so 
 			`Could not reach Stripe: connection refused by 127.0.0.1:${port} (the credential's API Base URL)`,
 		);
 		expect(result.error?.description).toMatch(
-			/check the host and port of the API Base URL.*Tried 2 times/,
+			/check the host and port of the API Base URL, or that the server behind it is running\. No request of this run got any answer, so the run stopped at once instead of retrying\./,
 		);
+		// One try: a retried request would say how many times it tried.
+		expect(result.error?.description).not.toMatch(/Tried \d+ times/);
 		expect(result.error?.description).toMatch(/Nothing was changed in Stripe by this run/);
+	});
+
+	test('a connection refused after Stripe answered is a blip: retried up to Max Retries, then the run stops', async () => {
+		// A Stripe of its own, shut while the run's second request is in flight: every later connection is refused.
+		const closing = await startDouble();
+		try {
+			closing.failNext(1, { delayMs: 10_000 }, 'POST /v1/customers');
+			let finished = false;
+			const shut = until(() => finished || closing.requests.length === 2).then(() =>
+				closing.close(),
+			);
+			const result = await runStripeCustomerWorkflow({
+				items: [{ name: 'Ada', email: 'ada@example.com' }],
+				node: {
+					parameters: {
+						operation: 'upsert',
+						email: '={{ $json.email }}',
+						name: '={{ $json.name }}',
+						options: { maxRetries: 2 },
+					} as never,
+				},
+				credentials: credentialsFor(closing),
+			});
+			finished = true;
+			await shut;
+			expect(closing.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+				'GET /v1/customers',
+				'POST /v1/customers',
+			]);
+			const hostPort = new URL(closing.url).host;
+			// The POST's connection closed, then two retries refused: three tries.
+			expect(result.error?.message).toBe(
+				`Could not reach Stripe: connection refused by ${hostPort} (the credential's API Base URL)`,
+			);
+			expect(result.error?.description).toMatch(/ Tried 3 times\./);
+			expect(result.error?.description).not.toMatch(/stopped at once/);
+		} finally {
+			await closing.close();
+		}
 	});
 
 	test('a host that does not resolve', async () => {

@@ -7,6 +7,7 @@ import {
 } from '../nodes/StripeCustomer/trigger/endpointLifecycle';
 import { DEFAULT_API_VERSION } from '../nodes/StripeCustomer/transport/stripeRequest';
 import type { StripeDouble } from './stripe-double';
+import { closedPort } from './support/closedPort';
 import { SECRET_KEY, startDouble } from './support/stripeFixtures';
 import { TRIGGER_NAME, TriggerHarness, type TriggerWorkflow } from './support/triggerRunner';
 
@@ -632,6 +633,19 @@ describe('activation errors say what to do', () => {
 			),
 		});
 		expect(await endpointsAtStripe()).toEqual([]);
+	});
+
+	test('an API Base URL where nothing listens: activation fails at its first request, naming the host, without retrying', async () => {
+		const port = await closedPort();
+		const activation = newWorkflow(undefined, { baseUrl: `http://127.0.0.1:${port}` }).activate();
+		await expect(activation).rejects.toMatchObject({
+			message: `Could not reach Stripe: connection refused by 127.0.0.1:${port} (the credential's API Base URL)`,
+			description: expect.stringContaining(
+				'No request of this run got any answer, so the run stopped at once instead of retrying.',
+			),
+		});
+		const error = (await activation.catch((e: unknown) => e)) as { description: string };
+		expect(error.description).not.toMatch(/Tried \d+ times/);
 	});
 
 	test('no event chosen: an error that names the field, nothing sent to Stripe', async () => {

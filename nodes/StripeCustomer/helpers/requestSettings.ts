@@ -2,7 +2,6 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_API_VERSION, type TransportSettings } from '../transport/stripeRequest';
 import { givenText } from './checks';
-import { keyAfterStoredError } from './idempotency';
 
 // How hard and how fast the node talks to Stripe: the options every operation (and the customer picker) shares.
 // Each option is defined once, with its default; the settings are read from these definitions only.
@@ -95,6 +94,5 @@ export function readRequestSettings(options: IDataObject): RequestSettings {
 		rateLimitWaitMs: optionValue(options, REQUEST_OPTIONS.rateLimitWait) * 1000,
 		requestsPerSecond: optionValue(options, REQUEST_OPTIONS.requestsPerSecond),
 		timeoutMs: optionValue(options, REQUEST_OPTIONS.timeout) * 1000,
-		keyAfterStoredError: keyAfterStoredError,
 	};
 }

@@ -37,6 +37,8 @@ export interface StripeFailure {
 	docUrl?: string;
 	requestId?: string;
 	credentialName?: string;
+	/** permission: what a restricted key needs for the request, as Stripe's key editor names it (`Customers: Write`). */
+	permissionNeeded?: string;
 	/** rateLimit: how long this request was answered 429; whether no request of the account succeeded meanwhile. */
 	waitedSeconds?: number;
 	accountStalled?: boolean;
@@ -99,15 +101,23 @@ function connectionMessage(failure: StripeFailure): { message: string; descripti
 		ssrf: 'An n8n admin can allow this host with N8N_SSRF_ALLOWED_HOSTNAMES or N8N_SSRF_ALLOWED_IP_RANGES.',
 		other: `The network error was ${connection.detail}.`,
 	};
-	return { message, description: `${hints[connection.cause]}${tries}` };
+	// Refused or unreachable before any answer: not retried, as every try would meet the same host.
+	const notRetried =
+		connection.noAnswerYet && (connection.cause === 'refused' || connection.cause === 'unreachable')
+			? ' No request of this run got any answer, so the run stopped at once instead of retrying.'
+			: '';
+	return { message, description: `${hints[connection.cause]}${notRetried}${tries}` };
 }
 
 function credentialMessage(failure: StripeFailure): { message: string; description: string } {
 	const name = failure.credentialName ?? 'Stripe Customer API';
 	if (failure.kind === 'permission') {
+		const needs = failure.permissionNeeded
+			? `A restricted key (rk_…) needs the permission "${failure.permissionNeeded}" for this`
+			: 'The key lacks a permission this request needs: a restricted key (rk_…) must allow it';
 		return {
 			message: `The key of the credential "${name}" may not do this: ${failure.message}`,
-			description: `Stripe answered 403 (permission_error). A restricted key (rk_…) needs write access to Customers (and read access for Get, Get Many and Search): edit its permissions in the Stripe Dashboard, or use a secret key (sk_…).${failure.requestId ? ` Request: ${failure.requestId}.` : ''}`,
+			description: `Stripe answered 403 (permission_error). ${needs}: edit its permissions in the Stripe Dashboard (Developers → API keys), or use a secret key (sk_…).${failure.requestId ? ` Request: ${failure.requestId}.` : ''}`,
 		};
 	}
 	return {

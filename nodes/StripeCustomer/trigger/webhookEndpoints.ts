@@ -53,7 +53,9 @@ export class WebhookEndpoints {
 
 	static async connect(context: IHookFunctions): Promise<WebhookEndpoints> {
 		// The trigger has no request options: the action node's defaults.
-		const client = await StripeClient.connect(context, readRequestSettings({}));
+		const client = await StripeClient.connect(context, readRequestSettings({}), {
+			permissionNeeded: RESTRICTED_KEY_PERMISSION,
+		});
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 		const account = String(credentials.stripeAccount ?? '').trim() || undefined;
 		return new WebhookEndpoints(context, client, account);
