@@ -42,6 +42,9 @@ const sampleItems = [
 	},
 ];
 
+/** The node's version in the demo: the one a new node gets in the editor. */
+const DEMO_NODE_VERSION = 1.2;
+
 const nodeParameters = {
 	operation: 'create',
 	name: '={{ $json.fullName }}',
@@ -77,7 +80,7 @@ async function main() {
 	try {
 		const result = await runStripeCustomerWorkflow({
 			items: sampleItems,
-			node: { parameters: nodeParameters },
+			node: { parameters: nodeParameters, typeVersion: DEMO_NODE_VERSION },
 			credentials: { stripeCustomerApi: credentials },
 		});
 		if (result.error) throw new Error(result.error.message);
@@ -92,7 +95,11 @@ async function main() {
 	}
 }
 
-main().catch((error) => {
-	console.error(error instanceof Error ? error.message : error);
-	process.exit(1);
-});
+module.exports = { DEMO_NODE_VERSION, nodeParameters };
+
+if (require.main === module) {
+	main().catch((error) => {
+		console.error(error instanceof Error ? error.message : error);
+		process.exit(1);
+	});
+}

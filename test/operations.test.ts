@@ -94,7 +94,10 @@ test('a customer from create to delete: Create → Get → Update → Get Many �
 		['gb_vat', 'GB123456789'],
 	]);
 	expect(jsonOf(updated)).toEqual([
-		{ customerId, customer: expect.objectContaining({ phone: '+44 20 7946 0000' }) },
+		{
+			customerId,
+			customer: expect.objectContaining({ phone: '+44 20 7946 0000' }),
+		},
 	]);
 
 	// Right after a write, Get Many by email finds the customer at once; Search only once Stripe's search caught up.
@@ -144,18 +147,24 @@ describe('the customer picker (resource locator)', () => {
 
 	test('a value that is not a customer ID is refused before any request: typed (by n8n) or from an expression (by the node)', async () => {
 		await expect(run({ operation: 'delete', customerId: byId('cus_123 456') })).rejects.toThrow(
-			/Not a customer ID: one is cus_ followed by letters and digits only, e.g\. cus_NffrFeUfNV2Hib \(no spaces, no other characters\)/,
+			/Not a customer ID: one is cus_ followed by letters and digits only, e\.g\. cus_NffrFeUfNV2Hib\. For an expression such as \{\{ \$json\.customerId \}\}, switch this field from Fixed to Expression/,
 		);
 		const viaExpression = { __rl: true, mode: 'id', value: '={{ $json.id }}' };
 		const result = await run(
 			{ operation: 'delete', customerId: viaExpression },
-			[{ id: 'ada@example.com' }, { id: 'cus_12-34' }, { id: 'cus_' }],
+			[
+				{ id: 'ada@example.com' },
+				{ id: 'cus_12-34' },
+				{ id: 'cus_' },
+				{ id: '{{ $json.customerId' },
+			],
 			true,
 		);
 		expect(jsonOf(result)?.map((json) => json.error)).toEqual([
 			'[item 0] Customer: "ada@example.com" is not a Stripe customer ID: one starts with cus_ (e.g. cus_NffrFeUfNV2Hib)',
 			'[item 1] Customer: "cus_12-34" is not a Stripe customer ID: after cus_ come only letters and digits, and it holds "-"',
 			'[item 2] Customer: "cus_" is only the start of a customer ID: the letters and digits after cus_ are missing',
+			'[item 3] Customer: "{{ $json.customerId" is an expression typed as fixed text: switch the field from Fixed to Expression so n8n works it out for each item',
 		]);
 		expect(double.requests).toHaveLength(0);
 	});
@@ -169,12 +178,12 @@ describe('the customer picker (resource locator)', () => {
 			});
 		const credentials = credentialsFor(double);
 		const entry = (customer: Stripe.Customer) =>
-			`${customer.name} <${customer.email}> (${customer.id}, created ${tokyoMinute(customer.created)})`;
+			`${customer.id} · ${tokyoMinute(customer.created)} · ${customer.name} <${customer.email}>`;
 		const newestFirst = (await stripe.customers.list()).data;
 
 		const all = await searchCustomersInEditor(credentials, undefined, undefined, 'Asia/Tokyo');
 		expect(all.results.map((result) => result.name)).toEqual(newestFirst.map(entry));
-		expect(all.results.map((result) => result.name.split(' (')[0])).toEqual([
+		expect(all.results.map((result) => result.name.split(' · ')[2])).toEqual([
 			'Alan Turing <alan@example.com>',
 			'Grace Hopper <grace@example.com>',
 			'Ada Lovelace <ada@example.com>',
@@ -296,6 +305,67 @@ describe('Update', () => {
 			/^\[item 0\] Stripe: No such customer: 'cus_doesNotExist'/,
 		);
 		expect(jsonOf(result)?.[1]).toEqual({ customerId: customer.id });
+	});
+
+	test('a customer deleted in Stripe is told as deleted, not as unknown, with or without an address to keep', async () => {
+		const customer = await stripe.customers.create({ email: 'ada@example.com' });
+		await stripe.customers.del(customer.id);
+		const result = await run(
+			{ operation: 'update', customerId: '={{ $json.id }}', name: '={{ $json.name }}' },
+			[{ id: customer.id, name: 'New' }],
+			true,
+		);
+		const withAddress = await run(
+			{
+				operation: 'update',
+				customerId: '={{ $json.id }}',
+				address: { details: { city: 'London' } },
+			},
+			[{ id: customer.id }],
+			true,
+		);
+		const deletedMessage = `[item 0] Customer: ${customer.id} was deleted in Stripe, and a deleted customer cannot be updated (Get shows it as deleted: true)`;
+		expect(jsonOf(result)?.[0].error).toBe(deletedMessage);
+		expect(jsonOf(withAddress)?.[0].error).toBe(deletedMessage);
+	});
+});
+
+describe('what a write says it did', () => {
+	const runAt = (typeVersion: number, parameters: Record<string, unknown>, items: object[]) =>
+		runStripeCustomerWorkflow({
+			items: items as never,
+			node: { parameters: parameters as never, typeVersion },
+			credentials: credentialsFor(double),
+		});
+
+	test('version 1.2: an update lists what it changed, a create Stripe replayed says nothing was made twice; 1 and 1.1 output what saved workflows were built on', async () => {
+		const customer = await stripe.customers.create({ email: 'ada@example.com' });
+		const update = {
+			operation: 'update',
+			customerId: byId(customer.id),
+			phone: '+44 20 7946 0000',
+			additionalFields: { metadata: { entry: [{ key: 'plan', value: 'pro' }] } },
+		};
+		const create = { operation: 'create', email: '={{ $json.email }}' };
+		const newCustomer = [{ email: 'grace@example.com' }];
+
+		expect(jsonOf(await runAt(1.2, update, [{}]))).toEqual([
+			{ customerId: customer.id, updatedFields: ['phone', 'metadata'] },
+		]);
+		const made = jsonOf(await runAt(1.2, create, newCustomer))?.[0].customerId;
+		expect(jsonOf(await runAt(1.2, create, newCustomer))).toEqual([
+			{
+				customerId: made,
+				replayed: true,
+				note: 'Stripe returned the customer made earlier for this input (same idempotency key, within 24 hours): nothing was created twice',
+			},
+		]);
+		for (const typeVersion of [1, 1.1]) {
+			expect(jsonOf(await runAt(typeVersion, update, [{}]))).toEqual([{ customerId: customer.id }]);
+			expect(jsonOf(await runAt(typeVersion, create, newCustomer))).toEqual([
+				{ customerId: expect.stringMatching(/^cus_/), replayed: true },
+			]);
+		}
 	});
 });
 

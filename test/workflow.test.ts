@@ -115,7 +115,7 @@ describe('bad input', () => {
 			},
 		});
 		expect(result.error?.message).toBe(
-			'[item 0] 3 fields are invalid: Email: "ada at example" is not an email address; Billing Address → Country: "Germny" is not a country: pick it from the list, or give its two-letter ISO 3166-1 code (such as "US" or "DE") or its name as the list shows it (such as "Germany"); Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit; 12.50 is 1250); got "12.50"',
+			'[item 0] 3 fields are invalid: Email: "ada at example" is not an email address: it has a space at position 3; an address has none; Billing Address → Country: "Germny" is not a country: pick it from the list, or give its two-letter ISO 3166-1 code (such as "US" or "DE") or its name as the list shows it (such as "Germany"); Account Balance (Cents): must be a whole number of cents (e.g. -500 for a 5.00 credit; 12.50 is 1250); got "12.50"',
 		);
 		expect(result.error?.description).toMatch(/2 items of 3 failed the checks/);
 		expect(result.error?.description).toMatch(
@@ -225,15 +225,34 @@ describe('Stripe errors', () => {
 		);
 	});
 
-	test('one custom idempotency key given to two different customers: the second is refused, and the error says why', async () => {
-		const result = await run({
-			items: people.slice(0, 2),
-			node: continueOnFail({ ...mappedFromInput, options: { idempotencyKey: 'same-for-all' } }),
-		});
+	test('one custom idempotency key given to two different customers in one run: nothing is sent, each error names the other item', async () => {
+		const sharedKey = { ...mappedFromInput, options: { idempotencyKey: 'same-for-all' } };
+		const stopped = await run({ items: people.slice(0, 3), node: { parameters: sharedKey } });
+		expect(stopped.error?.message).toMatch(
+			/^\[item 0\] Options → Idempotency Key: "same-for-all" is also the key of items 1, 2, which ask for something else/,
+		);
+		expect(stopped.error?.description).toMatch(/Nothing was sent to Stripe, for any item/);
+		expect(double.requests).toHaveLength(0);
+
+		const itemErrors = await run({ items: people.slice(0, 2), node: continueOnFail(sharedKey) });
+		expect(double.requests).toHaveLength(0);
+		expect(itemErrors.output!.map((item) => item.json.error)).toEqual([
+			expect.stringMatching(
+				/^\[item 0\] .*"same-for-all" is also the key of item 1, which asks for/,
+			),
+			expect.stringMatching(
+				/^\[item 1\] .*"same-for-all" is also the key of item 0, which asks for/,
+			),
+		]);
+	});
+
+	test('a custom key used in an earlier run with other values is refused by Stripe, and the error says why', async () => {
+		const keyed = { ...mappedFromInput, options: { idempotencyKey: 'order-42' } };
+		await run({ items: people.slice(0, 1), node: continueOnFail(keyed) });
+		const result = await run({ items: people.slice(1, 2), node: continueOnFail(keyed) });
 		expect(double.customers).toHaveLength(1);
-		expect(result.output![0].json.customerId).toBe(double.customers[0].id);
-		expect(result.output![1].json).toMatchObject({ itemIndex: 1, type: 'idempotency_error' });
-		expect(result.output![1].json.error).toMatch(
+		expect(result.output![0].json).toMatchObject({ itemIndex: 0, type: 'idempotency_error' });
+		expect(result.output![0].json.error).toMatch(
 			/already used with other values in the last 24 hours: with a custom key, give each customer its own/,
 		);
 	});

@@ -86,10 +86,10 @@ const PICKER_CUSTOMERS = [
 	// the same name and email twice: the list must tell them apart
 	{ name: 'Ada Lovelace', email: 'ada.picker@example.com' },
 ];
-/** A picker entry as the node writes it: who, then the ID and the creation time (in the workflow's time zone). */
+/** A picker entry as the node writes it: the ID and the creation time (in the workflow's time zone), then who. */
 const pickerEntry = (/** @type {{id: string, params: {name?: string, email?: string}}} */ c) =>
 	new RegExp(
-		`^${escapeRegExp([c.params.name, c.params.email && `<${c.params.email}>`].filter(Boolean).join(' '))} \\(${c.id}, created \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}\\)$`,
+		`^${c.id} · \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} · ${escapeRegExp([c.params.name, c.params.email && `<${c.params.email}>`].filter(Boolean).join(' '))}$`,
 	);
 /** @param {string} text */
 function escapeRegExp(text) {
@@ -104,7 +104,7 @@ const MESSAGES = {
 	customApiCall:
 		'The operation "Custom API Call" is not available in this node; nothing was sent to Stripe',
 	shippingHint: "Empty: on create, the customer's Name; on update, the current recipient",
-	byId: 'Not a customer ID: one is cus_ followed by letters and digits only, e.g. cus_NffrFeUfNV2Hib (no spaces, no other characters)',
+	byId: 'Not a customer ID: one is cus_ followed by letters and digits only, e.g. cus_NffrFeUfNV2Hib. For an expression such as {{ $json.customerId }}, switch this field from Fixed to Expression',
 };
 // The only key the double accepts: the one start.sh gives it and puts in the demo credential.
 const DOUBLE_KEY = 'sk_test_local_double_demo';
@@ -765,9 +765,9 @@ async function nodeFlow(page, how) {
 	await locator.waitFor();
 	const mode = await locator.getByTestId('rlc-mode-selector').locator('input').first().inputValue();
 	check(`Customer starts in mode "${mode}"`, /^from list$/i.test(mode), mode);
-	step('By ID: type "cus_12-34" (a character an ID does not have)');
+	step('By ID: type "{{ $json.customerId" (an expression, in Fixed mode)');
 	await choose(page, locator.getByTestId('rlc-mode-selector'), 'By ID');
-	await typeInto(locator.getByTestId('rlc-input'), 'cus_12-34');
+	await typeInto(locator.getByTestId('rlc-input'), '{{ $json.customerId');
 	await locator.getByTestId('rlc-input').blur();
 	// n8n marks the field and tells why on the mark: point at it, as a user does
 	await locator.getByTestId('parameter-issues').hover();
@@ -777,7 +777,7 @@ async function nodeFlow(page, how) {
 		.waitFor()
 		.catch(() => {});
 	check(
-		`By ID says what is wrong: "${MESSAGES.byId}"`,
+		`By ID says what is wrong, and that an expression needs Expression mode: "${MESSAGES.byId}"`,
 		await idMessage.first().isVisible(),
 		await locator.innerText(),
 	);
@@ -802,18 +802,40 @@ async function nodeFlow(page, how) {
 			return shown.length === expectedList.length ? shown : undefined;
 		}, 5000)) || (await items.allInnerTexts());
 	check(
-		'the list shows the double\'s customers, newest first, as "Name <email> (cus_…, created …)"',
+		'the list shows the double\'s customers, newest first, as "cus_… · created · Name <email>"',
 		shownList.length === expectedList.length &&
 			expectedList.every((c, i) => pickerEntry(c).test(String(shownList[i]).trim())),
 		{ shown: shownList, expected: expectedList.map((c) => String(pickerEntry(c))) },
 	);
 	const twins = shownList.filter((t) =>
-		String(t).startsWith('Ada Lovelace <ada.picker@example.com>'),
+		String(t).endsWith('Ada Lovelace <ada.picker@example.com>'),
 	);
 	check(
 		'two customers with the same name and email are two different entries (their IDs)',
 		twins.length === 2 && twins[0] !== twins[1],
 		twins,
+	);
+	// Long entries are cut at the panel's width: what tells two customers apart must be in what is seen.
+	const idsSeen = await items.evaluateAll((elements) =>
+		elements.map((element) => {
+			const id = (element.textContent ?? '').match(/cus_\w+/)?.[0] ?? '';
+			const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+			for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+				const at = (node.textContent ?? '').indexOf(id);
+				if (!id || at < 0) continue;
+				const range = document.createRange();
+				range.setStart(node, at);
+				range.setEnd(node, at + id.length);
+				const box = range.getBoundingClientRect();
+				return box.width > 0 && box.right <= element.getBoundingClientRect().right + 1;
+			}
+			return false;
+		}),
+	);
+	check(
+		"every entry's customer ID is within the panel's width, not cut off",
+		idsSeen.length > 0 && idsSeen.every(Boolean),
+		idsSeen,
 	);
 	await screenshot(page, 'customer-picker.png');
 	step(`type "${PICKER_FILTER.typed}" to filter`);

@@ -33,7 +33,20 @@ export interface BatchOperation<Prepared> {
 	groupOf?(prepared: Prepared): string | undefined;
 	/** What running the node again does with the changes already made, for the error of a run that stops. */
 	rerunNote?: string;
+	/**
+	 * The user's own idempotency key of an item and what it asks Stripe to do: items that share a key but ask for
+	 * different things are refused before anything is sent (Stripe would do the first and refuse the others).
+	 */
+	customKeyOf?(prepared: Prepared): CustomKeyUse | undefined;
 	concurrency: number;
+}
+
+export interface CustomKeyUse {
+	key: string;
+	/** What the key stands for: equal for items that ask Stripe for the same thing. */
+	asks: string;
+	/** The key's field as the editor shows it ("Options → Idempotency Key"). */
+	field: string;
 }
 
 interface Prepared<T> {
@@ -151,10 +164,46 @@ function checkEveryItem<T>(
 		if (checked.ok) ready.push({ itemIndex, value: checked.value });
 		else invalid.push({ itemIndex, problems: checked.problems });
 	}
+	const sharing = itemsSharingAKey(operation, ready);
+	if (sharing.size) {
+		invalid.push(
+			...[...sharing.entries()].map(([itemIndex, problems]) => ({ itemIndex, problems })),
+		);
+		invalid.sort((a, b) => a.itemIndex - b.itemIndex);
+		ready.splice(0, ready.length, ...ready.filter(({ itemIndex }) => !sharing.has(itemIndex)));
+	}
 	if (invalid.length && !continueOnFail) throw invalidRunError(context, invalid, outputs.length);
 	for (const { itemIndex, problems } of invalid)
 		outputs[itemIndex] = [errorItem(itemIndex, new InvalidItemError(node, itemIndex, problems))];
 	return ready;
+}
+
+/** Items whose custom key is another item's too, for something else: each with a problem naming the others. */
+function itemsSharingAKey<T>(
+	operation: BatchOperation<T>,
+	ready: Array<Prepared<T>>,
+): Map<number, FieldProblem[]> {
+	const byKey = new Map<string, Array<{ itemIndex: number; use: CustomKeyUse }>>();
+	for (const { itemIndex, value } of ready) {
+		const use = operation.customKeyOf?.(value);
+		if (use) byKey.set(use.key, [...(byKey.get(use.key) ?? []), { itemIndex, use }]);
+	}
+	const problems = new Map<number, FieldProblem[]>();
+	for (const [key, users] of byKey) {
+		if (new Set(users.map(({ use }) => use.asks)).size < 2) continue;
+		for (const { itemIndex, use } of users) {
+			const others = users
+				.filter((other) => other.itemIndex !== itemIndex)
+				.map((other) => other.itemIndex);
+			problems.set(itemIndex, [
+				{
+					field: use.field,
+					message: `"${key}" is also the key of item${others.length > 1 ? 's' : ''} ${others.join(', ')}, which ask${others.length > 1 ? '' : 's'} for something else: Stripe does the first request of a key and refuses the others (a key may only be used again with the same values), so nothing was sent for any of them; give each its own key (e.g. {{ $json.orderId }})`,
+				},
+			]);
+		}
+	}
+	return problems;
 }
 
 /** Items of one group (one email, one idempotency key) run one after another, in input order; groups run in parallel. */

@@ -55,7 +55,7 @@ function sha256(text: string): string {
 }
 
 /** JSON with object keys sorted, so equal parameters always hash alike. */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
 	if (value && typeof value === 'object') {
 		const entries = Object.entries(value as Record<string, unknown>).filter(
@@ -128,7 +128,7 @@ export function idempotencyKeyFor(
 		if (!customKey) {
 			return invalid(
 				customKeyField,
-				'empty, and Options → Idempotency is "Custom Key": give a key (e.g. {{ $json.orderId }}) or choose another Idempotency',
+				'empty, and Options → Idempotency is "Custom Key": add the key with Options → Add Option → Idempotency Key (e.g. {{ $json.orderId }}), or choose another Idempotency',
 			);
 		}
 		const unencodable = unencodableText(customKeyField, customKey);

@@ -4,6 +4,7 @@ import { runBatch } from '../../helpers/batch';
 import type { Operation, OperationRun } from '../../helpers/operation';
 import { customerFieldProperties } from './customerFields';
 import { createRerunNote, OPTIONS_OF, readCustomerOptions } from './customerOptions';
+import { explainsOutput } from './customerOutput';
 import {
 	changeOf,
 	createOutput,
@@ -32,16 +33,18 @@ async function execute(
 	const options = readCustomerOptions(this);
 	const rule = options.ifEmailExists;
 	const matcher = new EmailMatcher(stripe, rule, this.getNode());
+	const explain = explainsOutput(this.getNode().typeVersion);
 	return await runBatch<CreateItem>(this, {
 		concurrency: settings.concurrency,
 		rerunNote: createRerunNote(options),
+		customKeyOf: (item) => item.customKey,
 		prepare: (itemIndex) => prepareCreateItem(this, itemIndex, rule),
 		// Same email (with an email rule) or same key: one after another, so the first creates and the rest reuse.
 		groupOf: (item) => emailGroup(item, rule) ?? `key:${item.createKey}`,
 		run: async (item, itemIndex, steps) => {
 			const outcome = await matcher.createOrMatch(item, itemIndex, steps);
 			return {
-				json: [createOutput(outcome, rule !== 'create', item.returnFullCustomer)],
+				json: [createOutput(outcome, rule !== 'create', item.returnFullCustomer, explain)],
 				change: changeOf(outcome),
 			};
 		},

@@ -1,8 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
-import type { ItemSteps } from '../../helpers/batch';
+import type { CustomKeyUse, ItemSteps } from '../../helpers/batch';
 import { invalid, InvalidItemError, type Checked } from '../../helpers/checks';
-import { emailKey, idempotencyKeyFor, renewedKey, updateKeyFor } from '../../helpers/idempotency';
+import {
+	canonicalJson,
+	emailKey,
+	idempotencyKeyFor,
+	renewedKey,
+	updateKeyFor,
+} from '../../helpers/idempotency';
 import { refusal, settled } from '../../helpers/stripeAnswers';
 import type { StripeClient } from '../../transport/stripeRequest';
 import {
@@ -22,6 +28,7 @@ import {
 	type CustomerUpdatePlan,
 } from './customerMapping';
 import { readCustomerOptions, type EmailRule } from './customerOptions';
+import { customerWriteOutput } from './customerOutput';
 import { applyUpdate } from './updateSteps';
 
 // Create, unless a customer with the item's email exists: then use it, update it, or fail, as the user chose.
@@ -40,6 +47,8 @@ export interface CreateItem {
 	updatePlan?: Checked<CustomerUpdatePlan>;
 	email?: string;
 	returnFullCustomer: boolean;
+	/** The user's own key (Custom Key) and what it creates: one customer per key. */
+	customKey?: CustomKeyUse;
 }
 
 /** Reads and checks one item to create (or match by email, as `rule` says). */
@@ -78,6 +87,15 @@ export function prepareCreateItem(
 			updatePlan: rule === 'update' ? toCustomerUpdatePlan(values) : undefined,
 			email,
 			returnFullCustomer: settings.returnFullCustomer,
+			customKey:
+				settings.idempotency.mode === 'custom'
+					? {
+							key: createKey.value,
+							// Looked up by email, the key makes that email's customer; otherwise the customer of these values.
+							asks: byEmail ? `email:${normalizeEmail(email)}` : canonicalJson(endpoint),
+							field: settings.idempotency.customKeyField,
+						}
+					: undefined,
 		},
 	};
 }
@@ -87,6 +105,8 @@ export interface CreateOutcome {
 	action: 'created' | 'existing' | 'updated';
 	/** Stripe answered with the stored result of an earlier request with the same idempotency key (a retry, a re-run). */
 	replayed?: boolean;
+	/** An update: the Stripe parameters it sent. */
+	updatedFields?: string[];
 	note?: string;
 }
 
@@ -273,7 +293,7 @@ export class EmailMatcher {
 					`A customer with this email exists (${existing.id}): it is updated, not created.`,
 				);
 			}
-			const { customer, replayed } = await applyUpdate({
+			const { customer, replayed, updatedFields } = await applyUpdate({
 				stripe: this.stripe,
 				node: this.node,
 				itemIndex,
@@ -282,7 +302,13 @@ export class EmailMatcher {
 				idempotencyKey: item.updateKey,
 				steps,
 			});
-			return { customer, action: 'updated', ...(replayed ? { replayed } : {}), note };
+			return {
+				customer,
+				action: 'updated',
+				updatedFields,
+				...(replayed ? { replayed } : {}),
+				note,
+			};
 		}
 		throw new InvalidItemError(this.node, itemIndex, [
 			{
@@ -297,11 +323,15 @@ export function createOutput(
 	outcome: CreateOutcome,
 	reportAction: boolean,
 	withCustomer: boolean,
+	explain: boolean,
 ): IDataObject {
-	const json: IDataObject = { customerId: outcome.customer.id };
-	if (reportAction) json.action = outcome.action;
-	if (outcome.replayed) json.replayed = true;
-	if (outcome.note) json.note = outcome.note;
-	if (withCustomer) json.customer = outcome.customer as unknown as IDataObject;
-	return json;
+	return customerWriteOutput({
+		explain,
+		customer: outcome.customer,
+		action: reportAction ? outcome.action : undefined,
+		replayed: outcome.replayed,
+		updatedFields: outcome.updatedFields,
+		note: outcome.note,
+		withCustomer,
+	});
 }

@@ -106,7 +106,7 @@ const addressParts = {
 		options: countryOptions,
 		default: '',
 		description:
-			'Pick the country by name, or use an expression giving its two-letter code (ISO 3166-1 alpha-2, e.g. DE). Choose from the list, or specify a code using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			'Choose from the list, or give the two-letter code (ISO 3166-1, e.g. DE) using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 	},
 } satisfies Record<string, INodeProperties>;
 

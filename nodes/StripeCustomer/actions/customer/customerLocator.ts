@@ -33,7 +33,7 @@ export const customerLocator: INodeProperties = {
 					properties: {
 						regex: CUSTOMER_ID_PATTERN,
 						errorMessage:
-							'Not a customer ID: one is cus_ followed by letters and digits only, e.g. cus_NffrFeUfNV2Hib (no spaces, no other characters)',
+							'Not a customer ID: one is cus_ followed by letters and digits only, e.g. cus_NffrFeUfNV2Hib. For an expression such as {{ $json.customerId }}, switch this field from Fixed to Expression',
 					},
 				},
 			],
@@ -70,6 +70,8 @@ export function readCustomerId(context: IExecuteFunctions, itemIndex: number): C
 
 /** What is wrong with a value given as a customer ID. */
 function whyNotAnId(value: string): string {
+	if (value.includes('{{'))
+		return 'is an expression typed as fixed text: switch the field from Fixed to Expression so n8n works it out for each item';
 	if (!value.startsWith('cus_'))
 		return 'is not a Stripe customer ID: one starts with cus_ (e.g. cus_NffrFeUfNV2Hib)';
 	if (value === 'cus_')

@@ -1,8 +1,50 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** A write that returns one customer: `{ customerId }`, plus the whole object when asked. */
-export function customerOutput(customer: { id: string }, withCustomer: boolean): IDataObject {
-	return withCustomer
-		? { customerId: customer.id, customer: customer as unknown as IDataObject }
-		: { customerId: customer.id };
+// What a write of one customer outputs: its ID first (the product's promise), then what happened, in words a user
+// checking the result reads.
+
+export interface CustomerWrite {
+	customer: { id: string };
+	/** Create or Update and If Email Exists: what was done with the customer of the email. */
+	action?: 'created' | 'existing' | 'updated';
+	/** Stripe answered with the stored result of an earlier request with the same idempotency key. */
+	replayed?: boolean;
+	/** The Stripe parameters an update sent (and the steps it took, such as tax IDs added). */
+	updatedFields?: string[];
+	/** Anything else worth knowing, e.g. that several customers have the email. */
+	note?: string;
+	/** Options → Return Full Customer. */
+	withCustomer: boolean;
+	/**
+	 * Whether to say what happened (`updatedFields`, a `note` on a replay): nodes of version 1.2 on. Saved nodes of 1
+	 * and 1.1 keep the output they were built on (a sheet appending every field would get new columns).
+	 */
+	explain: boolean;
+}
+
+/** Whether a node of this version says in its output what happened. */
+export function explainsOutput(typeVersion: number): boolean {
+	return typeVersion >= 1.2;
+}
+
+const REPLAY_NOTES = {
+	created:
+		'Stripe returned the customer made earlier for this input (same idempotency key, within 24 hours): nothing was created twice',
+	updated:
+		'Stripe returned the result of this update, applied earlier in this execution (same idempotency key): it was not applied twice',
+};
+
+export function customerWriteOutput(write: CustomerWrite): IDataObject {
+	const json: IDataObject = { customerId: write.customer.id };
+	if (write.action) json.action = write.action;
+	if (write.explain && write.updatedFields?.length) json.updatedFields = write.updatedFields;
+	if (write.replayed) json.replayed = true;
+	const replayNote =
+		write.explain && write.replayed
+			? REPLAY_NOTES[write.updatedFields ? 'updated' : 'created']
+			: undefined;
+	const notes = [replayNote, write.note].filter(Boolean);
+	if (notes.length) json.note = notes.join('; ');
+	if (write.withCustomer) json.customer = write.customer as unknown as IDataObject;
+	return json;
 }

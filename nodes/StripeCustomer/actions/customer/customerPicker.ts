@@ -14,14 +14,16 @@ import { customerPage, type StripeCustomer } from './customerApi';
 
 const PAGE_SIZE = 50;
 
-/** An entry of the list: who, and what tells two customers of the same name and email apart (the ID, when created). */
+/**
+ * An entry of the list: first what tells two customers of the same name and email apart (the ID, when it was made),
+ * so the panel's width never cuts it off, then who it is.
+ */
 export function pickerEntryName(
 	customer: Pick<StripeCustomer, 'id' | 'name' | 'email' | 'created'>,
 	timeZone: string,
 ): string {
 	const who = [customer.name, customer.email && `<${customer.email}>`].filter(Boolean).join(' ');
-	const which = `${customer.id}, created ${wallClockText(customer.created, timeZone)}`;
-	return who ? `${who} (${which})` : which;
+	return [customer.id, wallClockText(customer.created, timeZone), who].filter(Boolean).join(' · ');
 }
 
 export async function searchCustomers(

@@ -78,9 +78,21 @@ export class FieldCheck {
 
 export function emailAddress(value: Value, check: FieldCheck): string | undefined {
 	const email = check.maxLength(givenText(value), 512);
-	if (email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(email))
-		return check.fail(`"${email}" is not an email address`);
+	const problem = email === undefined ? undefined : emailProblem(email);
+	if (problem) return check.fail(`"${email}" is not an email address: ${problem}`);
 	return email;
+}
+
+/** What keeps a text from being an email address (name@domain), said so a user can fix it. */
+function emailProblem(email: string): string | undefined {
+	const space = email.search(/\s/);
+	if (space >= 0) return `it has a space at position ${space}; an address has none`;
+	const ats = email.split('@').length - 1;
+	if (ats === 0) return 'it has no @';
+	if (ats > 1) return `it has ${ats} @ signs; an address has one`;
+	if (email.startsWith('@')) return 'nothing comes before the @';
+	if (email.endsWith('@')) return 'nothing comes after the @';
+	return undefined;
 }
 
 /** Drops undefined members; an object left empty becomes undefined, so it is not sent. */

@@ -8,7 +8,7 @@ import { customerFieldProperties, readCustomerValues } from './customerFields';
 import { customerLocator, readCustomerId } from './customerLocator';
 import { toCustomerUpdatePlan } from './customerMapping';
 import { OPTIONS_OF, readCustomerOptions } from './customerOptions';
-import { customerOutput } from './customerOutput';
+import { customerWriteOutput, explainsOutput } from './customerOutput';
 import { applyUpdate } from './updateSteps';
 
 export const update: Operation = {
@@ -48,7 +48,7 @@ async function execute(
 		// Two updates of one customer in one run apply in input order.
 		groupOf: (item) => item.customerId,
 		run: async (item, itemIndex, steps) => {
-			const { customer, replayed } = await applyUpdate({
+			const { customer, replayed, updatedFields } = await applyUpdate({
 				stripe,
 				node: this.getNode(),
 				itemIndex,
@@ -57,10 +57,13 @@ async function execute(
 				idempotencyKey: item.key,
 				steps,
 			});
-			const json = {
-				...customerOutput(customer, item.returnFullCustomer),
-				...(replayed ? { replayed } : {}),
-			};
+			const json = customerWriteOutput({
+				customer,
+				replayed,
+				updatedFields,
+				withCustomer: item.returnFullCustomer,
+				explain: explainsOutput(this.getNode().typeVersion),
+			});
 			return { json: [json], change: `${customer.id} (updated)` };
 		},
 	});

@@ -3,6 +3,7 @@ import type { INode } from 'n8n-workflow';
 import type { ItemSteps } from '../../helpers/batch';
 import { InvalidItemError } from '../../helpers/checks';
 import { followUpKey } from '../../helpers/idempotency';
+import { isNoSuchObject, settled } from '../../helpers/stripeAnswers';
 import type { StripeClient } from '../../transport/stripeRequest';
 import {
 	addTaxId,
@@ -42,7 +43,36 @@ export interface CustomerUpdate {
 	steps: ItemSteps;
 }
 
-export async function applyUpdate({
+/** Applies the update; a customer deleted in Stripe is told as such, not as "No such customer". */
+export async function applyUpdate(update: CustomerUpdate): Promise<UpdateResult> {
+	const updated = await settled(updateInSteps(update));
+	if (updated.ok) return updated.value;
+	if (isNoSuchObject(updated.error)) {
+		const { stripe, node, itemIndex, target } = update;
+		const customer = await settled(retrieveCustomer(stripe, target.customerId));
+		if (customer.ok && customer.value.deleted)
+			throw deletedCustomerError(node, itemIndex, target.customerId);
+	}
+	throw updated.error;
+}
+
+interface UpdateResult {
+	customer: StripeCustomer;
+	replayed: boolean;
+	/** What the update was asked to change: the Stripe parameters it sent, `payment_method` and `tax_ids` when given. */
+	updatedFields: string[];
+}
+
+function deletedCustomerError(node: INode, itemIndex: number, customerId: string) {
+	return new InvalidItemError(node, itemIndex, [
+		{
+			field: 'Customer',
+			message: `${customerId} was deleted in Stripe, and a deleted customer cannot be updated (Get shows it as deleted: true)`,
+		},
+	]);
+}
+
+async function updateInSteps({
 	stripe,
 	node,
 	itemIndex,
@@ -50,13 +80,13 @@ export async function applyUpdate({
 	plan,
 	idempotencyKey,
 	steps,
-}: CustomerUpdate): Promise<{ customer: StripeCustomer; replayed: boolean }> {
+}: CustomerUpdate): Promise<UpdateResult> {
 	const { customerId } = target;
 	let current = target.current;
 	if (!current && needsCurrentCustomer(plan)) {
 		const read = await retrieveCustomer(stripe, customerId);
-		// A deleted customer has no address to keep; the writes below get Stripe's "No such customer".
-		current = read.deleted ? undefined : read;
+		if (read.deleted) throw deletedCustomerError(node, itemIndex, customerId);
+		current = read;
 	}
 	const params = completeUpdate(plan, current);
 	if (!params.ok)
@@ -90,11 +120,17 @@ export async function applyUpdate({
 			if (added) steps.done(`${customerId}: tax ID ${taxId.type} ${taxId.value} added`);
 		}
 	}
-	return await postCustomerUpdate(
+	const updated = await postCustomerUpdate(
 		stripe,
 		customerId,
 		params.value,
 		plan.apiVersion,
 		followUpKey(idempotencyKey, 'update'),
 	);
+	const updatedFields = [
+		...(plan.paymentMethod ? ['payment_method'] : []),
+		...(plan.taxIds.length ? ['tax_ids'] : []),
+		...Object.keys(params.value),
+	];
+	return { ...updated, updatedFields };
 }

@@ -4,6 +4,7 @@ import { runBatch } from '../../helpers/batch';
 import type { Operation, OperationRun } from '../../helpers/operation';
 import { customerFieldProperties } from './customerFields';
 import { createRerunNote, OPTIONS_OF, readCustomerOptions } from './customerOptions';
+import { explainsOutput } from './customerOutput';
 import {
 	changeOf,
 	createOutput,
@@ -32,15 +33,17 @@ async function execute(
 	{ stripe, settings }: OperationRun,
 ): Promise<INodeExecutionData[]> {
 	const matcher = new EmailMatcher(stripe, 'update', this.getNode());
+	const explain = explainsOutput(this.getNode().typeVersion);
 	return await runBatch<CreateItem>(this, {
 		concurrency: settings.concurrency,
 		rerunNote: `${createRerunNote(readCustomerOptions(this))} Updated customers are found by email again and updated again.`,
+		customKeyOf: (item) => item.customKey,
 		prepare: (itemIndex) => prepareCreateItem(this, itemIndex, 'update', true),
 		groupOf: (item) => emailGroup(item, 'update'),
 		run: async (item, itemIndex, steps) => {
 			const outcome = await matcher.createOrMatch(item, itemIndex, steps);
 			return {
-				json: [createOutput(outcome, true, item.returnFullCustomer)],
+				json: [createOutput(outcome, true, item.returnFullCustomer, explain)],
 				change: changeOf(outcome),
 			};
 		},
