@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 
-import { DEFAULT_SECRET_KEYS, startStripeDouble, type StripeDouble } from '..';
+import { DEFAULT_SECRET_KEYS, startStripeDouble, type StripeDouble } from '../index';
 
 // The double's customer balance transactions, driven by the official `stripe` client: each rule of the README's
 // "As strict as Stripe" table for these endpoints, as Stripe's API reference states it.
