@@ -71,7 +71,6 @@ function registerCustomerBalanceTransactions(api) {
 		ledgers.clear();
 		all.length = 0;
 	});
-	api.state('balanceTransactions', () => all);
 	api.expose({ balanceTransactions: all });
 
 	/** @param {Entry} e @returns {Ledger} */
