@@ -166,6 +166,27 @@ export interface DoubleTaxId {
 	value: string;
 }
 
+/** A customer balance transaction (Stripe.CustomerBalanceTransaction, same field names and types). */
+export interface DoubleBalanceTransaction {
+	id: string;
+	object: 'customer_balance_transaction';
+	/** Negative: a credit; positive: a debit. */
+	amount: number;
+	checkout_session: null;
+	created: number;
+	credit_note: null;
+	currency: string;
+	customer: string;
+	customer_account: null;
+	description: string | null;
+	/** The balance the transaction moved (the customer's own currency, or the transaction's), after it. */
+	ending_balance: number;
+	invoice: null;
+	livemode: false;
+	metadata: Record<string, string>;
+	type: 'adjustment';
+}
+
 export interface StoredCustomer {
 	id: string;
 	/** The Stripe-Account header of the create request, or null (the platform). */
@@ -392,6 +413,8 @@ export interface StripeDouble {
 	customers: StoredCustomer[];
 	/** Every /v1 request, in arrival order (control endpoints are not recorded). Cleared in place by reset(). */
 	requests: RecordedRequest[];
+	/** Every customer balance transaction, in creation order. Cleared in place by reset(). */
+	balanceTransactions: DoubleBalanceTransaction[];
 	/** In creation order, deleted ones included. Cleared in place by reset(). */
 	webhookEndpoints: StoredWebhookEndpoint[];
 	/** Every event, oldest first. Cleared in place by reset(). */
@@ -419,9 +442,10 @@ export interface StripeDouble {
 	/** How long stored idempotent answers are replayed (keys stored earlier expire by the new rule). */
 	setIdempotencyTtl(ms: number): void;
 	/**
-	 * Forget customers, webhook endpoints, events, deliveries, requests, idempotency store, stats, faults and the
-	 * failNext queues; re-seed the PRNG; restore every setting (latency, rate limit, Retry-After, search lag,
-	 * concurrency limit, idempotency TTL, webhook retry delays) to the values given to startStripeDouble.
+	 * Forget customers, balance transactions, webhook endpoints, events, deliveries, requests, idempotency store,
+	 * stats, faults and the failNext queues; re-seed the PRNG; restore every setting (latency, rate limit,
+	 * Retry-After, search lag, concurrency limit, idempotency TTL, webhook retry delays) to the values given to
+	 * startStripeDouble.
 	 */
 	reset(): void;
 	/** Stop listening, destroy open connections, remove the certificate folder. */

@@ -73,12 +73,30 @@ function withinLimit(prefix: string, parts: string[]): string {
 	return key.length <= MAX_IDEMPOTENCY_KEY_LENGTH ? key : `${prefix}:${sha256(parts.join(':'))}`;
 }
 
+/** A request to an endpoint, as an idempotency key stands for it. */
+export interface KeyedRequest {
+	path: string;
+	params: object;
+	apiVersion?: string;
+}
+
+/** What makes two requests the same to Stripe's idempotency layer: endpoint, version and parameters. */
+function requestFingerprint(request: KeyedRequest): string {
+	return sha256(
+		canonicalJson({
+			path: request.path,
+			apiVersion: request.apiVersion ?? '',
+			params: request.params,
+		}),
+	);
+}
+
 /** The derived key of one item's request: per execution, or per input (what is sent, and to which endpoint). */
 export function derivedKey(
 	mode: Exclude<IdempotencyMode, 'custom'>,
 	scope: KeyScope,
 	itemIndex: number,
-	request: { path: string; params: object; apiVersion?: string },
+	request: KeyedRequest,
 ): string {
 	const instance = scope.instanceId.slice(0, 16) || 'instance';
 	if (mode === 'perExecution') {
@@ -90,13 +108,7 @@ export function derivedKey(
 			String(itemIndex),
 		]);
 	}
-	const fingerprint = sha256(
-		canonicalJson({
-			path: request.path,
-			apiVersion: request.apiVersion ?? '',
-			params: request.params,
-		}),
-	);
+	const fingerprint = requestFingerprint(request);
 	return withinLimit(DERIVED_KEY_PREFIX, [
 		instance,
 		scope.workflowId,
@@ -121,7 +133,7 @@ export function idempotencyKeyFor(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	settings: IdempotencySettings,
-	request: { path: string; params: object; apiVersion?: string },
+	request: KeyedRequest,
 ): Checked<string> {
 	const { mode, customKey, customKeyField } = settings;
 	if (mode === 'custom') {
@@ -158,6 +170,28 @@ export function idempotencyKeyFor(
 			'set, but Options → Idempotency is not "Custom Key": choose "Custom Key" to use it, or clear it',
 		);
 	return valid(derivedKey(mode, keyScope(context), itemIndex, request));
+}
+
+/**
+ * The keys the items of one run send. One key given to two different requests is an error of the later item, found
+ * before anything is sent: Stripe would do the first and refuse the second (a key used again with other values).
+ * Items sending the same request under one key are one request: the later ones get Stripe's stored answer.
+ */
+export class KeysOfRun {
+	private readonly firstUse = new Map<string, { itemIndex: number; fingerprint: string }>();
+
+	/** Records that `itemIndex` sends `request` under `key`; a problem of `field` when an earlier item sent another. */
+	claim(key: string, itemIndex: number, request: KeyedRequest, field: string): Checked<string> {
+		const fingerprint = requestFingerprint(request);
+		const first = this.firstUse.get(key);
+		if (!first) this.firstUse.set(key, { itemIndex, fingerprint });
+		else if (first.fingerprint !== fingerprint)
+			return invalid(
+				field,
+				`item ${first.itemIndex} has the same key with other values, and one key is one request (Stripe would refuse this one after doing the first): give each item its own key`,
+			);
+		return valid(key);
+	}
 }
 
 /**

@@ -8,6 +8,7 @@ const { registerCustomers } = require('./customers');
 const { registerCustomerSearch } = require('./customerSearch');
 const { registerTaxIds } = require('./taxIds');
 const { registerPaymentMethods } = require('./paymentMethods');
+const { registerCustomerBalanceTransactions } = require('./customerBalanceTransactions');
 const { registerWebhookEndpoints } = require('./webhookEndpoints');
 const { registerEvents } = require('./events');
 
@@ -18,6 +19,7 @@ const ENDPOINT_FAMILIES = Object.freeze([
 	registerCustomerSearch,
 	registerTaxIds,
 	registerPaymentMethods,
+	registerCustomerBalanceTransactions,
 	registerWebhookEndpoints,
 	registerEvents,
 ]);
