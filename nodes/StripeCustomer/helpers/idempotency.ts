@@ -173,28 +173,6 @@ export function idempotencyKeyFor(
 }
 
 /**
- * The keys the items of one run send. One key given to two different requests is an error of the later item, found
- * before anything is sent: Stripe would do the first and refuse the second (a key used again with other values).
- * Items sending the same request under one key are one request: the later ones get Stripe's stored answer.
- */
-export class KeysOfRun {
-	private readonly firstUse = new Map<string, { itemIndex: number; fingerprint: string }>();
-
-	/** Records that `itemIndex` sends `request` under `key`; a problem of `field` when an earlier item sent another. */
-	claim(key: string, itemIndex: number, request: KeyedRequest, field: string): Checked<string> {
-		const fingerprint = requestFingerprint(request);
-		const first = this.firstUse.get(key);
-		if (!first) this.firstUse.set(key, { itemIndex, fingerprint });
-		else if (first.fingerprint !== fingerprint)
-			return invalid(
-				field,
-				`item ${first.itemIndex} has the same key with other values, and one key is one request (Stripe would refuse this one after doing the first): give each item its own key`,
-			);
-		return valid(key);
-	}
-}
-
-/**
  * The key of an item's update: always per execution, node and item, whatever Options → Idempotency says. An update
  * repeated later (a re-run, an update with earlier values) must apply again, not be replayed by Stripe; Retry On
  * Fail (the same execution) replays it.

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { runBatch } from '../../helpers/batch';
+import { runBatch, type CustomKeyUse } from '../../helpers/batch';
 import { combineChecks, valid, type Checked } from '../../helpers/checks';
-import { idempotencyKeyFor, KeysOfRun, type IdempotencyMode } from '../../helpers/idempotency';
+import { canonicalJson, idempotencyKeyFor, type IdempotencyMode } from '../../helpers/idempotency';
 import type { Operation, OperationRun } from '../../helpers/operation';
 import {
 	idempotencyOptions,
@@ -57,6 +57,8 @@ interface CreateItem {
 	customerId: string;
 	params: BalanceTransactionParams;
 	idempotencyKey: string;
+	/** The user's own key (Custom Key) and the transaction it stands for: one transaction per key. */
+	customKey?: CustomKeyUse;
 }
 
 function readOptions(context: IExecuteFunctions, itemIndex: number) {
@@ -66,11 +68,7 @@ function readOptions(context: IExecuteFunctions, itemIndex: number) {
 }
 
 /** Reads and checks one item: every problem of its fields and its key, before anything is sent. */
-function prepare(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	keys: KeysOfRun,
-): Checked<CreateItem> {
+function prepare(context: IExecuteFunctions, itemIndex: number): Checked<CreateItem> {
 	const customerId = readCustomerId(context, itemIndex);
 	const params = toBalanceTransactionParams(
 		readBalanceTransactionValues(context, itemIndex),
@@ -84,12 +82,15 @@ function prepare(
 	const key = idempotencyKeyFor(context, itemIndex, settings, request);
 	const checked = combineChecks({ customerId, params, key });
 	if (!checked.ok) return checked;
-	const claimed = keys.claim(checked.value.key, itemIndex, request, settings.customKeyField);
-	if (!claimed.ok) return claimed;
+	const { key: idempotencyKey } = checked.value;
 	return valid({
 		customerId: checked.value.customerId,
 		params: checked.value.params,
-		idempotencyKey: checked.value.key,
+		idempotencyKey,
+		customKey:
+			settings.mode === 'custom'
+				? { key: idempotencyKey, asks: canonicalJson(request), field: settings.customKeyField }
+				: undefined,
 	});
 }
 
@@ -109,11 +110,11 @@ async function execute(
 	this: IExecuteFunctions,
 	{ stripe, settings }: OperationRun,
 ): Promise<INodeExecutionData[]> {
-	const keys = new KeysOfRun();
 	return await runBatch<CreateItem>(this, {
 		concurrency: settings.concurrency,
 		rerunNote: RERUN_NOTES[readOptions(this, 0).mode],
-		prepare: (itemIndex) => prepare(this, itemIndex, keys),
+		prepare: (itemIndex) => prepare(this, itemIndex),
+		customKeyOf: (item) => item.customKey,
 		// Items of one key are one request: one after another, so the later ones get Stripe's stored answer.
 		groupOf: (item) => `key:${item.idempotencyKey}`,
 		run: async ({ customerId, params, idempotencyKey: key }) => {
