@@ -26,9 +26,10 @@ const { compareRules } = require('./benchLatency');
 // npm run bench: the node through n8n's engine against the Stripe test double (in its own process),
 // with latency L per request and a rate limit R (429 above it); then the key numbers again over HTTPS; then the
 // limiter's current rules and those of 0.2.0 side by side (benchLatency.js: the bench-latency, bench-bursts and
-// bench-chart lines, and docs/images/bench-latency.svg unless BENCH_CHART=0).
+// bench-chart lines, and the chart unless BENCH_CHART=0).
 // Prints numbers; asserts nothing. The last line is the summary the README quotes.
-// BENCH_ONLY=latency runs only the side-by-side part (BENCH_ONLY=bursts: only its bench-bursts lines).
+// BENCH_ONLY=latency runs only the side-by-side part (BENCH_ONLY=bursts: only its bench-bursts lines; BENCH_ONLY=chart:
+// only the chart).
 
 const { n: N, latencyMs: LATENCY_MS, rate: RATE, concurrency: CONCURRENCY } = settings;
 const chartWanted = process.env.BENCH_CHART !== '0';
@@ -201,8 +202,10 @@ if (process.argv[2] === '--rss-child') {
 	compareRules({ latency: true, bursts: true, chart: chartWanted }).catch(fail);
 } else if (process.env.BENCH_ONLY === 'bursts') {
 	compareRules({ latency: false, bursts: true, chart: false }).catch(fail);
+} else if (process.env.BENCH_ONLY === 'chart') {
+	compareRules({ latency: false, bursts: false, chart: true }).catch(fail);
 } else if (process.env.BENCH_ONLY) {
-	console.error(`BENCH_ONLY=${process.env.BENCH_ONLY}: expected latency or bursts`);
+	console.error(`BENCH_ONLY=${process.env.BENCH_ONLY}: expected latency, bursts or chart`);
 	process.exit(2);
 } else {
 	main().catch(fail);

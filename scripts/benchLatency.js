@@ -5,21 +5,17 @@ const { mkdirSync, writeFileSync } = require('fs');
 const path = require('path');
 
 const { lineChartSvg } = require('./benchChart');
-const {
-	benchSupportOf,
-	CURRENT_RULES,
-	preparePlan,
-	repoRoot,
-	RULES_0_2_0,
-} = require('./benchRules');
+const { benchSupportOf, CURRENT_RULES, preparePlan, RULES_0_2_0 } = require('./benchRules');
 const { audit, fmt, itemsFor, KEY, startDouble } = require('./benchSupport');
+const { generatedDir, repoRoot } = require('./checkoutPaths');
 
 // The limiter's rules side by side (issue 18 §3): the current node and the node of 0.2.0 (benchRules.js), each with
 // its default options but Requests Per Second where stated, each run against a fresh Stripe double:
 // - bench-latency: at the account's limit with a long round trip; bound = items/limit + one round trip;
 // - bench-bursts: the double refuses everything in the first burst_ms of every period_ms, on top of its bucket;
 //   ideal = (items/limit) / (1 − burst_ms/period_ms);
-// - the chart: creates per second against latency, written to docs/images/bench-latency.svg.
+// - the chart: creates per second against latency, drawn into the checkout's generated folder (checkoutPaths.js), or
+//   into BENCH_CHART_FILE (npm run bench:chart: docs/images/bench-latency.svg, the README's).
 // Every run is audited (duplicates, lost). The double's per-second counts of each run go to stderr.
 // BENCH_LATENCY_ITEMS and BENCH_BURST_ITEMS change the items of the bench-latency and bench-bursts runs.
 
@@ -44,7 +40,9 @@ const BURSTS = {
 	latencyMs: 50,
 };
 const CHART = {
-	file: path.join(repoRoot, 'docs', 'images', 'bench-latency.svg'),
+	file: process.env.BENCH_CHART_FILE
+		? path.resolve(repoRoot, process.env.BENCH_CHART_FILE)
+		: path.join(generatedDir(repoRoot), 'bench-latency.svg'),
 	latenciesMs: [50, 150, 300, 600, 1000],
 	items: 200,
 	limit: 25,
@@ -224,7 +222,9 @@ async function latencyChart(print, totals) {
 		yLabel: 'customers created per second',
 		xs: CHART.latenciesMs,
 		series: RULES.map((rules) => ({
-			name: rules.commit ? `rules ${rules.name} (${rules.commit})` : `rules ${rules.name}`,
+			name: rules.commit
+				? `rules ${rules.name} (${rules.commit.slice(0, 7)})`
+				: `rules ${rules.name}`,
 			values: createsPerSecond[rules.name],
 			color: CHART.colors[/** @type {keyof typeof CHART.colors} */ (rules.name)] ?? '#333',
 		})),

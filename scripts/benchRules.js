@@ -8,24 +8,21 @@ const { createInterface } = require('readline');
 
 const { READY_LINE } = require('./benchRulesChild');
 const { stopOnExit } = require('./benchSupport');
+const { generatedDir, repoRoot } = require('./checkoutPaths');
+const { releaseCommit } = require('./releases');
 
 // Runs a bench plan with the node of a set of rules: the current node (this build), or the node exactly as at a git
-// commit, built from git into build/bench-rules-<name>/ with the project's tsc. Every plan runs in a child process
-// of its own (benchRulesChild.js), so each run starts with a fresh limiter: the limiter lives as long as the process.
+// commit, built from git into rules-<name>/ in the checkout's generated folder (checkoutPaths.js) with the project's
+// tsc. Every plan runs in a child process of its own (benchRulesChild.js), so each run starts with a fresh limiter:
+// the limiter lives as long as the process.
 
 /** @typedef {{ name: string; commit?: string }} Rules  without a commit: the node of this build */
 
 /** @type {Rules} */
 const CURRENT_RULES = { name: 'current' };
-/** The last commit with the old limiter: Concurrency 10 by default, rate lowered on 429s and raised again slowly. */
+/** Release 0.2.0, the old limiter: Concurrency 10 by default, rate lowered on 429s and raised again slowly. */
 /** @type {Rules} */
-const RULES_0_2_0 = { name: '0.2.0', commit: '90f595f' };
-
-// This file runs compiled, from build/scripts/.
-const repoRoot = path.resolve(
-	__dirname,
-	path.basename(path.dirname(__dirname)) === 'build' ? '../..' : '..',
-);
+const RULES_0_2_0 = { name: '0.2.0', commit: releaseCommit(repoRoot, '0.2.0') };
 
 /** What a commit's copy needs to run its workflow runner (its benchSupport.runNode). */
 const PATHS_FROM_GIT = [
@@ -47,7 +44,7 @@ const PATHS_FROM_GIT = [
  */
 function benchSupportOf(rules) {
 	if (!rules.commit) return path.join(__dirname, 'benchSupport.js');
-	const folder = path.join(repoRoot, 'build', `bench-rules-${rules.name}`);
+	const folder = path.join(generatedDir(repoRoot), `rules-${rules.name}`);
 	const support = path.join(folder, 'build', 'scripts', 'benchSupport.js');
 	const marker = path.join(folder, '.commit');
 	const commit = execFileSync('git', ['rev-parse', `${rules.commit}^{commit}`], {
@@ -58,7 +55,7 @@ function benchSupportOf(rules) {
 		return support;
 
 	process.stderr.write(
-		`bench: building the node of ${rules.commit} (rules ${rules.name}) into ${path.relative(repoRoot, folder)}\n`,
+		`bench: building the node of ${commit.slice(0, 7)} (rules ${rules.name}) into ${path.relative(repoRoot, folder)}\n`,
 	);
 	rmSync(folder, { recursive: true, force: true });
 	mkdirSync(folder, { recursive: true });
@@ -67,7 +64,7 @@ function benchSupportOf(rules) {
 		maxBuffer: 256 * 1024 * 1024,
 	});
 	execFileSync('tar', ['-x', '-C', folder], { input: tar });
-	// Inside the repository, so the copy finds the root's node_modules (packages and @types) by Node's resolution.
+	// Under node_modules, so the copy finds the checkout's packages and @types by Node's resolution.
 	const tsc = require.resolve('typescript/bin/tsc', { paths: [repoRoot] });
 	execFileSync(process.execPath, [tsc, '-p', path.join(folder, 'tsconfig.scripts.json')], {
 		cwd: folder,
@@ -159,4 +156,4 @@ async function runPlan(rules, plan) {
 	return await (await preparePlan(rules, plan)).run();
 }
 
-module.exports = { CURRENT_RULES, RULES_0_2_0, repoRoot, benchSupportOf, preparePlan, runPlan };
+module.exports = { CURRENT_RULES, RULES_0_2_0, benchSupportOf, preparePlan, runPlan };

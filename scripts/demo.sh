@@ -3,5 +3,4 @@
 # Stripe test double, or against real Stripe when STRIPE_SECRET_KEY is set (use a test-mode key).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build-scripts.sh
-node build/scripts/demo.js
+bash scripts/run-compiled.sh demo

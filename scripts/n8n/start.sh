@@ -8,6 +8,9 @@
 #      N8N_EDITOR_HOME (default $N8N_CACHE_DIR/editor-home, for other n8n versions editor-home-<version>),
 #      N8N_OWNER_EMAIL / N8N_OWNER_PASSWORD, STRIPE_SECRET_KEY, STRIPE_DOUBLE_PORT (default 12111),
 #      SKIP_BUILD=1, N8N_READY_FILE (written as JSON once everything is up; used by test-browser.sh)
+# --dev (npm run dev): the same, then every change under nodes/ and credentials/ reaches the running n8n without a
+# rebuild or restart: tsc --watch and gulp's copy of the icons and codex write into the package's copy in n8n's
+# nodes folder, which n8n reloads (N8N_DEV_RELOAD=true watches it) and pushes to the open editor.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -25,13 +28,22 @@ CRED_ID="demoStripeCustCred"
 CRED_NAME="Stripe Customer API (demo)"
 URL="http://127.0.0.1:$PORT"
 
+DEV=""
+case "${1:-}" in
+  "") ;;
+  --dev) DEV=1 ;;
+  *) die "unknown argument '$1' (only --dev)" ;;
+esac
+
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_busy "$PORT" && die "port $PORT is already in use (another n8n?); set N8N_PORT"
 
 N8N_PID=""
 DOUBLE_PID=""
+WATCH_PIDS=()
 cleanup() {
   trap - INT TERM EXIT
+  for pid in "${WATCH_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   if [ -n "$N8N_PID" ] && kill -0 "$N8N_PID" 2>/dev/null; then
     log "stopping n8n"
     kill -TERM "$N8N_PID" 2>/dev/null || true
@@ -53,6 +65,23 @@ ensure_n8n
 mkdir -p "$EDITOR_HOME/logs"
 install_package_into "$EDITOR_HOME"
 
+if [ -n "$DEV" ]; then
+  # A real folder, not a link to the checkout: n8n forgets a changed file's module only under the path it watches.
+  dev_dist="$EDITOR_HOME/.n8n/nodes/node_modules/n8n-nodes-stripe-customer/dist"
+  dev_log="$EDITOR_HOME/logs/dev-build.log"
+  : > "$dev_log"
+  log "npm run dev: tsc --watch and the icons' copy write into $dev_dist"
+  node "$REPO_ROOT/node_modules/typescript/bin/tsc" -p "$REPO_ROOT/tsconfig.build.json" --watch --preserveWatchOutput \
+    --outDir "$dev_dist" > >(tee -a "$dev_log" >&2) 2>&1 &
+  WATCH_PIDS+=($!)
+  (cd "$REPO_ROOT" && STATIC_FILES_DIST="$dev_dist" exec node node_modules/gulp/bin/gulp.js build:icons:watch) \
+    > >(tee -a "$dev_log" >&2) 2>&1 &
+  WATCH_PIDS+=($!)
+  # n8n starts once tsc's first pass has written everything, so it never loads a half-written file.
+  for _ in $(seq 1 240); do grep -q 'Watching for file changes' "$dev_log" && break; sleep 0.5; done
+  grep -q 'Watching for file changes' "$dev_log" || die "tsc --watch did not finish its first pass (see $dev_log)"
+fi
+
 # --- where the credential points
 if [ -n "${STRIPE_SECRET_KEY:-}" ]; then
   TARGET="real Stripe (STRIPE_SECRET_KEY)"
@@ -69,6 +98,11 @@ else
 fi
 
 n8n_env
+if [ -n "$DEV" ]; then
+  export N8N_DEV_RELOAD=true
+  # n8n 1.x reloads only in development mode (2.x in any); n8n-node dev's n8n runs in it too.
+  [ "$N8N_MAJOR" = 1 ] && export NODE_ENV=development
+fi
 export N8N_USER_FOLDER="$EDITOR_HOME"
 export N8N_PORT="$PORT"
 export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$(free_port)}"
@@ -125,7 +159,7 @@ cat >&2 <<EOF
   │   Sign in:   $OWNER_EMAIL / $pw_note
   │   Workflow:  "Demo: create Stripe customers"  ($URL/workflow/demoStripeCustomer)
   │   Credential "$CRED_NAME" → $TARGET
-  │   Ctrl-C stops n8n$( [ -n "$DOUBLE_URL" ] && echo " and the test double" ).
+  │   Ctrl-C stops n8n$( [ -n "$DOUBLE_URL" ] && echo " and the test double" ).$( [ -n "$DEV" ] && printf '\n  │   Dev: a change under nodes/ or credentials/ is rebuilt into n8n and reloaded, no restart;\n  │        TypeScript errors print here.' )
   └──────────────────────────────────────────────────────────────────────
 
 EOF
