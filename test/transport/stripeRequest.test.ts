@@ -1,12 +1,15 @@
 import Stripe from 'stripe';
 
-import { toCustomerCreateRequest } from '../nodes/StripeCustomer/actions/customer/customerMapping';
-import { DEFAULT_API_VERSION, PACKAGE_INFO } from '../nodes/StripeCustomer/transport/stripeRequest';
-import packageJson from '../package.json';
-import type { RecordedRequest, StripeDouble } from './stripe-double';
-import { closedPort } from './support/closedPort';
-import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
-import { runStripeCustomerWorkflow } from './support/workflowRunner';
+import { toCustomerCreateRequest } from '../../nodes/StripeCustomer/actions/customer/customerMapping';
+import {
+	DEFAULT_API_VERSION,
+	PACKAGE_INFO,
+} from '../../nodes/StripeCustomer/transport/stripeRequest';
+import packageJson from '../../package.json';
+import type { RecordedRequest, StripeDouble } from '../stripe-double';
+import { closedPort } from '../support/closedPort';
+import { credentialsFor, SECRET_KEY, startDouble } from '../support/stripeFixtures';
+import { runStripeCustomerWorkflow } from '../support/workflowRunner';
 
 // The transport, through n8n's own HTTP helper: what reaches Stripe (compared with the official client), which
 // failures are retried and how, and what a user reads when Stripe or the credential is the problem.

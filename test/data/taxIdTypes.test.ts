@@ -1,13 +1,13 @@
 import type Stripe from 'stripe';
 
-import { COUNTRIES, COUNTRY_CODES } from '../nodes/StripeCustomer/data/countries';
+import { COUNTRIES, COUNTRY_CODES } from '../../nodes/StripeCustomer/data/countries';
 import {
 	TAX_ID_TYPES,
 	TAX_ID_TYPE_INFO,
 	TAX_ID_TYPE_OPTIONS,
 	type TaxIdType,
-} from '../nodes/StripeCustomer/data/taxIdTypes';
-import { TAX_ID_TYPES as DOUBLE_TAX_ID_TYPES } from './stripe-double';
+} from '../../nodes/StripeCustomer/data/taxIdTypes';
+import { TAX_ID_TYPES as DOUBLE_TAX_ID_TYPES } from '../stripe-double';
 
 // The editor's lists: countries for addresses, tax ID types for tax_id_data.
 

@@ -3,7 +3,7 @@ import {
 	type LimiterSettings,
 	type RequestPermit,
 	type RunLimiter,
-} from '../nodes/StripeCustomer/transport/rateLimiter';
+} from '../../nodes/StripeCustomer/transport/rateLimiter';
 
 // The limiter's rules, on n8n's clock faked by jest: lower at once on a 429, once per excess; climb straight back to a
 // rate that held before a burst, slowly above it or when the account's limit is lower; the lowest limit among the

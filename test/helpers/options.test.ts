@@ -1,6 +1,6 @@
-import type { StripeDouble } from './stripe-double';
-import { credentialsFor, startDouble } from './support/stripeFixtures';
-import { runStripeCustomerWorkflow, type StripeNodeSettings } from './support/workflowRunner';
+import type { StripeDouble } from '../stripe-double';
+import { credentialsFor, startDouble } from '../support/stripeFixtures';
+import { runStripeCustomerWorkflow, type StripeNodeSettings } from '../support/workflowRunner';
 
 // Each node version reads its options where its editor shows them, and the node as an AI Agent's tool reads what
 // the model fills in its own fields.

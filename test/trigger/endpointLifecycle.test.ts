@@ -4,11 +4,11 @@ import { sleep, type IDataObject, type INodeParameters } from 'n8n-workflow';
 import {
 	releaseSettings,
 	RELEASE_METADATA_KEY,
-} from '../nodes/StripeCustomer/trigger/endpointLifecycle';
-import { DEFAULT_API_VERSION } from '../nodes/StripeCustomer/transport/stripeRequest';
-import type { StripeDouble } from './stripe-double';
-import { SECRET_KEY, startDouble } from './support/stripeFixtures';
-import { TRIGGER_NAME, TriggerHarness, type TriggerWorkflow } from './support/triggerRunner';
+} from '../../nodes/StripeCustomer/trigger/endpointLifecycle';
+import { DEFAULT_API_VERSION } from '../../nodes/StripeCustomer/transport/stripeRequest';
+import type { StripeDouble } from '../stripe-double';
+import { SECRET_KEY, startDouble } from '../support/stripeFixtures';
+import { TRIGGER_NAME, TriggerHarness, type TriggerWorkflow } from '../support/triggerRunner';
 
 // The Stripe Customer Trigger in n8n's engine (n8n-core's hook and webhook contexts, WorkflowExecute), with its
 // endpoint at the Stripe test double and its URL served over HTTP: what reaches the workflow, what Stripe holds.

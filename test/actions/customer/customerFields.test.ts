@@ -3,10 +3,10 @@ import type { NodeParameterValueType } from 'n8n-workflow';
 import {
 	customerFields,
 	type CustomerFieldName,
-} from '../nodes/StripeCustomer/actions/customer/customerFields';
-import type { StripeDouble } from './stripe-double';
-import { credentialsFor, startDouble } from './support/stripeFixtures';
-import { runStripeCustomerWorkflow } from './support/workflowRunner';
+} from '../../../nodes/StripeCustomer/actions/customer/customerFields';
+import type { StripeDouble } from '../../stripe-double';
+import { credentialsFor, startDouble } from '../../support/stripeFixtures';
+import { runStripeCustomerWorkflow } from '../../support/workflowRunner';
 
 // The README's field table, row by row: the node's field as a user sets it -> exactly what Stripe received.
 

@@ -7,7 +7,7 @@ import {
 	decodeForm,
 	startStripeDouble,
 	type StripeDouble,
-} from './stripe-double';
+} from '..';
 import {
 	SAMPLE_KEYS,
 	agent,
@@ -17,7 +17,7 @@ import {
 	startCli,
 	startWebhookReceiver,
 	type ReceivedDelivery,
-} from './stripe-double/testClient';
+} from '../testClient';
 
 const KEY = DEFAULT_SECRET_KEYS[0];
 let d: StripeDouble;

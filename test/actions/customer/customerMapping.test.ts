@@ -1,14 +1,14 @@
 import {
 	COUPON_API_VERSION,
 	type CustomerValues,
-} from '../nodes/StripeCustomer/actions/customer/customerFields';
+} from '../../../nodes/StripeCustomer/actions/customer/customerFields';
 import {
 	completeUpdate,
 	toCustomerCreateRequest,
 	toCustomerUpdatePlan,
-} from '../nodes/StripeCustomer/actions/customer/customerMapping';
-import type { Checked } from '../nodes/StripeCustomer/helpers/checks';
-import { TAX_ID_TYPES } from '../nodes/StripeCustomer/data/taxIdTypes';
+} from '../../../nodes/StripeCustomer/actions/customer/customerMapping';
+import type { Checked } from '../../../nodes/StripeCustomer/helpers/checks';
+import { TAX_ID_TYPES } from '../../../nodes/StripeCustomer/data/taxIdTypes';
 
 // The pure mapping: one item's values -> the Stripe request. Problems name the field, all of them at once.
 

@@ -1,12 +1,12 @@
 import Stripe from 'stripe';
 
-import type { StripeDouble } from './stripe-double';
-import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
+import type { StripeDouble } from '../../stripe-double';
+import { credentialsFor, SECRET_KEY, startDouble } from '../../support/stripeFixtures';
 import {
 	runStripeCustomerWorkflow,
 	type RunResult,
 	type StripeNodeSettings,
-} from './support/workflowRunner';
+} from '../../support/workflowRunner';
 
 // Delete, Update and Create or Update keep the promise Create keeps: a retry, a re-run or a repeated update ends in
 // the same Stripe state as one run, and a run that stops says everything it changed.

@@ -1,9 +1,9 @@
 import { sleep } from 'n8n-workflow';
 import Stripe from 'stripe';
 
-import type { StripeDouble } from './stripe-double';
-import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
-import { runStripeCustomerWorkflow } from './support/workflowRunner';
+import type { StripeDouble } from '../../stripe-double';
+import { credentialsFor, SECRET_KEY, startDouble } from '../../support/stripeFixtures';
+import { runStripeCustomerWorkflow } from '../../support/workflowRunner';
 
 // Options → If a Customer With This Email Exists: never a second customer for one email unless the user wants one.
 

@@ -1,6 +1,6 @@
-import type { StripeDouble } from './stripe-double';
-import { credentialsFor, SECRET_KEY, startDouble } from './support/stripeFixtures';
-import { runStripeCustomerWorkflow, type RunOptions } from './support/workflowRunner';
+import type { StripeDouble } from '../stripe-double';
+import { credentialsFor, SECRET_KEY, startDouble } from '../support/stripeFixtures';
+import { runStripeCustomerWorkflow, type RunOptions } from '../support/workflowRunner';
 
 // What a user sees when the node runs inside n8n's engine: expressions, pairing, continue-on-fail, errors.
 

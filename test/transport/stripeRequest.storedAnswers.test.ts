@@ -1,6 +1,6 @@
-import type { StripeDouble } from './stripe-double';
-import { credentialsFor, startDouble } from './support/stripeFixtures';
-import { runStripeCustomerWorkflow, type RunResult } from './support/workflowRunner';
+import type { StripeDouble } from '../stripe-double';
+import { credentialsFor, startDouble } from '../support/stripeFixtures';
+import { runStripeCustomerWorkflow, type RunResult } from '../support/workflowRunner';
 
 // Stripe stores the answer of an idempotent request that began executing, whatever it was (a 402 decline, a 400 from
 // the work, a 500), and replays it for the same key for 24 hours with Idempotent-Replayed: true (issue 17, item 1).

@@ -1,19 +1,19 @@
 import { randomBytes } from 'crypto';
 import Stripe from 'stripe';
 
-import { DeliveryMemory } from '../nodes/StripeCustomer/trigger/deliveryDedupe';
+import { DeliveryMemory } from '../../nodes/StripeCustomer/trigger/deliveryDedupe';
 import {
 	ANY_CUSTOMER_EVENT,
 	ANY_SUBSCRIPTION_EVENT,
 	EVENT_OPTIONS,
 	expandEvents,
-} from '../nodes/StripeCustomer/trigger/events';
+} from '../../nodes/StripeCustomer/trigger/events';
 import {
 	eventToItem,
 	parseEvent,
 	type ReceivedEvent,
-} from '../nodes/StripeCustomer/trigger/output';
-import { verifySignature } from '../nodes/StripeCustomer/trigger/signature';
+} from '../../nodes/StripeCustomer/trigger/output';
+import { verifySignature } from '../../nodes/StripeCustomer/trigger/signature';
 
 // The trigger's pure parts: the signature check (against what the official `stripe` client signs), the event list,
 // the output item, the delivery memory. Their behaviour inside n8n is in trigger.workflow.test.ts.

@@ -1,6 +1,6 @@
-import type { RecordedRequest, StripeDouble } from './stripe-double';
-import { credentialsFor, startDouble } from './support/stripeFixtures';
-import { runStripeCustomerWorkflow } from './support/workflowRunner';
+import type { RecordedRequest, StripeDouble } from '../stripe-double';
+import { credentialsFor, startDouble } from '../support/stripeFixtures';
+import { runStripeCustomerWorkflow } from '../support/workflowRunner';
 
 // Speed at any latency, through n8n's engine against the Stripe double: as many requests in flight as Requests Per
 // Second needs at the latency Stripe answers with, back to the limit right after a burst of 429s, and the lowest

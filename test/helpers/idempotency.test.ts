@@ -1,6 +1,10 @@
-import type { StripeDouble } from './stripe-double';
-import { credentialsFor, startDouble } from './support/stripeFixtures';
-import { instanceIdOf, runStripeCustomerWorkflow, type RunOptions } from './support/workflowRunner';
+import type { StripeDouble } from '../stripe-double';
+import { credentialsFor, startDouble } from '../support/stripeFixtures';
+import {
+	instanceIdOf,
+	runStripeCustomerWorkflow,
+	type RunOptions,
+} from '../support/workflowRunner';
 
 // When a batch fails part-way, is run again, or runs on another n8n instance: no customer goes unreported,
 // no re-run creates one twice unless the user chose so, and no two n8n instances collide.
