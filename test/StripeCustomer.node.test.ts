@@ -10,10 +10,16 @@ import {
 
 import { RESOURCES } from '../nodes/StripeCustomer/actions/router';
 import { StripeCustomer } from '../nodes/StripeCustomer/StripeCustomer.node';
+import { credentialsFor } from './support/stripeFixtures';
+import { useStripeDouble } from './support/testSetup';
+import { runStripeCustomerWorkflow } from './support/workflowRunner';
 
 // What the editor shows, decided by n8n's own display rules (NodeHelpers, as the editor and the server use them):
 // which fields and options a node of each version offers, in the editor and as an AI Agent's tool.
-// test/browser/editor.browser.js checks the same on screen in a real n8n.
+// test/browser/editor.browser.js checks the same on screen in a real n8n. And the node as an AI Agent's tool, run:
+// what a model fills in its fields reaches Stripe.
+
+const { double } = useStripeDouble();
 
 const description = new StripeCustomer().description;
 /** n8n's copy of the node for an AI Agent's Tool input is named "…Tool" (n8n's convertNodeToAiTool). */
@@ -240,5 +246,35 @@ describe('as an AI Agent tool', () => {
 			['options', true],
 			['string', false],
 		]);
+	});
+});
+
+test('as an AI Agent tool: the values a model fills in the text fields reach Stripe (description, country by name, tax ID type)', async () => {
+	const result = await runStripeCustomerWorkflow({
+		items: [{ name: 'Ada', email: 'ada@example.com' }],
+		credentials: credentialsFor(double),
+		node: {
+			typeVersion: 1.2,
+			asTool: true,
+			parameters: {
+				operation: 'create',
+				name: '={{ $json.name }}',
+				email: '={{ $json.email }}',
+				customerDescription: 'Met at the conference',
+				address: { details: { city: 'Berlin', country: 'germany' } },
+				additionalFields: {
+					taxIds: { taxId: [{ type: 'de_stn', value: '1234567890' }] },
+					taxExempt: 'reverse',
+				},
+			},
+		},
+	});
+	expect(result.error).toBeUndefined();
+	expect(double.customers[0].params).toMatchObject({
+		name: 'Ada',
+		description: 'Met at the conference',
+		address: { city: 'Berlin', country: 'DE' },
+		tax_id_data: [{ type: 'de_stn', value: '1234567890' }],
+		tax_exempt: 'reverse',
 	});
 });

@@ -1,20 +1,20 @@
-import type { StripeDouble } from '../stripe-double';
-import { credentialsFor, startDouble } from '../support/stripeFixtures';
+import type Stripe from 'stripe';
+
+import { credentialsFor, SECRET_KEY } from '../support/stripeFixtures';
+import { useStripeDouble } from '../support/testSetup';
 import {
 	instanceIdOf,
 	runStripeCustomerWorkflow,
 	type RunOptions,
+	type RunResult,
 } from '../support/workflowRunner';
 
-// When a batch fails part-way, is run again, or runs on another n8n instance: no customer goes unreported,
-// no re-run creates one twice unless the user chose so, and no two n8n instances collide.
+// Idempotency keys: when a batch fails part-way, is run again, or runs on another n8n instance, no customer goes
+// unreported, no re-run creates one twice unless the user chose so, and no two n8n instances collide; a custom key
+// travels as given (or encoded, never shortened) and makes a create safe, never an update.
 
-let double: StripeDouble;
-beforeAll(async () => {
-	double = await startDouble();
-});
-afterAll(() => double.close());
-beforeEach(() => double.reset());
+const RESTRICTED_KEY = SECRET_KEY.replace(/^sk_test_/, 'rk_test_');
+const { double, stripe } = useStripeDouble({ secretKeys: [SECRET_KEY, RESTRICTED_KEY] });
 
 const people = Array.from({ length: 5 }, (_, index) => ({
 	fullName: `Person ${index}`,
@@ -39,6 +39,9 @@ function run(options: Partial<RunOptions> & { parameters?: Record<string, unknow
 }
 
 const emails = () => double.customers.map((customer) => customer.params.email).sort();
+
+const postsSent = () => double.requests.filter((request) => request.method === 'POST');
+const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
 
 describe('two n8n instances (their own databases, so the same execution IDs) on one Stripe account', () => {
 	test.each(['perExecution', 'perInput'])(
@@ -202,4 +205,120 @@ describe('a re-run of the execution, or a webhook that delivers the same event t
 			double.customers[0].id,
 		]);
 	});
+});
+
+test('Per Input keys are per Stripe account, not per API key: the same values sent with a restricted key of the account return the customer', async () => {
+	const create = (secretKey: string) =>
+		runStripeCustomerWorkflow({
+			items: [{ name: 'Ada', email: 'ada@example.com' }],
+			node: {
+				parameters: { operation: 'create', name: '={{ $json.name }}', email: '={{ $json.email }}' },
+			},
+			credentials: credentialsFor(double, { secretKey }),
+		});
+	const first = await create(SECRET_KEY);
+	const again = await create(RESTRICTED_KEY);
+	expect(double.customers).toHaveLength(1);
+	expect(jsonOf(again)).toEqual([{ customerId: jsonOf(first)?.[0].customerId, replayed: true }]);
+});
+
+describe('a custom idempotency key travels as it was given, or encoded so that two keys never become one', () => {
+	test('keys 订单-42 and 发票-42: two customers, two keys at Stripe, each sent once', async () => {
+		const result = await run({
+			parameters: createParameters({ idempotency: 'custom', idempotencyKey: '={{ $json.order }}' }),
+			items: [
+				{ fullName: 'Order', mail: 'order@example.com', order: '订单-42' },
+				{ fullName: 'Invoice', mail: 'invoice@example.com', order: '发票-42' },
+			],
+		});
+		expect(result.error).toBeUndefined();
+		expect(double.customers).toHaveLength(2);
+		expect(
+			postsSent()
+				.map((request) => request.idempotencyKey)
+				.sort(),
+		).toEqual(['%E5%8F%91%E7%A5%A8-42', '%E8%AE%A2%E5%8D%95-42']);
+	});
+
+	test('a key of visible ASCII is sent unchanged; one with % or a space is encoded, so it cannot equal another key', async () => {
+		const result = await run({
+			parameters: createParameters({ idempotency: 'custom', idempotencyKey: '={{ $json.order }}' }),
+			items: [
+				{ fullName: 'Plain', mail: 'plain@example.com', order: 'order-42/A_b.c' },
+				{ fullName: 'Percent', mail: 'percent@example.com', order: '50%-off 2' },
+				{ fullName: 'Looks encoded', mail: 'encoded@example.com', order: '50%25-off%202' },
+			],
+		});
+		expect(result.error).toBeUndefined();
+		expect(postsSent().map((request) => request.idempotencyKey)).toEqual([
+			'order-42/A_b.c',
+			'50%25-off%202',
+			'50%2525-off%25202',
+		]);
+		expect(double.customers).toHaveLength(3);
+	});
+
+	test('a key longer than Stripe allows once encoded is refused, naming the field and the length; nothing sent', async () => {
+		const result = await run({
+			parameters: createParameters({ idempotency: 'custom', idempotencyKey: '订'.repeat(30) }),
+			items: people.slice(0, 1),
+		});
+		expect(result.error?.message).toBe(
+			'[item 0] Options → Idempotency Key: Stripe accepts at most 255 characters; this key has 270 once encoded (characters other than visible ASCII, spaces and % are sent as %XX UTF-8 bytes)',
+		);
+		expect(double.requests).toHaveLength(0);
+	});
+
+	test("a custom key may not look like the node's own keys", async () => {
+		const result = await run({
+			parameters: createParameters({ idempotency: 'custom', idempotencyKey: 'n8n-sc:email:abc' }),
+			items: people.slice(0, 1),
+		});
+		expect(result.error?.message).toMatch(
+			/^\[item 0\] Options → Idempotency Key: keys starting with "n8n-sc:" are the node's own/,
+		);
+		expect(double.requests).toHaveLength(0);
+	});
+});
+
+describe('a custom key (an order ID) makes the create safe and never the update', () => {
+	const names = ['A', 'B', 'C', 'B'];
+
+	test.each([
+		['Create or Update', { operation: 'upsert' }],
+		[
+			'Create with If Email Exists → Update the Existing One',
+			{ operation: 'create', options: { ifEmailExists: 'update' } },
+		],
+	])(
+		'%s: runs with names A → B → C → B end with one customer named B, each applied',
+		async (_title, operation) => {
+			for (const name of names) {
+				const result = await run({
+					parameters: {
+						...operation,
+						name: '={{ $json.name }}',
+						email: 'ada@example.com',
+						options: {
+							...(operation as { options?: object }).options,
+							idempotency: 'custom',
+							idempotencyKey: '={{ "order-" + $json.order }}',
+						},
+					},
+					items: [{ name, order: 42 }],
+				});
+				expect(result.error).toBeUndefined();
+			}
+			expect(double.customers).toHaveLength(1);
+			expect(
+				((await stripe.customers.retrieve(double.customers[0].id)) as Stripe.Customer).name,
+			).toBe('B');
+			// The create carried the order key; the updates never did.
+			const keys = double.requests
+				.filter((request) => request.method === 'POST')
+				.map((request) => request.idempotencyKey);
+			expect(keys[0]).toBe('order-42');
+			expect(keys.slice(1).every((key) => key !== null && !key.startsWith('order-42'))).toBe(true);
+		},
+	);
 });

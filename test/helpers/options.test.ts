@@ -1,16 +1,11 @@
-import type { StripeDouble } from '../stripe-double';
-import { credentialsFor, startDouble } from '../support/stripeFixtures';
+import { credentialsFor } from '../support/stripeFixtures';
+import { useStripeDouble } from '../support/testSetup';
 import { runStripeCustomerWorkflow, type StripeNodeSettings } from '../support/workflowRunner';
 
-// Each node version reads its options where its editor shows them, and the node as an AI Agent's tool reads what
-// the model fills in its own fields.
+// The options collections: each node version reads its options where its editor shows them (1.2: Options and Request
+// Options; 1 and 1.1: one Options collection), and the request options apply.
 
-let double: StripeDouble;
-beforeAll(async () => {
-	double = await startDouble();
-});
-afterAll(() => double.close());
-beforeEach(() => double.reset());
+const { double } = useStripeDouble();
 
 function run(
 	node: StripeNodeSettings,
@@ -70,26 +65,7 @@ describe('the options of each node version', () => {
 	);
 });
 
-test('as an AI Agent tool: the values a model fills in the text fields reach Stripe (description, country by name, tax ID type)', async () => {
-	const result = await run({
-		typeVersion: 1.2,
-		asTool: true,
-		parameters: {
-			...create,
-			customerDescription: 'Met at the conference',
-			address: { details: { city: 'Berlin', country: 'germany' } },
-			additionalFields: {
-				taxIds: { taxId: [{ type: 'de_stn', value: '1234567890' }] },
-				taxExempt: 'reverse',
-			},
-		},
-	});
-	expect(result.error).toBeUndefined();
-	expect(double.customers[0].params).toMatchObject({
-		name: 'Ada',
-		description: 'Met at the conference',
-		address: { city: 'Berlin', country: 'DE' },
-		tax_id_data: [{ type: 'de_stn', value: '1234567890' }],
-		tax_exempt: 'reverse',
-	});
+test('Options → API Version overrides the pinned version', async () => {
+	await run({ parameters: { ...create, options: { apiVersion: '2025-09-30.clover' } } });
+	expect(double.requests[0].apiVersion).toBe('2025-09-30.clover');
 });

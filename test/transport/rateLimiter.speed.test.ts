@@ -1,5 +1,6 @@
-import type { RecordedRequest, StripeDouble } from '../stripe-double';
-import { credentialsFor, startDouble } from '../support/stripeFixtures';
+import type { RecordedRequest } from '../stripe-double';
+import { credentialsFor } from '../support/stripeFixtures';
+import { useStripeDouble } from '../support/testSetup';
 import { runStripeCustomerWorkflow } from '../support/workflowRunner';
 
 // Speed at any latency, through n8n's engine against the Stripe double: as many requests in flight as Requests Per
@@ -9,12 +10,7 @@ import { runStripeCustomerWorkflow } from '../support/workflowRunner';
 
 jest.setTimeout(60_000);
 
-let double: StripeDouble;
-beforeAll(async () => {
-	double = await startDouble();
-});
-afterAll(() => double.close());
-beforeEach(() => double.reset());
+const { double } = useStripeDouble();
 
 const itemsFor = (count: number, prefix: string) =>
 	Array.from({ length: count }, (_, index) => ({
@@ -149,4 +145,41 @@ test('two runs at once with 5 and 25 requests per second: never more than 5 per 
 	// 5 per second, one request sent a little late aside; with the faster run's 25 this would be 20 and more.
 	expect(mostWithin(bothRun, 1000)).toBeLessThanOrEqual(6);
 	expect(double.customers).toHaveLength(75);
+});
+
+const bulkParameters = (options: Record<string, number>) => ({
+	operation: 'create',
+	name: '={{ $json.fullName }}',
+	email: '={{ $json.mail }}',
+	options,
+});
+
+test('two executions at once share one limiter per Stripe account and stay under its limit', async () => {
+	double.setRateLimit(20);
+	const runBoth = (requestsPerSecond: number) =>
+		Promise.all(
+			['a', 'b'].map((prefix) =>
+				runStripeCustomerWorkflow({
+					items: itemsFor(20, `${prefix}${requestsPerSecond}`),
+					node: {
+						parameters: bulkParameters({ concurrency: 10, requestsPerSecond, maxRetries: 8 }),
+					},
+					// An account of its own: what the tests above taught the limiter of theirs stays out of this one.
+					credentials: credentialsFor(double, { stripeAccount: 'acct_sharedLimiter' }),
+				}),
+			),
+		);
+	// Without the client-side limit the same work trips Stripe's limit; the 429s are retried, so nothing is lost.
+	const unlimited = await runBoth(0);
+	expect(double.stats().status[429]).toBeGreaterThan(0);
+	expect(unlimited.every((result) => result.error === undefined)).toBe(true);
+	expect(double.customers).toHaveLength(40);
+
+	// With it, none. (This order: a run's limit holds for the account a moment after its last request.)
+	double.reset();
+	double.setRateLimit(20);
+	const limited = await runBoth(20);
+	expect(limited.every((result) => result.error === undefined)).toBe(true);
+	expect(double.stats().status[429] ?? 0).toBe(0);
+	expect(double.customers).toHaveLength(40);
 });

@@ -1,17 +1,12 @@
-import type { StripeDouble } from '../stripe-double';
-import { credentialsFor, startDouble } from '../support/stripeFixtures';
+import { credentialsFor } from '../support/stripeFixtures';
+import { useStripeDouble } from '../support/testSetup';
 import { runStripeCustomerWorkflow, type RunResult } from '../support/workflowRunner';
 
 // Stripe stores the answer of an idempotent request that began executing, whatever it was (a 402 decline, a 400 from
 // the work, a 500), and replays it for the same key for 24 hours with Idempotent-Replayed: true (issue 17, item 1).
 // Retrying with that key cannot heal it: the node either moves to a new key of its own, or says so.
 
-let double: StripeDouble;
-beforeAll(async () => {
-	double = await startDouble();
-});
-afterAll(() => double.close());
-beforeEach(() => double.reset());
+const { double } = useStripeDouble();
 
 const continueOnFail = { onError: 'continueRegularOutput' as const };
 const createParameters = (

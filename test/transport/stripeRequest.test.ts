@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { sleep } from 'n8n-workflow';
 
 import { toCustomerCreateRequest } from '../../nodes/StripeCustomer/actions/customer/customerMapping';
 import {
@@ -6,20 +7,23 @@ import {
 	PACKAGE_INFO,
 } from '../../nodes/StripeCustomer/transport/stripeRequest';
 import packageJson from '../../package.json';
-import type { RecordedRequest, StripeDouble } from '../stripe-double';
+import type { RecordedRequest } from '../stripe-double';
 import { closedPort } from '../support/closedPort';
-import { credentialsFor, SECRET_KEY, startDouble } from '../support/stripeFixtures';
-import { runStripeCustomerWorkflow } from '../support/workflowRunner';
+import { startSilentPort } from '../support/silentPort';
+import { credentialsFor, SECRET_KEY } from '../support/stripeFixtures';
+import { useStripeDouble } from '../support/testSetup';
+import {
+	runStripeCustomerWorkflow,
+	type RunOptions,
+	type RunResult,
+} from '../support/workflowRunner';
 
 // The transport, through n8n's own HTTP helper: what reaches Stripe (compared with the official client), which
-// failures are retried and how, and what a user reads when Stripe or the credential is the problem.
+// failures are retried and how (bulk runs through 500s, dropped connections and 429s lose and duplicate nothing), what
+// a user reads when a host is unreachable or silent, and Stop: after n8n cancels the execution, nothing more is sent.
+// (The credential's part: test/credentials/; stored answers Stripe replays: stripeRequest.storedAnswers.test.ts.)
 
-let double: StripeDouble;
-beforeAll(async () => {
-	double = await startDouble();
-});
-afterAll(() => double.close());
-beforeEach(() => double.reset());
+const { double } = useStripeDouble();
 
 const official = () =>
 	new Stripe(SECRET_KEY, {
@@ -37,19 +41,58 @@ const createParameters = (extra: Record<string, unknown> = {}) => ({
 	...extra,
 });
 
+const continueOnFail = { onError: 'continueRegularOutput' as const };
+const posts = () => double.requests.filter((request) => request.method === 'POST');
+
 function run(
 	parameters: Record<string, unknown>,
 	items: object[] = [{ name: 'Ada', email: 'ada@example.com' }],
-	credentials = credentialsFor(double),
-) {
+	extra: Partial<RunOptions> & { onError?: 'continueRegularOutput' } = {},
+): Promise<RunResult> {
+	const { onError, ...options } = extra;
 	return runStripeCustomerWorkflow({
 		items: items as never,
-		node: { parameters: parameters as never },
-		credentials,
+		node: { parameters: parameters as never, onError },
+		credentials: credentialsFor(double),
+		...options,
 	});
 }
 
-const posts = () => double.requests.filter((request) => request.method === 'POST');
+/** Resolves once `condition` holds, checked as the double records requests. */
+async function until(condition: () => boolean): Promise<void> {
+	while (!condition()) await sleep(5);
+}
+
+const itemsFor = (count: number, prefix = 'bulk') =>
+	Array.from({ length: count }, (_, index) => ({
+		mail: `${prefix}-${index}@example.com`,
+		fullName: `Customer ${index}`,
+	}));
+
+const bulkParameters = (options: Record<string, number>) => ({
+	operation: 'create',
+	name: '={{ $json.fullName }}',
+	email: '={{ $json.mail }}',
+	options,
+});
+
+/** Every output item holds the customer created for its own input, and no email got two customers. */
+function expectEachInputGotItsOwnCustomer(
+	items: Array<{ mail: string }>,
+	output: Array<{ json: Record<string, unknown> }> | undefined,
+) {
+	const emailById = new Map(
+		double.customers.map((customer) => [customer.id, customer.params.email]),
+	);
+	expect(output).toHaveLength(items.length);
+	expect(output!.map((item) => emailById.get(item.json.customerId as string))).toEqual(
+		items.map((item) => item.mail),
+	);
+	expect(new Set(double.customers.map((customer) => customer.params.email)).size).toBe(
+		double.customers.length,
+	);
+	expect(double.customers).toHaveLength(items.length);
+}
 
 test('the User-Agent names the package as package.json does (name, version, repository)', () => {
 	expect(PACKAGE_INFO.name).toBe(packageJson.name);
@@ -149,14 +192,6 @@ describe('what reaches Stripe is what the official client sends', () => {
 		const [byNode, bySdk] = double.requests;
 		expect(byNode.query).toEqual(bySdk.query);
 		expect(byNode.path).toBe('/v1/customers');
-	});
-
-	test('the key reaches Stripe only as the credential sends it, and a connected account rides along', async () => {
-		await run(createParameters(), undefined, credentialsFor(double, { stripeAccount: 'acct_123' }));
-		const [request] = posts();
-		expect(request.account).toBe('acct_123');
-		expect(request.headers.authorization).toBe('redacted');
-		expect(double.customers[0].account).toBe('acct_123');
 	});
 });
 
@@ -258,75 +293,18 @@ describe('retries', () => {
 });
 
 describe('when the credential or the host is the problem, the whole run says so once', () => {
-	test('a wrong key: one node-level error naming the credential, not an item; the key appears nowhere', async () => {
-		const wrongKey = `${SECRET_KEY}x`;
-		const items = Array.from({ length: 40 }, (_, i) => ({ email: `u${i}@example.com` }));
-		const result = await run(
-			createParameters({ options: { concurrency: 4 } }),
-			items,
-			credentialsFor(double, { secretKey: wrongKey }),
-		);
-		expect(result.error?.message).toMatch(
-			/^Stripe refused the credential "Stripe Customer account": Invalid API Key provided/,
-		);
-		expect(result.error?.description).toMatch(
-			/secret key \(sk_test_… or sk_live_…\) or a restricted key \(rk_…\)/,
-		);
-		// The first refusal stops the run: at most the requests already in flight (Concurrency 4), not one per item (40).
-		expect(posts().length).toBeGreaterThanOrEqual(1);
-		expect(posts().length).toBeLessThanOrEqual(4);
-		const recorded = JSON.stringify(result.run, (_key, value) =>
-			value instanceof Error ? { ...value, message: value.message } : value,
-		);
-		expect(recorded).not.toContain(wrongKey);
-		expect(recorded).not.toContain(SECRET_KEY);
-	});
-
-	test('a restricted key without Customers write: one node-level error saying which permission', async () => {
-		double.failNext(1, { status: 403 });
-		const result = await run(createParameters());
-		expect(result.error?.message).toMatch(
-			/^The key of the credential "Stripe Customer account" may not do this: /,
-		);
-		expect(result.error?.description).toMatch(/write access to Customers/);
-	});
-
-	test('a publishable key is refused before any request', async () => {
-		const result = await run(
-			createParameters(),
-			undefined,
-			credentialsFor(double, { secretKey: 'pk_test_123' }),
-		);
-		expect(result.error?.message).toBe(
-			'The credential "Stripe Customer account" holds a publishable key (pk_…), which cannot read or write customers',
-		);
-		expect(double.requests).toHaveLength(0);
-	});
-
-	test('with continue-on-fail a refused key still reaches every item, each as an error item paired to it', async () => {
-		const result = await runStripeCustomerWorkflow({
-			items: [{ email: 'a@example.com' }, { email: 'b@example.com' }],
-			node: { parameters: createParameters(), onError: 'continueRegularOutput' },
-			credentials: credentialsFor(double, { secretKey: `${SECRET_KEY}x` }),
-		});
-		expect(result.output!.map((item) => [item.pairedItem, item.json.itemIndex])).toEqual([
-			[{ item: 0 }, 0],
-			[{ item: 1 }, 1],
-		]);
-		for (const item of result.output!)
-			expect(item.json.error).toMatch(/^Stripe refused the credential/);
-	});
-
 	test('nothing listening: the host, the port, the cause, once', async () => {
 		const port = await closedPort();
 		const result = await run(
 			createParameters({ options: { maxRetries: 1 } }),
 			[{ email: 'a@example.com' }, { email: 'b@example.com' }],
 			{
-				stripeCustomerApi: {
-					secretKey: SECRET_KEY,
-					baseUrl: `http://127.0.0.1:${port}`,
-					stripeAccount: '',
+				credentials: {
+					stripeCustomerApi: {
+						secretKey: SECRET_KEY,
+						baseUrl: `http://127.0.0.1:${port}`,
+						stripeAccount: '',
+					},
 				},
 			},
 		);
@@ -341,14 +319,267 @@ describe('when the credential or the host is the problem, the whole run says so 
 
 	test('a host that does not resolve', async () => {
 		const result = await run(createParameters({ options: { maxRetries: 0 } }), undefined, {
-			stripeCustomerApi: {
-				secretKey: SECRET_KEY,
-				baseUrl: 'http://stripe-double.invalid',
-				stripeAccount: '',
+			credentials: {
+				stripeCustomerApi: {
+					secretKey: SECRET_KEY,
+					baseUrl: 'http://stripe-double.invalid',
+					stripeAccount: '',
+				},
 			},
 		});
 		expect(result.error?.message).toBe(
 			"Could not reach Stripe: no DNS entry for stripe-double.invalid:80 (the credential's API Base URL)",
 		);
+	});
+});
+
+test('with 500s, connections dropped after create and bursts of 429: every item gets exactly one customer', async () => {
+	double.setFaults({
+		error500Rate: 0.1,
+		dropAfterCreateRate: 0.05,
+		rateLimitBurstEvery: 40,
+		rateLimitBurstLength: 4,
+	});
+	const items = itemsFor(150);
+	const result = await runStripeCustomerWorkflow({
+		items,
+		node: { parameters: bulkParameters({ concurrency: 10, requestsPerSecond: 0, maxRetries: 8 }) },
+		credentials: credentialsFor(double),
+	});
+	expect(result.error).toBeUndefined();
+	expectEachInputGotItsOwnCustomer(items, result.output);
+	const stats = double.stats();
+	// The faults really happened, and were absorbed.
+	expect(stats.status[500]).toBeGreaterThan(0);
+	expect(stats.status[429]).toBeGreaterThan(0);
+	expect(stats.dropped).toBeGreaterThan(0);
+	expect(stats.replays).toBeGreaterThan(0);
+	expect(
+		result.output!.every(
+			(item, index) => item.pairedItem && (item.pairedItem as { item: number }).item === index,
+		),
+	).toBe(true);
+});
+
+test('with Rate-Limit Wait 0, the first 429 is a clear error for that item', async () => {
+	double.failNext(5, { status: 429 });
+	const result = await runStripeCustomerWorkflow({
+		items: itemsFor(1),
+		node: { parameters: bulkParameters({ rateLimitWait: 0 }), onError: 'continueRegularOutput' },
+		credentials: credentialsFor(double),
+	});
+	expect(result.output![0].json).toMatchObject({ itemIndex: 0, statusCode: 429 });
+	expect(result.output![0].json.error).toMatch(/^\[item 0\] Stripe: Too many requests/);
+	expect(double.requests).toHaveLength(1);
+	expect(double.customers).toHaveLength(0);
+});
+
+test('a 429 that clears is retried with the same idempotency key', async () => {
+	double.failNext(2, { status: 429 });
+	const result = await runStripeCustomerWorkflow({
+		items: itemsFor(1),
+		// 429s are retried for as long as the account makes progress, whatever Max Retries says.
+		node: { parameters: bulkParameters({ maxRetries: 0 }) },
+		credentials: credentialsFor(double),
+	});
+	expect(result.output![0].json.customerId).toBe(double.customers[0].id);
+	const keys = double.requests.map((request) => request.idempotencyKey);
+	expect(keys).toHaveLength(3);
+	expect(new Set(keys).size).toBe(1);
+});
+
+describe('a value that cannot be sent is an error of its item, naming the field, before any request', () => {
+	test('an exception in the HTTP call that is not the network (a port out of range) is told with its own message, not retried', async () => {
+		const result = await runStripeCustomerWorkflow({
+			items: [{ name: 'Ada', email: 'ada@example.com' }],
+			node: { parameters: createParameters({ options: { maxRetries: 3 } }) as never },
+			credentials: credentialsFor(double, { baseUrl: 'http://127.0.0.1:99999' }),
+		});
+		expect(result.error?.message).toBe('[item 0] The request to Stripe failed in n8n: Invalid URL');
+		expect(result.error?.description).toMatch(
+			/^This is not a network problem, so it was not retried\. /,
+		);
+	});
+});
+
+describe('a host that accepts connections and never answers', () => {
+	test('stops the run at the first timeout with one node-level error naming the host and the timeout', async () => {
+		const silent = await startSilentPort();
+		try {
+			const items = Array.from({ length: 6 }, (_, index) => ({
+				name: `Silent ${index}`,
+				email: `silent-${index}@example.com`,
+			}));
+			const result = await runStripeCustomerWorkflow({
+				items,
+				node: {
+					parameters: createParameters({
+						options: { timeout: 1, maxRetries: 2, concurrency: 2 },
+					}) as never,
+				},
+				credentials: {
+					stripeCustomerApi: {
+						secretKey: SECRET_KEY,
+						baseUrl: `http://127.0.0.1:${silent.port}`,
+						stripeAccount: '',
+					},
+				},
+			});
+			expect(result.error?.message).toBe(
+				`Stripe did not answer within 1 s at 127.0.0.1:${silent.port} (the credential's API Base URL)`,
+			);
+			expect(result.error?.description).toMatch(
+				/^No request of this run got any answer, so the run stopped at the first timeout/,
+			);
+			// The requests in flight when the first timed out (Concurrency 2), not items × tries (18).
+			expect(silent.connectionsAccepted()).toBeLessThanOrEqual(2);
+		} finally {
+			await silent.close();
+		}
+	});
+
+	test('a request that times out after Stripe answered others is retried with the same key: one customer per item', async () => {
+		double.failNext(1, { delayMs: 3000 }, 'POST /v1/customers/:id');
+		const customer = await new Stripe(SECRET_KEY, {
+			host: '127.0.0.1',
+			port: double.port,
+			protocol: 'http',
+			maxNetworkRetries: 0,
+		}).customers.create({
+			email: 'ada@example.com',
+		});
+		// Create or Update: the lookup is answered, then the update waits longer than the Timeout.
+		const result = await run(
+			{
+				operation: 'upsert',
+				email: 'ada@example.com',
+				name: 'Ada Lovelace',
+				options: { timeout: 1, maxRetries: 5 },
+			},
+			[{}],
+		);
+		expect(result.error).toBeUndefined();
+		const updates = posts().filter((request) => request.path === `/v1/customers/${customer.id}`);
+		expect(updates.length).toBeGreaterThanOrEqual(2);
+		expect(new Set(updates.map((request) => request.idempotencyKey)).size).toBe(1);
+		expect(double.customers).toHaveLength(1);
+	});
+});
+
+describe('Stop stops: after n8n cancels the execution, nothing more is sent', () => {
+	test('cancelled while 429s hold the node back: no request after the cancel, the items not done are not sent', async () => {
+		double.failNext(1000, { status: 429 });
+		const items = Array.from({ length: 4 }, (_, index) => ({
+			name: `Held ${index}`,
+			email: `held-${index}@example.com`,
+		}));
+		let cancelledAt = 0;
+		const cancelWhen = until(() => (double.stats().status[429] ?? 0) >= 3).then(
+			() => (cancelledAt = Date.now()),
+		);
+		const result = await run(
+			createParameters({ options: { concurrency: 1, rateLimitWait: 8 } }),
+			items,
+			{ cancelWhen },
+		);
+		expect(result.run.status).toBe('canceled');
+		expect(cancelledAt).toBeGreaterThan(0);
+		expect(double.requests.filter((request) => request.at > cancelledAt)).toEqual([]);
+		// Only the first item was ever sent.
+		expect(new Set(posts().map((request) => request.params.email))).toEqual(
+			new Set(['held-0@example.com']),
+		);
+		expect(double.customers).toHaveLength(0);
+	});
+
+	test('cancelled with a request in flight: the request is abandoned and the next items are not sent', async () => {
+		double.failNext(1, { delayMs: 3000 });
+		let cancelledAt = 0;
+		const cancelWhen = until(() => posts().length === 1).then(() => (cancelledAt = Date.now()));
+		const items = [
+			{ name: 'Slow', email: 'slow@example.com' },
+			{ name: 'Next', email: 'next@example.com' },
+		];
+		const result = await run(createParameters({ options: { concurrency: 1 } }), items, {
+			cancelWhen,
+		});
+		expect(result.run.status).toBe('canceled');
+		expect(double.requests.filter((request) => request.at > cancelledAt)).toEqual([]);
+		expect(posts()).toHaveLength(1);
+		// What a cancelled run leaves behind: Stripe finishes a request it received, answered or not.
+		await until(() => double.customers.length === 1);
+		expect(double.customers[0].params.email).toBe('slow@example.com');
+	});
+});
+
+describe("Stripe's retry advice and Rate-Limit Wait bound every 429", () => {
+	test('a 429 with Stripe-Should-Retry: false is not retried, and the item says so', async () => {
+		double.failNext(1, { status: 429, shouldRetry: false });
+		const result = await run(createParameters(), undefined, continueOnFail);
+		expect(posts()).toHaveLength(1);
+		expect(result.output![0].json.error).toMatch(
+			/^\[item 0\] Stripe: .*said not to retry this request \(Stripe-Should-Retry: false\)/,
+		);
+		expect(double.customers).toHaveLength(0);
+	});
+
+	test("one request answered 429 again and again fails after Rate-Limit Wait, though the account's other requests get through", async () => {
+		const stripe = new Stripe(SECRET_KEY, {
+			host: '127.0.0.1',
+			port: double.port,
+			protocol: 'http',
+			maxNetworkRetries: 0,
+		});
+		await stripe.customers.create({ email: 'existing@example.com' });
+		// Updates of existing customers are always refused; creates of new ones get through, slowly (5 per second).
+		double.failNext(10_000, { status: 429 }, 'POST /v1/customers/:id');
+		const items = [
+			{ email: 'existing@example.com', name: 'Existing' },
+			...Array.from({ length: 12 }, (_, index) => ({
+				email: `new-${index}@example.com`,
+				name: `New ${index}`,
+			})),
+		];
+		const result = await run(
+			{
+				operation: 'upsert',
+				email: '={{ $json.email }}',
+				name: '={{ $json.name }}',
+				options: {
+					rateLimitWait: 1,
+					requestsPerSecond: 5,
+					adaptiveRateLimit: false,
+					concurrency: 2,
+				},
+			},
+			items,
+			continueOnFail,
+		);
+		expect(result.output![0].json.error).toMatch(
+			/^\[item 0\] Stripe: .*\(rate-limited for 1 s while other requests of this account got through: /,
+		);
+		expect(result.output!.slice(1).every((item) => item.json.error === undefined)).toBe(true);
+		expect(double.customers).toHaveLength(13);
+	});
+});
+
+// Last in this file: Stripe's Retry-After pauses the account's limiter (shared by the runs of this process) for its length.
+describe("Stop ends Stripe's Retry-After wait", () => {
+	test("cancelled during Stripe's Retry-After (20 s): the node returns before it is over, and the retry is never sent", async () => {
+		double.setRetryAfter(20);
+		double.failNext(1, { status: 429 });
+		let cancelledAt = 0;
+		const cancelWhen = until(() => posts().length === 1 && posts()[0].status === 429).then(
+			() => (cancelledAt = Date.now()),
+		);
+		const result = await run(createParameters({ options: { rateLimitWait: 60 } }), undefined, {
+			cancelWhen,
+		});
+		const nodeReturnedAt = Date.now();
+		expect(result.run.status).toBe('canceled');
+		expect(double.requests.filter((request) => request.at > cancelledAt)).toEqual([]);
+		expect(posts()).toHaveLength(1);
+		// An order of events 20 s apart, not a duration: the node returned while Stripe's Retry-After still ran.
+		expect(nodeReturnedAt).toBeLessThan(posts()[0].at + 20_000);
 	});
 });

@@ -1,338 +1,45 @@
-import Stripe from 'stripe';
-import { sleep, type IDataObject, type INodeParameters } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import {
 	releaseSettings,
 	RELEASE_METADATA_KEY,
 } from '../../nodes/StripeCustomer/trigger/endpointLifecycle';
 import { DEFAULT_API_VERSION } from '../../nodes/StripeCustomer/transport/stripeRequest';
-import type { StripeDouble } from '../stripe-double';
-import { SECRET_KEY, startDouble } from '../support/stripeFixtures';
-import { TRIGGER_NAME, TriggerHarness, type TriggerWorkflow } from '../support/triggerRunner';
+import { useTriggerHarness } from '../support/testSetup';
+import { TRIGGER_NAME } from '../support/triggerRunner';
 
-// The Stripe Customer Trigger in n8n's engine (n8n-core's hook and webhook contexts, WorkflowExecute), with its
-// endpoint at the Stripe test double and its URL served over HTTP: what reaches the workflow, what Stripe holds.
+// The trigger's webhook endpoint at Stripe across n8n's lifecycle, in n8n's engine (n8n-core's hook context, the call
+// sequences n8n 1.x and 2.x make) against the Stripe double: one endpoint per trigger, kept across publishes, saves
+// and restarts, deleted after a grace period on deactivation; Connect; the errors activation tells; Listen for test
+// event.
 
-let double: StripeDouble;
-let harness: TriggerHarness;
-let stripe: Stripe;
+const {
+	double,
+	stripe,
+	harness,
+	credentials,
+	newWorkflow,
+	triggerState,
+	endpointsAtStripe,
+	endpointCalls,
+	customerEvent,
+	deliver,
+	secretAtStripe,
+	activeWorkflow,
+	deliveriesDone,
+} = useTriggerHarness();
+
 const GRACE_MS = 400;
 const defaultGrace = releaseSettings.graceMs;
-
-beforeAll(async () => {
-	double = await startDouble();
-	harness = await TriggerHarness.start();
-	stripe = new Stripe(SECRET_KEY, {
-		host: '127.0.0.1',
-		port: double.port,
-		protocol: 'http',
-		maxNetworkRetries: 0,
-	});
-	// The grace a released endpoint waits before it is deleted, shortened so deactivation shows within a test.
+// The grace a released endpoint waits before it is deleted, shortened so deactivation shows within a test.
+beforeAll(() => {
 	releaseSettings.graceMs = GRACE_MS;
 });
-afterAll(async () => {
+afterAll(() => {
 	releaseSettings.graceMs = defaultGrace;
-	await harness.close();
-	await double.close();
 });
-beforeEach(() => double.reset());
-
-const credentials = (extra: IDataObject = {}) => ({
-	secretKey: SECRET_KEY,
-	baseUrl: double.url,
-	stripeAccount: '',
-	...extra,
-});
-
-function newWorkflow(
-	parameters: INodeParameters = { events: ['customer.created', 'customer.updated'] },
-	extra: IDataObject = {},
-): TriggerWorkflow {
-	return harness.workflow({ parameters, credentials: credentials(extra) });
-}
-
-/** What the trigger node keeps in the workflow's static data. */
-const triggerState = (workflow: TriggerWorkflow) =>
-	(workflow.staticData[`node:${TRIGGER_NAME}`] ?? {}) as IDataObject;
-
-async function endpointsAtStripe(
-	options: Stripe.RequestOptions = {},
-): Promise<Stripe.WebhookEndpoint[]> {
-	return (await stripe.webhookEndpoints.list({ limit: 100 }, options)).data;
-}
-
-/** The requests the trigger sent to /v1/webhook_endpoints, as "METHOD path". */
-function endpointCalls(): string[] {
-	return double.requests
-		.filter((request) => request.path.startsWith('/v1/webhook_endpoints'))
-		.map((request) => `${request.method} ${request.path}`);
-}
-
-let eventCounter = 0;
-function customerEvent(type: string, object: IDataObject, extra: IDataObject = {}): IDataObject {
-	eventCounter++;
-	return {
-		id: `evt_test${String(eventCounter).padStart(6, '0')}`,
-		object: 'event',
-		api_version: DEFAULT_API_VERSION,
-		created: Math.floor(Date.now() / 1000),
-		data: { object },
-		livemode: false,
-		pending_webhooks: 1,
-		request: { id: null, idempotency_key: null },
-		type,
-		...extra,
-	};
-}
 
 const ada = { id: 'cus_ada', object: 'customer', name: 'Ada Lovelace', email: 'ada@example.com' };
-
-/** POSTs an event to a URL as Stripe does: the JSON body, signed with `secret` by Stripe's own library. */
-async function deliver(
-	url: string,
-	event: IDataObject,
-	secret: string,
-	how: { timestamp?: number; header?: string | null; body?: string } = {},
-): Promise<{ status: number; body: IDataObject }> {
-	const payload = JSON.stringify(event);
-	const header =
-		how.header !== undefined
-			? how.header
-			: stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: how.timestamp });
-	const response = await fetch(url, {
-		method: 'POST',
-		headers: {
-			'Content-Type': 'application/json; charset=utf-8',
-			'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-			...(header === null ? {} : { 'Stripe-Signature': header }),
-		},
-		body: how.body ?? payload,
-	});
-	return { status: response.status, body: (await response.json()) as IDataObject };
-}
-
-/** The endpoint's signing secret as Stripe holds it (Stripe signs with it). */
-async function secretAtStripe(endpointId: string): Promise<string> {
-	const stored = double.webhookEndpoints.find((w) => w.id === endpointId);
-	if (!stored) throw new Error(`the double has no endpoint ${endpointId}`);
-	return stored.secret;
-}
-
-async function activeWorkflow(parameters?: INodeParameters, extra?: IDataObject) {
-	const workflow = newWorkflow(parameters, extra);
-	await workflow.activate();
-	const [endpoint] = await endpointsAtStripe(
-		extra?.stripeAccount ? { stripeAccount: String(extra.stripeAccount) } : {},
-	);
-	return { workflow, endpoint, secret: await secretAtStripe(endpoint.id) };
-}
-
-/** Waits until the double has delivered everything it had to (retries included). */
-async function deliveriesDone(): Promise<void> {
-	expect(await double.webhooks.idle(10_000)).toBe(true);
-}
-
-/** The answers the trigger gave the double's deliveries, in order: [event type, HTTP status]. */
-const answers = () => double.deliveries.map((attempt) => [attempt.type, attempt.status]);
-
-describe('deliveries', () => {
-	test('a customer created, updated and deleted at Stripe starts one execution each; its item is that event', async () => {
-		const { workflow } = await activeWorkflow({
-			events: ['customer.created', 'customer.updated', 'customer.deleted'],
-		});
-		const customer = await stripe.customers.create({
-			name: 'Ada Lovelace',
-			email: 'ada@example.com',
-		});
-		await stripe.customers.update(customer.id, { email: 'ada@new.example.com' });
-		await stripe.customers.del(customer.id);
-		await deliveriesDone();
-		expect(answers()).toEqual([
-			['customer.created', 200],
-			['customer.updated', 200],
-			['customer.deleted', 200],
-		]);
-		const executions = await workflow.waitForExecutions(3);
-		const events = double.events.map((stored) => stored.event);
-		expect(executions.map((execution) => [execution.mode, execution.items])).toEqual([
-			[
-				'trigger',
-				[
-					{
-						customerId: customer.id,
-						event: 'customer.created',
-						id: events[0].id,
-						created: events[0].created,
-						livemode: false,
-						customer: events[0].data.object,
-					},
-				],
-			],
-			[
-				'trigger',
-				[
-					{
-						customerId: customer.id,
-						event: 'customer.updated',
-						id: events[1].id,
-						created: events[1].created,
-						livemode: false,
-						customer: events[1].data.object,
-						previousAttributes: { email: 'ada@example.com' },
-					},
-				],
-			],
-			[
-				'trigger',
-				[
-					{
-						customerId: customer.id,
-						event: 'customer.deleted',
-						id: events[2].id,
-						created: events[2].created,
-						livemode: false,
-						customer: events[2].data.object,
-					},
-				],
-			],
-		]);
-	});
-
-	test("a delivery signed by Stripe's own library with the endpoint's secret starts the workflow", async () => {
-		const { workflow, secret } = await activeWorkflow();
-		const event = customerEvent('customer.created', ada);
-		expect(await deliver(workflow.productionUrl, event, secret)).toEqual({
-			status: 200,
-			body: { message: 'Workflow was started' },
-		});
-		expect((await workflow.waitForExecutions(1))[0].items[0]).toMatchObject({
-			customerId: 'cus_ada',
-			id: event.id,
-		});
-	});
-
-	test.each([
-		[
-			'signed with another secret',
-			'wrong-secret',
-			"no v1 signature matches the body and this endpoint's signing secret",
-		],
-		[
-			'signed 10 minutes ago (a replay)',
-			'old-timestamp',
-			"the signature's timestamp is 600 s old (at most 300 s allowed)",
-		],
-		['without a Stripe-Signature header', 'missing', 'no Stripe-Signature header'],
-		[
-			'with its body changed after signing',
-			'tampered-body',
-			"no v1 signature matches the body and this endpoint's signing secret",
-		],
-	] as const)('a delivery %s gets a 400 and starts nothing', async (_title, signing, reason) => {
-		const { workflow, endpoint } = await activeWorkflow();
-		double.webhooks.pause(); // the event is stored, its regular delivery held back
-		const customer = await stripe.customers.create({ name: 'Ada Lovelace' });
-		const [{ id: eventId }] = double.events.map((stored) => stored.event);
-		const forged = await double.webhooks.send(endpoint.id, { event: eventId, signing });
-		expect([forged.status, JSON.parse(forged.response)]).toEqual([
-			400,
-			{ error: `Stripe signature check failed: ${reason}` },
-		]);
-		await sleep(100);
-		expect(workflow.executions).toHaveLength(0);
-		// The genuine delivery of the same event still runs: a refused forgery does not mark its ID as delivered.
-		double.webhooks.resume();
-		await deliveriesDone();
-		expect(
-			(await workflow.waitForExecutions(1)).map((execution) => execution.items[0].customerId),
-		).toEqual([customer.id]);
-	});
-
-	test('an event Stripe delivers twice, or retries after a refused attempt, runs once', async () => {
-		const { workflow } = await activeWorkflow();
-		double.webhooks.failNext(1, 'duplicate');
-		const first = await stripe.customers.create({ name: 'Twice Delivered' });
-		await deliveriesDone();
-		double.webhooks.failNext(1, 'wrong-signature');
-		const second = await stripe.customers.create({ name: 'Retried' });
-		await deliveriesDone();
-		expect(
-			double.deliveries.map((attempt) => [
-				attempt.attempt,
-				attempt.duplicate,
-				attempt.signing,
-				attempt.status,
-			]),
-		).toEqual([
-			[1, false, 'valid', 200],
-			[1, true, 'valid', 200],
-			[1, false, 'wrong-secret', 400],
-			[2, false, 'valid', 200],
-		]);
-		await workflow.waitForExecutions(2);
-		await sleep(200);
-		expect(workflow.executions.map((execution) => execution.items[0].customerId)).toEqual([
-			first.id,
-			second.id,
-		]);
-		const duplicate = double.deliveries[1];
-		expect(JSON.parse(duplicate.response)).toEqual({
-			received: true,
-			duplicate: `${duplicate.eventId} was already delivered`,
-		});
-	});
-
-	test('an event type the trigger was not set to is acknowledged and starts nothing; "Any Customer Event" takes tax IDs, not subscriptions', async () => {
-		const { workflow, endpoint } = await activeWorkflow({ events: ['anyCustomerEvent'] });
-		expect(endpoint.enabled_events).not.toContain('customer.subscription.created');
-		// Stripe would not send it to this endpoint; a signed one arrives anyway (an endpoint edited in the Dashboard).
-		const subscription = customerEvent('customer.subscription.created', {
-			id: 'sub_1',
-			object: 'subscription',
-			customer: 'cus_ada',
-			status: 'active',
-		});
-		const ignored = await double.webhooks.send(endpoint.id, { payload: subscription });
-		expect([ignored.status, JSON.parse(ignored.response)]).toEqual([
-			200,
-			{
-				received: true,
-				ignored: "customer.subscription.created is not one of this trigger's events",
-			},
-		]);
-		const customer = await stripe.customers.create({
-			name: 'Ada',
-			tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }],
-		});
-		await deliveriesDone();
-		const executions = await workflow.waitForExecutions(2);
-		await sleep(100);
-		expect(
-			executions.map((execution) => [execution.items[0].event, execution.items[0].customerId]),
-		).toEqual([
-			['customer.created', customer.id],
-			['customer.tax_id.created', customer.id],
-		]);
-		expect(executions[1].items[0].object).toMatchObject({
-			object: 'tax_id',
-			type: 'eu_vat',
-			value: 'DE123456789',
-			customer: customer.id,
-		});
-	});
-
-	test('Include Raw Event adds the event exactly as Stripe sent it', async () => {
-		const { workflow } = await activeWorkflow({
-			events: ['customer.created'],
-			options: { includeRawEvent: true },
-		});
-		await stripe.customers.create({ name: 'Raw' });
-		await deliveriesDone();
-		const [execution] = await workflow.waitForExecutions(1);
-		expect(execution.items[0].rawEvent).toEqual(JSON.parse(double.deliveries[0].body));
-	});
-});
 
 describe('Connect', () => {
 	test("with the credential's connected account: the endpoint is made on that account and items carry its ID", async () => {

@@ -1,21 +1,38 @@
+import type Stripe from 'stripe';
+
 import type { NodeParameterValueType } from 'n8n-workflow';
 
 import {
 	customerFields,
 	type CustomerFieldName,
 } from '../../../nodes/StripeCustomer/actions/customer/customerFields';
-import type { StripeDouble } from '../../stripe-double';
-import { credentialsFor, startDouble } from '../../support/stripeFixtures';
-import { runStripeCustomerWorkflow } from '../../support/workflowRunner';
+import { credentialsFor } from '../../support/stripeFixtures';
+import { useStripeDouble } from '../../support/testSetup';
+import {
+	runStripeCustomerWorkflow,
+	type RunOptions,
+	type RunResult,
+} from '../../support/workflowRunner';
 
-// The README's field table, row by row: the node's field as a user sets it -> exactly what Stripe received.
+// The README's field table, row by row: the node's field as a user sets it -> exactly what Stripe received; and the
+// rules between fields' values and Stripe: metadata keys are only keys, a coupon picks the API version that takes it.
 
-let double: StripeDouble;
-beforeAll(async () => {
-	double = await startDouble();
-});
-afterAll(() => double.close());
-beforeEach(() => double.reset());
+const { double, stripe } = useStripeDouble();
+
+function run(
+	parameters: Record<string, unknown>,
+	items: object[] = [{}],
+	options: Partial<RunOptions> = {},
+): Promise<RunResult> {
+	return runStripeCustomerWorkflow({
+		items: items as never,
+		node: { parameters: parameters as never },
+		credentials: credentialsFor(double),
+		...options,
+	});
+}
+
+const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
 
 type Row = {
 	/** The node's field (its name in the editor); the test's title shows its label. */
@@ -298,4 +315,42 @@ describe.each([
 		expect(stored.apiVersion === '2025-02-24.acacia').toBe(apiVersion === '2025-02-24.acacia');
 		expect(result.output?.map((item) => item.json)).toEqual([{ customerId: stored.id }]);
 	});
+});
+
+test('metadata keys named like JavaScript object methods are sent and read back', async () => {
+	const keys = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'];
+	const result = await run({
+		operation: 'create',
+		email: 'ada@example.com',
+		additionalFields: { metadata: { entry: keys.map((key) => ({ key, value: `${key} value` })) } },
+	});
+	expect(result.error).toBeUndefined();
+	const sent = double.requests[0].rawBody.split('&').filter((pair) => pair.startsWith('metadata'));
+	expect(sent).toEqual(keys.map((key) => `metadata[${key}]=${encodeURIComponent(`${key} value`)}`));
+	const held = (
+		(await stripe.customers.retrieve(jsonOf(result)?.[0].customerId as string)) as Stripe.Customer
+	).metadata;
+	expect(keys.map((key) => Object.getOwnPropertyDescriptor(held, key)?.value)).toEqual(
+		keys.map((key) => `${key} value`),
+	);
+});
+
+test('the coupon rule: only a customer with a coupon is sent with 2025-02-24.acacia', async () => {
+	const result = await run(
+		{
+			operation: 'create',
+			email: '={{ $json.mail }}',
+			additionalFields: { coupon: '={{ $json.coupon }}' },
+		},
+		[
+			{ mail: 'a@example.com', coupon: 'SUMMER' },
+			{ mail: 'b@example.com', coupon: '' },
+		],
+	);
+	expect(result.error).toBeUndefined();
+	const byEmail = Object.fromEntries(double.customers.map((c) => [c.params.email, c]));
+	expect(byEmail['a@example.com'].apiVersion).toBe('2025-02-24.acacia');
+	expect(byEmail['a@example.com'].params.coupon).toBe('SUMMER');
+	expect(byEmail['b@example.com'].apiVersion).not.toBe('2025-02-24.acacia');
+	expect(byEmail['b@example.com'].params.coupon).toBeUndefined();
 });

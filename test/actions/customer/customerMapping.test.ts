@@ -8,7 +8,6 @@ import {
 	toCustomerUpdatePlan,
 } from '../../../nodes/StripeCustomer/actions/customer/customerMapping';
 import type { Checked } from '../../../nodes/StripeCustomer/helpers/checks';
-import { TAX_ID_TYPES } from '../../../nodes/StripeCustomer/data/taxIdTypes';
 
 // The pure mapping: one item's values -> the Stripe request. Problems name the field, all of them at once.
 
@@ -479,9 +478,4 @@ describe('completeUpdate: Stripe replaces a nested hash on update, so the parts 
 			'Shipping → Recipient Name',
 		]);
 	});
-});
-
-test('every tax ID type of the SDK is offered', () => {
-	expect(TAX_ID_TYPES).toHaveLength(135);
-	expect(TAX_ID_TYPES).toContain('eu_vat');
 });

@@ -1,29 +1,18 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 
-import type { StripeDouble } from '../../stripe-double';
-import { credentialsFor, SECRET_KEY, startDouble } from '../../support/stripeFixtures';
+import { credentialsFor } from '../../support/stripeFixtures';
+import { useStripeDouble } from '../../support/testSetup';
 import {
 	runStripeCustomerWorkflow,
 	type RunResult,
 	type StripeNodeSettings,
 } from '../../support/workflowRunner';
 
-// Delete, Update and Create or Update keep the promise Create keeps: a retry, a re-run or a repeated update ends in
-// the same Stripe state as one run, and a run that stops says everything it changed.
+// An update of an existing customer (Update, and the update of Create or Update and of If Email Exists) in the steps
+// Stripe needs: an address given in part keeps its other parts, and a repeated update converges (tax IDs and payment
+// methods the customer has are not added again; an item that fails half-way says what it did).
 
-let double: StripeDouble;
-let stripe: Stripe;
-beforeAll(async () => {
-	double = await startDouble();
-	stripe = new Stripe(SECRET_KEY, {
-		host: '127.0.0.1',
-		port: double.port,
-		protocol: 'http',
-		maxNetworkRetries: 0,
-	});
-});
-afterAll(() => double.close());
-beforeEach(() => double.reset());
+const { double, stripe } = useStripeDouble();
 
 function run(
 	parameters: Record<string, unknown>,
@@ -40,96 +29,83 @@ function run(
 const continueOnFail = { onError: 'continueRegularOutput' as const };
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
+
 const writes = () => double.requests.filter((request) => request.method !== 'GET');
+const retrieve = async (customerId: string) =>
+	(await stripe.customers.retrieve(customerId)) as Stripe.Customer;
 
-describe('Delete: the customer being gone is the wanted end state', () => {
-	test('a DELETE whose answer is lost (Stripe deleted the customer, the connection dropped) is an item done, not an error', async () => {
-		const customer = await stripe.customers.create({ email: 'ada@example.com' });
-		double.failNext(1, { drop: 'after-create' });
-		const result = await run({ operation: 'delete', customerId: byId(customer.id) });
-		expect(result.error).toBeUndefined();
-		expect(jsonOf(result)).toEqual([
-			{ customerId: customer.id, deleted: true, alreadyDeleted: true },
-		]);
-		// The retry was answered 404; the customer was then read: Stripe says it is deleted.
-		expect(double.requests.map((request) => `${request.method} ${request.status}`)).toEqual([
-			'POST 200',
-			'DELETE 0',
-			'DELETE 404',
-			'GET 200',
-		]);
-	});
-
-	test('a re-run of a Delete reports the customers it already deleted, and fails only for one that never existed', async () => {
-		const customers = [
-			await stripe.customers.create({ email: 'ada@example.com' }),
-			await stripe.customers.create({ email: 'grace@example.com' }),
-		];
-		const items = customers.map((customer) => ({ id: customer.id }));
-		const first = await run({ operation: 'delete', customerId: '={{ $json.id }}' }, items);
-		expect(jsonOf(first)).toEqual(
-			customers.map((customer) => ({ customerId: customer.id, deleted: true })),
+describe('an update keeps the parts of an address it does not name (Stripe replaces a nested hash whole)', () => {
+	const address = {
+		line1: 'Hauptstraße 1',
+		line2: 'Hinterhaus',
+		city: 'Berlin',
+		postal_code: '10115',
+		state: 'BE',
+		country: 'DE',
+	};
+	const shipping = {
+		name: 'Ada at work',
+		phone: '+49 30 1234',
+		address: { line1: 'Lagerweg 2', city: 'Hamburg', postal_code: '20095', country: 'DE' },
+	};
+	const newAda = () =>
+		stripe.customers.create({ email: 'ada@example.com', name: 'Ada', address, shipping });
+	const updateBodies = (customerId: string) =>
+		double.requests.filter(
+			(request) => request.method === 'POST' && request.path === `/v1/customers/${customerId}`,
 		);
-		const again = await run(
-			{ operation: 'delete', customerId: '={{ $json.id }}' },
-			[...items, { id: 'cus_neverExisted' }],
-			continueOnFail,
-		);
-		expect(jsonOf(again)).toEqual([
-			...customers.map((customer) => ({
-				customerId: customer.id,
-				deleted: true,
-				alreadyDeleted: true,
-			})),
-			expect.objectContaining({
-				itemIndex: 2,
-				statusCode: 404,
-				error: expect.stringMatching(/^\[item 2\] Stripe: No such customer: 'cus_neverExisted'/),
-			}),
-		]);
-	});
-});
-
-describe('a custom key (an order ID) makes the create safe and never the update', () => {
-	const names = ['A', 'B', 'C', 'B'];
 
 	test.each([
-		['Create or Update', { operation: 'upsert' }],
+		['Update', (customerId: string) => ({ operation: 'update', customerId: byId(customerId) })],
+		['Create or Update', () => ({ operation: 'upsert', email: 'ada@example.com' })],
 		[
 			'Create with If Email Exists → Update the Existing One',
-			{ operation: 'create', options: { ifEmailExists: 'update' } },
+			() => ({
+				operation: 'create',
+				email: 'ada@example.com',
+				options: { ifEmailExists: 'update' },
+			}),
 		],
 	])(
-		'%s: runs with names A → B → C → B end with one customer named B, each applied',
-		async (_title, operation) => {
-			for (const name of names) {
-				const result = await run(
-					{
-						...operation,
-						name: '={{ $json.name }}',
-						email: 'ada@example.com',
-						options: {
-							...(operation as { options?: object }).options,
-							idempotency: 'custom',
-							idempotencyKey: '={{ "order-" + $json.order }}',
-						},
-					},
-					[{ name, order: 42 }],
-				);
-				expect(result.error).toBeUndefined();
-			}
-			expect(double.customers).toHaveLength(1);
-			expect(
-				((await stripe.customers.retrieve(double.customers[0].id)) as Stripe.Customer).name,
-			).toBe('B');
-			// The create carried the order key; the updates never did.
-			const keys = double.requests
-				.filter((request) => request.method === 'POST')
-				.map((request) => request.idempotencyKey);
-			expect(keys[0]).toBe('order-42');
-			expect(keys.slice(1).every((key) => key !== null && !key.startsWith('order-42'))).toBe(true);
+		'%s with only Billing Address → Country and Shipping → City: the rest of both stays',
+		async (_operation, parametersFor) => {
+			const customer = await newAda();
+			const result = await run({
+				...parametersFor(customer.id),
+				address: { details: { country: 'AT' } },
+				shipping: { details: { city: 'Bremen' } },
+			});
+			expect(result.error).toBeUndefined();
+			const after = await retrieve(customer.id);
+			expect(after.address).toEqual({ ...address, country: 'AT' });
+			expect(after.shipping).toEqual({
+				name: 'Ada at work',
+				phone: '+49 30 1234',
+				address: { ...shipping.address, city: 'Bremen', line2: null, state: null },
+			});
+			// What was sent: the whole address, completed from the customer.
+			expect(updateBodies(customer.id).map((request) => request.params.address)).toEqual([
+				{ ...address, country: 'AT' },
+			]);
 		},
 	);
+
+	test("Update of a customer without shipping: the recipient is the customer's name", async () => {
+		const customer = await stripe.customers.create({
+			email: 'grace@example.com',
+			name: 'Grace Hopper',
+		});
+		const result = await run({
+			operation: 'update',
+			customerId: byId(customer.id),
+			shipping: { details: { city: 'Arlington', country: 'united states' } },
+		});
+		expect(result.error).toBeUndefined();
+		expect((await retrieve(customer.id)).shipping).toMatchObject({
+			name: 'Grace Hopper',
+			address: { city: 'Arlington', country: 'US' },
+		});
+	});
 });
 
 describe('a repeated update converges', () => {
@@ -234,29 +210,4 @@ describe('a repeated update converges', () => {
 		expect((await stripe.customers.listTaxIds(other.id)).data).toHaveLength(2);
 		expect(writes().filter((request) => request.path.endsWith('/tax_ids'))).toHaveLength(2);
 	});
-});
-
-test('continue-on-fail: when the run fails (the key is refused half-way), what succeeded stays, an empty result included', async () => {
-	const ada = await stripe.customers.create({ email: 'ada@example.com' });
-	// The first two lookups are answered; the third is refused as if the key had been rolled meanwhile.
-	double.failNext(2, { delayMs: 0 }, 'GET /v1/customers');
-	double.failNext(1, { status: 401 }, 'GET /v1/customers');
-	const result = await run(
-		{ operation: 'getMany', filters: { email: '={{ $json.email }}' }, options: { concurrency: 1 } },
-		[
-			{ email: 'nobody@example.com' },
-			{ email: 'ada@example.com' },
-			{ email: 'grace@example.com' },
-			{ email: 'alan@example.com' },
-		],
-		continueOnFail,
-	);
-	expect(
-		result.output?.map((item) => [item.pairedItem, item.json.customerId ?? item.json.error]),
-	).toEqual([
-		// item 0 found nobody: a success with no output item, as without the failure
-		[{ item: 1 }, ada.id],
-		[{ item: 2 }, expect.stringMatching(/^Stripe refused the credential/)],
-		[{ item: 3 }, expect.stringMatching(/^Stripe refused the credential/)],
-	]);
 });
