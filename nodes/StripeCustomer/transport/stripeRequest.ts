@@ -25,7 +25,7 @@ export const DEFAULT_API_VERSION = '2026-10-28.endive';
 /** Stripe's limit on an Idempotency-Key. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
-/** What the package tells Stripe about itself; test/transport.test.ts keeps `version` equal to package.json's. */
+/** What the package tells Stripe about itself (test/transport/stripeRequest.test.ts: `version` is package.json's). */
 export const PACKAGE_INFO = {
 	name: 'n8n-nodes-stripe-customer',
 	version: '0.2.0',
