@@ -1,17 +1,13 @@
-import { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
+import { HookContext, WebhookContext } from 'n8n-core';
 import {
-	createRunExecutionData,
 	NodeConnectionTypes,
 	sleep,
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
-	type IExecuteFunctions,
 	type INode,
 	type INodeExecutionData,
 	type INodeParameters,
-	type INodeType,
-	type INodeTypes,
 	type IRun,
 	type IWebhookData,
 	type IWebhookResponseData,
@@ -22,13 +18,14 @@ import {
 import { randomUUID } from 'crypto';
 
 import { StripeCustomerTrigger } from '../../nodes/StripeCustomer/StripeCustomerTrigger.node';
-import { TestCredentialsHelper } from './credentialsHelper';
+import { additionalDataFor, nodeTypesOf, runExecution, STAND_IN_NODE_TYPES } from './n8nEngine';
 import { startWebhookServer, type WebhookRequest, type WebhookResponse } from './webhookServer';
 
 // A workflow "Stripe Customer Trigger → Next Node" run the way n8n runs it, without the n8n server: n8n-core's
 // HookContext for the trigger's checkExists / create / delete, its WebhookContext for each request to the trigger's
-// URL (served over real HTTP by webhookServer.js), its WorkflowExecute for the execution a delivery starts. What n8n's
-// server adds around them is done here as n8n 2.41.1 and 1.85.4 do it (their file and function in brackets):
+// URL (served over real HTTP by webhookServer.js), its WorkflowExecute for the execution a delivery starts (the
+// plumbing shared with the action node's runner: n8nEngine.ts). What n8n's server adds around them is done here as
+// n8n 2.41.1 and 1.85.4 do it (their file and function in brackets):
 //  - the workflow's static data lives in "the database" as JSON; every call gets a new Workflow built from it and
 //    saves it back when the node changed it (WorkflowStaticDataService.saveStaticData);
 //  - checkExists, then create if it answered false, on one Workflow (WebhookService.createWebhookIfNotExists);
@@ -46,35 +43,8 @@ export const TRIGGER_NAME = 'Stripe Customer Trigger';
 const NEXT_NODE = 'Next Node';
 const CREDENTIAL_REFERENCE = { stripeCustomerApi: { id: '1', name: 'Stripe Customer account' } };
 
-/** Passes its items on, so an execution shows what the next node of a workflow receives. */
-class NextNode implements INodeType {
-	description = {
-		displayName: 'Next Node',
-		name: 'nextNode',
-		group: ['transform'],
-		version: 1,
-		description: 'Receives the trigger output',
-		defaults: { name: NEXT_NODE },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		properties: [],
-	} as INodeType['description'];
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [this.getInputData()];
-	}
-}
-
 const trigger = new StripeCustomerTrigger();
-const nodeTypesByName: Record<string, INodeType> = {
-	[TRIGGER_TYPE]: trigger,
-	'test.nextNode': new NextNode(),
-};
-const nodeTypes: INodeTypes = {
-	getByName: (type: string) => nodeTypesByName[type],
-	getByNameAndVersion: (type: string) => nodeTypesByName[type],
-	getKnownTypes: () => ({}),
-};
+const nodeTypes = nodeTypesOf({ ...STAND_IN_NODE_TYPES, [TRIGGER_TYPE]: trigger });
 
 export interface TriggerExecution {
 	mode: 'trigger' | 'manual';
@@ -101,12 +71,17 @@ export class TriggerHarness {
 		return new TriggerHarness(await startWebhookServer());
 	}
 
+	/** Where this n8n is reached: its webhook URLs start with it. */
+	get baseUrl(): string {
+		return this.server.baseUrl;
+	}
+
 	get webhookBaseUrl(): string {
-		return `${this.server.baseUrl}/webhook`;
+		return `${this.baseUrl}/webhook`;
 	}
 
 	get webhookTestBaseUrl(): string {
-		return `${this.server.baseUrl}/webhook-test`;
+		return `${this.baseUrl}/webhook-test`;
 	}
 
 	workflow(options: TriggerWorkflowOptions): TriggerWorkflow {
@@ -285,30 +260,13 @@ export class TriggerWorkflow {
 	private additionalData(
 		extra: Partial<IWorkflowExecuteAdditionalData> = {},
 	): IWorkflowExecuteAdditionalData {
-		return {
-			credentialsHelper: new TestCredentialsHelper((type) =>
-				type === 'stripeCustomerApi' ? this.credentials : undefined,
-			),
-			executionId: randomUUID(),
-			currentNodeExecutionIndex: 0,
-			variables: {},
-			restApiUrl: 'http://127.0.0.1/rest',
-			instanceBaseUrl: 'http://127.0.0.1/',
-			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-			webhookBaseUrl: this.harness.webhookBaseUrl,
-			webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-			webhookTestBaseUrl: this.harness.webhookTestBaseUrl,
-			userId: 'test-user',
-			executeWorkflow: async () => {
-				throw new Error('not used');
+		return additionalDataFor(
+			{
+				credentialsOf: (type) => (type === 'stripeCustomerApi' ? this.credentials : undefined),
+				baseUrl: this.harness.baseUrl,
 			},
-			getRunExecutionData: async () => undefined,
-			logAiEvent: () => {},
-			startRunnerTask: async () => {
-				throw new Error('not used');
-			},
-			...extra,
-		} as unknown as IWorkflowExecuteAdditionalData;
+			extra,
+		);
 	}
 
 	/** A Workflow as n8n builds one for each call; n8n-workflow fills in parameter defaults on its own copy of the node. */
@@ -449,28 +407,12 @@ export class TriggerWorkflow {
 		mode: WorkflowExecuteMode,
 	): Promise<IRun> {
 		const executionId = randomUUID();
-		const hooks = new ExecutionLifecycleHooks(mode, executionId, {
-			id: this.id,
-			name: this.name,
-			active: true,
-			activeVersionId: null,
-			isArchived: false,
-			nodes: Object.values(workflow.nodes),
-			connections: workflow.connectionsBySourceNode,
-			createdAt: new Date(),
-			updatedAt: new Date(),
-		});
-		let resolveRun: (run: IRun) => void = () => {};
-		const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
-		hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
-		const runData = createRunExecutionData({
-			executionData: { nodeExecutionStack: [{ node, data: { main: data }, source: null }] },
-		});
-		await new WorkflowExecute(
-			this.additionalData({ hooks, executionId }),
+		return await runExecution({
+			workflow,
 			mode,
-			runData,
-		).processRunExecutionData(workflow);
-		return await finished;
+			executionId,
+			start: { node, data },
+			additionalData: (hooks) => this.additionalData({ hooks, executionId }),
+		});
 	}
 }

@@ -1,96 +1,29 @@
-import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
+import { LoadOptionsContext } from 'n8n-core';
 import {
-	createRunExecutionData,
-	NodeConnectionTypes,
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
-	type IExecuteFunctions,
 	type INode,
 	type INodeExecutionData,
 	type INodeListSearchResult,
-	type INodeType,
-	type INodeTypes,
 	type IRun,
-	type IVersionedNodeType,
-	type IWorkflowExecuteAdditionalData,
 	type NodeParameterValueType,
 } from 'n8n-workflow';
 import { randomUUID } from 'crypto';
 
 import { StripeCustomer } from '../../nodes/StripeCustomer/StripeCustomer.node';
-import { TestCredentialsHelper } from './credentialsHelper';
+import { additionalDataFor, nodeTypesOf, runExecution, STAND_IN_NODE_TYPES } from './n8nEngine';
 import { useInstance } from './n8nInstance';
 
 export { instanceIdOf } from './n8nInstance';
 
 // Runs a real workflow through n8n-core's WorkflowExecute, as n8n does, without the n8n server:
 // Manual Trigger -> Input (emits the given items) -> Stripe Customer -> After (evaluates expressions per item).
-// Which n8n instance (user folder, instance key) it runs as: n8nInstance.js.
+// Which n8n instance (user folder, instance key) it runs as: n8nInstance.js; n8n-core's plumbing: n8nEngine.ts.
 
-/** Starts the workflow, like n8n's Manual Trigger: passes the item it is started with. */
-class ManualTrigger implements INodeType {
-	description = {
-		displayName: 'Manual Trigger',
-		name: 'manualTrigger',
-		group: ['trigger'],
-		version: 1,
-		description: 'Starts the workflow',
-		defaults: { name: 'Manual Trigger' },
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
-		properties: [],
-	} as INodeType['description'];
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [this.getInputData()];
-	}
-}
-
-/** Emits the items held in its `items` parameter (what a Code node returning an array would do). */
-class InputItems implements INodeType {
-	description = {
-		displayName: 'Input Items',
-		name: 'inputItems',
-		group: ['transform'],
-		version: 1,
-		description: 'Emits fixed items',
-		defaults: { name: 'Input' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
-	} as INodeType['description'];
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
-		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
-		return [items.map((json) => ({ json }))];
-	}
-}
-
-/** Evaluates its `fields` expressions for every incoming item, like a Set node; used to check pairing downstream. */
-class SetFields implements INodeType {
-	description = {
-		displayName: 'Set Fields',
-		name: 'setFields',
-		group: ['transform'],
-		version: 1,
-		description: 'Evaluates expressions per item',
-		defaults: { name: 'After' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Fields', name: 'fields', type: 'json', default: '{}' }],
-	} as INodeType['description'];
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [
-			this.getInputData().map((item, index) => ({
-				json: { ...item.json, ...(this.getNodeParameter('fields', index) as IDataObject) },
-				pairedItem: { item: index },
-			})),
-		];
-	}
-}
+export const STRIPE_NODE_NAME = 'Stripe Customer';
+const STRIPE_NODE_TYPE = 'n8n-nodes-stripe-customer.stripeCustomer';
+const STRIPE_CREDENTIALS = { stripeCustomerApi: { id: '1', name: 'Stripe Customer account' } };
 
 /**
  * The node as n8n offers it to an AI Agent: a copy named "…Tool" (n8n's convertNodeToAiTool), which is what its
@@ -102,19 +35,12 @@ function asTool(node: StripeCustomer): StripeCustomer {
 	return node;
 }
 
-const nodeTypesByName: Record<string, INodeType> = {
-	'test.manualTrigger': new ManualTrigger(),
-	'test.inputItems': new InputItems(),
-	'test.setFields': new SetFields(),
-	'n8n-nodes-stripe-customer.stripeCustomer': new StripeCustomer(),
-	'n8n-nodes-stripe-customer.stripeCustomerTool': asTool(new StripeCustomer()),
-};
-
-const nodeTypes: INodeTypes = {
-	getByName: (type: string) => nodeTypesByName[type] as INodeType | IVersionedNodeType,
-	getByNameAndVersion: (type: string) => nodeTypesByName[type],
-	getKnownTypes: () => ({}),
-};
+const stripeCustomer = new StripeCustomer();
+const nodeTypes = nodeTypesOf({
+	...STAND_IN_NODE_TYPES,
+	[STRIPE_NODE_TYPE]: stripeCustomer,
+	[`${STRIPE_NODE_TYPE}Tool`]: asTool(new StripeCustomer()),
+});
 
 export interface StripeNodeSettings {
 	parameters: Record<string, NodeParameterValueType>;
@@ -157,40 +83,6 @@ export interface RunResult {
 	after?: INodeExecutionData[];
 }
 
-export const STRIPE_NODE_NAME = 'Stripe Customer';
-const STRIPE_NODE_TYPE = 'n8n-nodes-stripe-customer.stripeCustomer';
-const STRIPE_CREDENTIALS = { stripeCustomerApi: { id: '1', name: 'Stripe Customer account' } };
-
-/** What n8n gives an execution besides the workflow; what n8n-core needs of it here. */
-function additionalDataFor(
-	credentials: Record<string, ICredentialDataDecryptedObject>,
-	executionId: string,
-	hooks?: ExecutionLifecycleHooks,
-): IWorkflowExecuteAdditionalData {
-	return {
-		hooks,
-		executionId,
-		credentialsHelper: new TestCredentialsHelper((type) => credentials[type]),
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678/',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		userId: 'test-user',
-		executeWorkflow: async () => {
-			throw new Error('not used');
-		},
-		getRunExecutionData: async () => undefined,
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('not used');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
-}
-
 /**
  * What the editor's customer picker ("From List") shows: the node's list-search method, called through n8n-core's
  * LoadOptionsContext as n8n's server calls it when the user opens or types into the list.
@@ -224,10 +116,9 @@ export async function searchCustomersInEditor(
 	const context = new LoadOptionsContext(
 		workflow,
 		node,
-		additionalDataFor(credentials, randomUUID()),
+		additionalDataFor({ credentialsOf: (type) => credentials[type] }),
 		'parameters.customerId',
 	);
-	const stripeCustomer = nodeTypesByName[STRIPE_NODE_TYPE] as StripeCustomer;
 	return await stripeCustomer.methods.listSearch.searchCustomers.call(
 		context,
 		filter,
@@ -289,47 +180,22 @@ export async function runStripeCustomerWorkflow(options: RunOptions): Promise<Ru
 	const settings = options.timezone ? { timezone: options.timezone } : {};
 	const workflow = new Workflow({
 		id: workflowId,
+		name: 'Stripe Customer test',
 		nodes,
 		connections,
 		active: false,
 		nodeTypes,
 		settings,
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
-		id: workflowId,
-		name: 'Stripe Customer test',
-		active: false,
-		activeVersionId: null,
-		isArchived: false,
-		nodes,
-		connections,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-	});
-	let resolveRun: (run: IRun) => void = () => {};
-	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
-	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
-
-	const additionalData = additionalDataFor(options.credentials, executionId, hooks);
-
-	const runData = createRunExecutionData({
-		executionData: {
-			nodeExecutionStack: [
-				{
-					node: workflow.getNode('Manual Trigger')!,
-					data: { main: [[{ json: {} }]] },
-					source: null,
-				},
-			],
-		},
-	});
-	const execution = new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(
+	const run = await runExecution({
 		workflow,
-	);
-	if (options.cancelWhen) void options.cancelWhen.then(() => execution.cancel());
-	// After a cancel this settles once the node has returned (n8n-core waits for it), not at the cancel.
-	await execution;
-	const run = await finished;
+		mode: 'manual',
+		executionId,
+		start: { node: workflow.getNode('Manual Trigger')!, data: [[{ json: {} }]] },
+		additionalData: (hooks) =>
+			additionalDataFor({ credentialsOf: (type) => options.credentials[type], executionId, hooks }),
+		cancelWhen: options.cancelWhen,
+	});
 
 	const nodeRuns = run.data.resultData.runData[STRIPE_NODE_NAME] ?? [];
 	const last = nodeRuns[nodeRuns.length - 1];

@@ -2,7 +2,7 @@
 // and example value Stripe's reference gives ("Customer tax IDs", Supported tax ID types). The 19 types missing from
 // the version of that table used here (added in Stripe's 2026 changelogs) carry the changelog's name and no example,
 // except ic_nif, whose changelog says it has es_cif's format.
-// test/dataTables.test.ts checks the list against the SDK's TaxIdDatum.Type in both directions. The node uses the
+// test/data/taxIdTypes.test.ts checks the list against the SDK's TaxIdDatum.Type in both directions. The node uses the
 // `stripe` package for types only (`import type`, erased at build): a value import would make it a runtime dependency,
 // which n8n's community-package scanner refuses.
 

@@ -17,7 +17,7 @@ export const CREDENTIAL_TYPE = 'stripeCustomerApi';
 /** The Stripe API version the node is written and tested against (the one stripe@23.1.0 pins). */
 export const DEFAULT_API_VERSION = '2026-10-28.endive';
 
-/** What the package tells Stripe about itself; test/transport.test.ts keeps `version` equal to package.json's. */
+/** What the package tells Stripe about itself; test/transport/stripeRequest.test.ts keeps `version` equal to package.json's. */
 export const PACKAGE_INFO = {
 	name: 'n8n-nodes-stripe-customer',
 	version: '0.2.0',

@@ -1,0 +1,68 @@
+import { credentialsFor } from '../../support/stripeFixtures';
+import { useStripeDouble } from '../../support/testSetup';
+import { runStripeCustomerWorkflow, type RunResult } from '../../support/workflowRunner';
+
+// Get Many: customers newest first, every page with Return All or up to Limit, each input item's own results paired
+// to it. (Its Created After / Before filters: test/helpers/dateTime.test.ts.)
+
+const { double, stripe } = useStripeDouble();
+
+function run(
+	parameters: Record<string, unknown>,
+	items: object[] = [{}],
+	continueOnFail = false,
+): Promise<RunResult> {
+	return runStripeCustomerWorkflow({
+		items: items as never,
+		node: {
+			parameters: parameters as never,
+			onError: continueOnFail ? 'continueRegularOutput' : undefined,
+		},
+		credentials: credentialsFor(double),
+	});
+}
+
+const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
+
+describe('Get Many and Search', () => {
+	beforeEach(async () => {
+		for (let index = 0; index < 130; index++) {
+			await stripe.customers.create({
+				email: `c${index}@example.com`,
+				name: index % 2 ? 'Odd' : 'Even',
+				metadata: { index: String(index) },
+			});
+		}
+	});
+
+	test('Return All pages through every customer with starting_after, newest first; Limit stops there', async () => {
+		const all = await run({ operation: 'getMany', returnAll: true });
+		expect(jsonOf(all)?.map((json) => json.customerId)).toEqual(
+			double.customers.map((customer) => customer.id).reverse(),
+		);
+		const pages = double.requests.filter((request) => request.method === 'GET');
+		expect(pages.map((request) => [request.query.limit, request.query.starting_after])).toEqual([
+			['100', undefined],
+			['100', jsonOf(all)?.[99].customerId],
+		]);
+
+		double.requests.length = 0;
+		const some = await run({ operation: 'getMany', limit: 5 });
+		expect(jsonOf(some)?.map((json) => (json.customer as { email: string }).email)).toEqual(
+			['c129', 'c128', 'c127', 'c126', 'c125'].map((local) => `${local}@example.com`),
+		);
+		expect(double.requests.map((request) => request.query.limit)).toEqual(['5']);
+	});
+
+	test('each input item gets its own results, paired to it', async () => {
+		const result = await run({ operation: 'getMany', filters: { email: '={{ $json.email }}' } }, [
+			{ email: 'c1@example.com' },
+			{ email: 'nobody@example.com' },
+			{ email: 'c2@example.com' },
+		]);
+		expect(result.output?.map((item) => [item.pairedItem, item.json.customerId])).toEqual([
+			[{ item: 0 }, double.customers[1].id],
+			[{ item: 2 }, double.customers[2].id],
+		]);
+	});
+});

@@ -1,0 +1,90 @@
+import type Stripe from 'stripe';
+
+import { credentialsFor } from '../../support/stripeFixtures';
+import { useStripeDouble } from '../../support/testSetup';
+import { runStripeCustomerWorkflow, type RunResult } from '../../support/workflowRunner';
+
+// Update: the requests an update of a customer sends, and a Stripe error for one item.
+
+const { double, stripe } = useStripeDouble();
+
+function run(
+	parameters: Record<string, unknown>,
+	items: object[] = [{}],
+	continueOnFail = false,
+): Promise<RunResult> {
+	return runStripeCustomerWorkflow({
+		items: items as never,
+		node: {
+			parameters: parameters as never,
+			onError: continueOnFail ? 'continueRegularOutput' : undefined,
+		},
+		credentials: credentialsFor(double),
+	});
+}
+
+const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
+
+describe('Update', () => {
+	test('a payment method is attached and made the invoice default', async () => {
+		const customer = await stripe.customers.create({ email: 'ada@example.com' });
+		const result = await run(
+			{
+				operation: 'update',
+				customerId: '={{ $json.id }}',
+				additionalFields: { defaultSource: '={{ $json.pm }}' },
+			},
+			[{ id: customer.id, pm: 'pm_card_visa' }],
+		);
+		expect(jsonOf(result)).toEqual([{ customerId: customer.id }]);
+		const after = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
+		expect(after.invoice_settings.default_payment_method).toBe('pm_card_visa');
+		expect(double.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+			'POST /v1/customers',
+			'POST /v1/payment_methods/pm_card_visa/attach',
+			`POST /v1/customers/${customer.id}`,
+			`GET /v1/customers/${customer.id}`,
+		]);
+	});
+
+	test("an unknown customer is an error for that item only, in Stripe's words", async () => {
+		const customer = await stripe.customers.create({ email: 'ada@example.com' });
+		const result = await run(
+			{ operation: 'update', customerId: '={{ $json.id }}', name: 'New' },
+			[{ id: 'cus_doesNotExist' }, { id: customer.id }],
+			true,
+		);
+		expect(jsonOf(result)?.[0]).toMatchObject({
+			itemIndex: 0,
+			statusCode: 404,
+			code: 'resource_missing',
+			param: 'id',
+		});
+		expect(jsonOf(result)?.[0].error).toMatch(
+			/^\[item 0\] Stripe: No such customer: 'cus_doesNotExist'/,
+		);
+		expect(jsonOf(result)?.[1]).toEqual({ customerId: customer.id });
+	});
+
+	test('a customer deleted in Stripe is told as deleted, not as unknown, with or without an address to keep', async () => {
+		const customer = await stripe.customers.create({ email: 'ada@example.com' });
+		await stripe.customers.del(customer.id);
+		const result = await run(
+			{ operation: 'update', customerId: '={{ $json.id }}', name: '={{ $json.name }}' },
+			[{ id: customer.id, name: 'New' }],
+			true,
+		);
+		const withAddress = await run(
+			{
+				operation: 'update',
+				customerId: '={{ $json.id }}',
+				address: { details: { city: 'London' } },
+			},
+			[{ id: customer.id }],
+			true,
+		);
+		const deletedMessage = `[item 0] Customer: ${customer.id} was deleted in Stripe, and a deleted customer cannot be updated (Get shows it as deleted: true)`;
+		expect(jsonOf(result)?.[0].error).toBe(deletedMessage);
+		expect(jsonOf(withAddress)?.[0].error).toBe(deletedMessage);
+	});
+});
