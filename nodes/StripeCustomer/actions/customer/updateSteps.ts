@@ -4,13 +4,11 @@ import type { ItemSteps } from '../../helpers/batch';
 import { InvalidItemError } from '../../helpers/checks';
 import { followUpKey } from '../../helpers/idempotency';
 import type { StripeClient } from '../../transport/stripeRequest';
+import { addTaxId, listTaxIds, sameTaxId } from '../taxId/taxIdApi';
 import {
-	addTaxId,
 	attachPaymentMethod,
-	listTaxIds,
 	postCustomerUpdate,
 	retrieveCustomer,
-	sameTaxId,
 	type StripeCustomer,
 } from './customerApi';
 import {
