@@ -235,6 +235,52 @@ export async function searchCustomersInEditor(
 	);
 }
 
+/**
+ * What any picker of the node ("From List") shows for a node with these parameters: its list-search method, called
+ * through n8n-core's LoadOptionsContext with the editor's current parameters (what a picker that depends on another
+ * field, such as the customer picked above it, reads), as n8n's server calls it.
+ */
+export async function searchInEditor(
+	method: string,
+	parameterPath: string,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	parameters: INode['parameters'],
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	useInstance('main');
+	const node: INode = {
+		id: 'stripe-customer-node',
+		name: STRIPE_NODE_NAME,
+		type: STRIPE_NODE_TYPE,
+		typeVersion: 1.2,
+		position: [0, 0],
+		parameters,
+		credentials: STRIPE_CREDENTIALS,
+	};
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes,
+	});
+	const additionalData = {
+		...additionalDataFor(credentials, randomUUID()),
+		currentNodeParameters: parameters,
+	};
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		additionalData,
+		`parameters.${parameterPath}`,
+	);
+	const stripeCustomer = nodeTypesByName[STRIPE_NODE_TYPE] as StripeCustomer;
+	const search = stripeCustomer.methods.listSearch[method];
+	if (!search) throw new Error(`The node has no picker "${method}"`);
+	return await search.call(context, filter, paginationToken);
+}
+
 export async function runStripeCustomerWorkflow(options: RunOptions): Promise<RunResult> {
 	useInstance(options.instance ?? 'main');
 	const executionId = options.executionId ?? randomUUID();
