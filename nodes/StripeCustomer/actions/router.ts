@@ -5,11 +5,12 @@ import { findOperation, type Resource } from '../helpers/operation';
 import { readOptionValues } from '../helpers/options';
 import { readRequestSettings } from '../helpers/requestSettings';
 import { StripeClient } from '../transport/stripeRequest';
+import { billingPortalSession } from './billingPortalSession';
 import { customer } from './customer';
 import { taxId } from './taxId';
 
 /** The node's resources: a new one is a folder beside customer/ and one line here. */
-export const RESOURCES: Resource[] = [customer, taxId];
+export const RESOURCES: Resource[] = [customer, taxId, billingPortalSession];
 
 /** The value n8n's editor gives the "Custom API Call" entry it adds to the Operation list by itself. */
 const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';

@@ -10,6 +10,7 @@ const { registerTaxIds } = require('./taxIds');
 const { registerPaymentMethods } = require('./paymentMethods');
 const { registerWebhookEndpoints } = require('./webhookEndpoints');
 const { registerEvents } = require('./events');
+const { registerBillingPortal } = require('./billingPortal');
 
 /** @type {readonly import('../core/double').EndpointFamily[]} */
 const ENDPOINT_FAMILIES = Object.freeze([
@@ -20,6 +21,7 @@ const ENDPOINT_FAMILIES = Object.freeze([
 	registerPaymentMethods,
 	registerWebhookEndpoints,
 	registerEvents,
+	registerBillingPortal,
 ]);
 
 module.exports = { ENDPOINT_FAMILIES };
