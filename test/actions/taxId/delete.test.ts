@@ -159,6 +159,19 @@ test('one item failing in the middle of 10 (continue-on-fail): the other 9 are d
 	}
 });
 
+test('a tax ID deleted from another customer is not taken for one deleted from this customer', async () => {
+	const [ada, grace] = await customersWithTaxIds(2);
+	await stripe.customers.deleteTaxId(grace.customer, grace.taxId);
+	const result = await run([{ customer: ada.customer, taxId: grace.taxId }], continueOnFail);
+	expect(jsonOf(result)).toEqual([
+		expect.objectContaining({
+			statusCode: 404,
+			error: expect.stringMatching(/^\[item 0\] Stripe: No such tax_id: .*no deletion of tax ID/),
+		}),
+	]);
+	expect(await heldBy(ada.customer)).toEqual([ada.taxId]);
+});
+
 test('a key that may not read events: the 404 is passed on, saying the node could not tell a deleted tax ID from a wrong one', async () => {
 	const [item] = await customersWithTaxIds(1);
 	await stripe.customers.deleteTaxId(item.customer, item.taxId);
