@@ -21,7 +21,7 @@ export const create: Operation = {
 	description:
 		"A link to Stripe's customer portal, where the customer updates their card, sees invoices, manages subscriptions",
 	toolDescription:
-		"Creates a link to Stripe's customer portal for the Stripe customer with this ID (cus_…), where they update their payment method, see their invoices and manage their subscriptions. Returns url (send it to the customer at once: it expires within minutes if not opened) and customerId. Return URL: where the portal's back link goes (https://…).",
+		"Creates a link to Stripe's customer portal for the Stripe customer with this ID (cus_…), where they update their payment method, see their invoices and manage their subscriptions. Returns url (send it to the customer at once: the link is short-lived) and customerId. Return URL: where the portal's back link goes (https://…).",
 	permission: 'Customer portal: Write',
 	properties: [customerLocator, returnUrl, ...PORTAL_SESSION_OPTIONS],
 	execute,

@@ -37,14 +37,14 @@ const taxIdValue: INodeProperties = {
 	placeholder: 'DE123456789',
 };
 
-/** Type (a list for people, a text an AI Agent fills) and Value. */
-export function taxIdFields(value: Partial<INodeProperties> = {}): INodeProperties[] {
+/** Type (a list for people, a text an AI Agent fills) and Value (`valueField` adds to it). */
+export function taxIdFields(valueField: Partial<INodeProperties> = {}): INodeProperties[] {
 	return [
 		...pickOrFill(
 			taxIdType,
 			`Stripe's tax ID type, e.g. eu_vat, gb_vat, us_ein; empty: ${DEFAULT_TAX_ID_TYPE}`,
 		),
-		{ ...taxIdValue, ...value },
+		{ ...taxIdValue, ...valueField },
 	];
 }
 
