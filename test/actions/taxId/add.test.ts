@@ -1,4 +1,7 @@
+import { NodeHelpers, type INode, type INodeProperties } from 'n8n-workflow';
 import Stripe from 'stripe';
+
+import { StripeCustomer } from '../../../nodes/StripeCustomer/StripeCustomer.node';
 
 import type { StripeDouble } from '../../stripe-double';
 import { credentialsFor, SECRET_KEY, startDouble } from '../../support/stripeFixtures';
@@ -301,4 +304,33 @@ test('the key never appears in the output', async () => {
 		continueOnFail,
 	);
 	expect(JSON.stringify(result)).not.toContain(SECRET_KEY);
+});
+
+test("the editor: Customer, Type (a list for people, a text in an AI Agent's tool), Value (required), Request Options", () => {
+	const description = new StripeCustomer().description;
+	const tool = { ...description, name: `${description.name}Tool` };
+	const parameters = { resource: 'taxId', operation: 'add' };
+	const node = { typeVersion: 1.2, parameters } as unknown as INode;
+	const shown = (type: typeof description) =>
+		type.properties
+			.filter((property) => NodeHelpers.displayParameter(parameters, property, node, type))
+			.map((property: INodeProperties) => [
+				property.displayName,
+				property.type,
+				!!property.required,
+			]);
+	expect(shown(description)).toEqual([
+		['Resource', 'options', false],
+		['Operation', 'options', false],
+		['Customer', 'resourceLocator', true],
+		['Type', 'options', false],
+		['Value', 'string', true],
+		['Request Options', 'collection', false],
+	]);
+	expect(shown(tool)).toEqual(
+		expect.arrayContaining([
+			['Tool Description', 'string', false],
+			['Type', 'string', false],
+		]),
+	);
 });
