@@ -173,7 +173,6 @@ function registerBillingPortal(api) {
 		configurations.length = 0;
 		sessions.length = 0;
 	});
-	api.state('billingPortal', () => ({ configurations, sessions }));
 
 	/**
 	 * A configuration of an account. `isDefault`: the one saving the portal settings in the Dashboard makes (it
@@ -205,6 +204,10 @@ function registerBillingPortal(api) {
 		createConfiguration: (spec = {}) => addConfiguration({ ...spec, isDefault: false }),
 	};
 	api.expose({ billingPortal });
+	api.control('GET', '/_double/billing-portal', () => ({
+		status: 200,
+		body: { configurations, sessions },
+	}));
 	api.control('POST', '/_double/billing-portal', (b) => {
 		const spec = {
 			account: typeof b.account === 'string' ? b.account : undefined,

@@ -218,7 +218,7 @@ test('the configuration: its default return URL, another configuration by ID, a 
 	expect(d.events.map((event) => event.event.type)).toContain('billing_portal.session.created');
 });
 
-test('the control endpoint saves the settings of an account, for a double run from its CLI', async () => {
+test('the control endpoints save the settings of an account and list what the portal holds, for a double run from its CLI', async () => {
 	const saved = await rawRequest(d.controlUrl, 'POST', '/_double/billing-portal', {
 		body: JSON.stringify({ defaultReturnUrl: 'https://example.com/default' }),
 	});
@@ -228,6 +228,11 @@ test('the control endpoint saves the settings of an account, for a double run fr
 	await expect(
 		stripe.billingPortal.sessions.create({ customer: customer.id }),
 	).resolves.toMatchObject({ return_url: 'https://example.com/default' });
+	const listed = await rawRequest(d.controlUrl, 'GET', '/_double/billing-portal');
+	expect(listed.json).toMatchObject({
+		configurations: [{ id: saved.json.id }],
+		sessions: [{ customer: customer.id }],
+	});
 	d.reset();
 	expect(d.billingPortal.configurations).toEqual([]);
 });
