@@ -363,6 +363,50 @@ export interface WebhookControls {
 	signatureHeader(body: string, secret: string, timestamp?: number): string;
 }
 
+/** A customer portal configuration of an account (the double keeps only what sessions use). */
+export interface DoublePortalConfiguration {
+	id: string;
+	/** The account it belongs to ('acct_double' unless a connected account). */
+	account: string;
+	/** The one saving the portal settings in the Dashboard makes; sessions without `configuration` use it. */
+	is_default: boolean;
+	active: boolean;
+	default_return_url: string | null;
+}
+
+/** A portal session as the double answered it, with the account it was made in. */
+export interface DoublePortalSession {
+	id: string;
+	object: 'billing_portal.session';
+	configuration: string;
+	created: number;
+	customer: string;
+	flow: Record<string, unknown> | null;
+	livemode: false;
+	locale: string | null;
+	return_url: string | null;
+	url: string;
+	account: string;
+}
+
+/** The customer portal: no configuration until `saveSettings()` (as a new Stripe account), reset() forgets them. */
+export interface BillingPortalControls {
+	configurations: DoublePortalConfiguration[];
+	/** Every session made, oldest first. */
+	sessions: DoublePortalSession[];
+	/** What saving the portal settings in the Dashboard does: a new default configuration of the account. */
+	saveSettings(spec?: {
+		account?: string;
+		defaultReturnUrl?: string | null;
+	}): DoublePortalConfiguration;
+	/** A configuration made with the API (not the default). */
+	createConfiguration(spec?: {
+		account?: string;
+		defaultReturnUrl?: string | null;
+		active?: boolean;
+	}): DoublePortalConfiguration;
+}
+
 export interface SecondCounters {
 	/** Seconds since start or the last reset (0 = the first second). */
 	second: number;
@@ -422,6 +466,7 @@ export interface StripeDouble {
 	/** Every webhook delivery attempt, in the order they started. Cleared in place by reset(). */
 	deliveries: DeliveryAttempt[];
 	webhooks: WebhookControls;
+	billingPortal: BillingPortalControls;
 	stats(): StripeDoubleStats;
 	/**
 	 * Queue a fault for the next n requests of the selected routes (default: the customer writes); queued faults

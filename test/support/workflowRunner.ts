@@ -94,36 +94,66 @@ export async function searchCustomersInEditor(
 	/** The workflow's time zone; default: n8n's. */
 	timezone?: string,
 ): Promise<INodeListSearchResult> {
+	return await searchInEditor('searchCustomers', 'customerId', credentials, {
+		parameters: { operation: 'get' },
+		typeVersion: 1.1,
+		filter,
+		paginationToken,
+		timezone,
+	});
+}
+
+export interface PickerCall {
+	/** The node's parameters as the editor holds them (a picker may read another field, such as the customer). */
+	parameters: INode['parameters'];
+	typeVersion?: number;
+	filter?: string;
+	paginationToken?: string;
+	/** The workflow's time zone; default: n8n's. */
+	timezone?: string;
+}
+
+/**
+ * What any picker of the node ("From List") shows for a node with these parameters: its list-search method, called
+ * through n8n-core's LoadOptionsContext with the editor's current parameters, as n8n's server calls it.
+ */
+export async function searchInEditor(
+	method: string,
+	parameterPath: string,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	{ parameters, typeVersion = 1.2, filter, paginationToken, timezone }: PickerCall,
+): Promise<INodeListSearchResult> {
 	useInstance('main');
 	const node: INode = {
 		id: 'stripe-customer-node',
 		name: STRIPE_NODE_NAME,
 		type: STRIPE_NODE_TYPE,
-		typeVersion: 1.1,
+		typeVersion,
 		position: [0, 0],
-		parameters: { operation: 'get' },
+		parameters,
 		credentials: STRIPE_CREDENTIALS,
 	};
-	const settings = timezone ? { timezone } : {};
 	const workflow = new Workflow({
 		id: 'test-workflow',
 		nodes: [node],
 		connections: {},
 		active: false,
 		nodeTypes,
-		settings,
+		settings: timezone ? { timezone } : {},
 	});
+	const additionalData = additionalDataFor(
+		{ credentialsOf: (type) => credentials[type] },
+		{ currentNodeParameters: parameters },
+	);
 	const context = new LoadOptionsContext(
 		workflow,
 		node,
-		additionalDataFor({ credentialsOf: (type) => credentials[type] }),
-		'parameters.customerId',
+		additionalData,
+		`parameters.${parameterPath}`,
 	);
-	return await stripeCustomer.methods.listSearch.searchCustomers.call(
-		context,
-		filter,
-		paginationToken,
-	);
+	const search = stripeCustomer.methods.listSearch[method];
+	if (!search) throw new Error(`The node has no picker "${method}"`);
+	return await search.call(context, filter, paginationToken);
 }
 
 export async function runStripeCustomerWorkflow(options: RunOptions): Promise<RunResult> {

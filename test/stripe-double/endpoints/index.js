@@ -11,6 +11,7 @@ const { registerPaymentMethods } = require('./paymentMethods');
 const { registerCustomerBalanceTransactions } = require('./customerBalanceTransactions');
 const { registerWebhookEndpoints } = require('./webhookEndpoints');
 const { registerEvents } = require('./events');
+const { registerBillingPortal } = require('./billingPortal');
 
 /** @type {readonly import('../core/double').EndpointFamily[]} */
 const ENDPOINT_FAMILIES = Object.freeze([
@@ -22,6 +23,7 @@ const ENDPOINT_FAMILIES = Object.freeze([
 	registerCustomerBalanceTransactions,
 	registerWebhookEndpoints,
 	registerEvents,
+	registerBillingPortal,
 ]);
 
 module.exports = { ENDPOINT_FAMILIES };

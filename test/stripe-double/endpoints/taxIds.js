@@ -3,7 +3,8 @@
 
 /** A customer's tax IDs: `GET|POST /v1/customers/:id/tax_ids`, `GET|DELETE /v1/customers/:id/tax_ids/:tax_id`. */
 
-const { validate, expand } = require('../core/schema');
+const { validate, expand, pageLimit, str } = require('../core/schema');
+const { pageNewestFirst } = require('../core/paging');
 const { noSuch, invalid, asResult: fail } = require('../core/errors');
 const { randomAlnum, nowSeconds } = require('../core/util');
 const { taxIdType, taxIdValue } = require('./customerFields');
@@ -18,6 +19,13 @@ const TAX_ID_CREATE = {
 	t: 'hash',
 	required: ['type', 'value'],
 	fields: { type: taxIdType, value: taxIdValue, expand },
+};
+
+/** `GET /v1/customers/:id/tax_ids` @type {import('../core/schema').Schema} */
+const TAX_ID_LIST = {
+	t: 'hash',
+	fields: { limit: pageLimit, starting_after: str, ending_before: str, expand },
+	exclusive: [['starting_after', 'ending_before']],
 };
 
 /**
@@ -54,15 +62,19 @@ function registerTaxIds(api) {
 	api.route({
 		method: 'GET',
 		path: '/v1/customers/:id/tax_ids',
+		validate: (ctx) => validate(TAX_ID_LIST, ctx.query),
 		execute(ctx) {
 			const e = store.find(ctx.accountKey, ctx.pathParams.id);
 			if (!e) return fail(missing(ctx));
+			// In the order they were added, a page of `limit` (default 10) at a time.
+			const r = pageNewestFirst(e.taxIds, ctx.query, 'tax_id');
+			if ('error' in r) return fail(r);
 			return {
 				status: 200,
 				body: {
 					object: 'list',
-					data: e.taxIds,
-					has_more: false,
+					data: r.page,
+					has_more: r.hasMore,
 					url: `/v1/customers/${e.stored.id}/tax_ids`,
 				},
 			};

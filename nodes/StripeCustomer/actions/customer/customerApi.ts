@@ -124,44 +124,6 @@ export async function customerPage(
 	return { customers: page.data, next: page.has_more ? (page.next_page ?? undefined) : undefined };
 }
 
-/** The tax IDs a customer has. */
-export async function listTaxIds(
-	stripe: StripeClient,
-	customerId: string,
-): Promise<Stripe.TaxId[]> {
-	const request = { method: 'GET' as const, path: `${customerPath(customerId)}/tax_ids` };
-	return await stripe.collect<Stripe.TaxId>(request, undefined);
-}
-
-/** Whether two tax IDs are the same to Stripe (the value as written, without spaces, in any case). */
-export function sameTaxId(
-	a: { type: string; value: string },
-	b: { type: string; value: string },
-): boolean {
-	const value = (text: string) => text.replace(/\s+/g, '').toUpperCase();
-	return a.type === b.type && value(a.value) === value(b.value);
-}
-
-/** Adds a tax ID; `false` when Stripe says the customer has it already (another request added it meanwhile). */
-export async function addTaxId(
-	stripe: StripeClient,
-	customerId: string,
-	taxId: Stripe.CustomerCreateParams.TaxIdDatum,
-	idempotencyKey: string,
-) {
-	const added = await settled(
-		stripe.request({
-			method: 'POST',
-			path: `${customerPath(customerId)}/tax_ids`,
-			params: taxId,
-			idempotencyKey,
-		}),
-	);
-	if (added.ok) return true;
-	if (refusal(added.error)?.code === 'resource_already_exists') return false;
-	throw added.error;
-}
-
 /**
  * Attaches a payment method; `false` when it was attached to this customer already (a repeated update). Stripe
  * refuses to attach a payment method that is attached to a customer, whichever: the payment method says which.

@@ -18,7 +18,7 @@ import {
 	type EditorProperty,
 } from '../../helpers/displayConditions';
 import { COUNTRIES } from '../../data/countries';
-import { TAX_ID_TYPE_OPTIONS } from '../../data/taxIdTypes';
+import { taxIdFields, taxIdType } from '../taxId/taxIdFields';
 import {
 	addressParam,
 	emailAddress,
@@ -179,15 +179,6 @@ function flatAddress<T extends AddressInput>(editorValue: unknown): T | undefine
 	const grouped = (editorValue as Record<string, unknown>)[ADDRESS_GROUP];
 	return (grouped && typeof grouped === 'object' ? grouped : editorValue) as T;
 }
-
-const taxIdType: INodeProperties = {
-	displayName: 'Type',
-	name: 'type',
-	type: 'options',
-	options: [...TAX_ID_TYPE_OPTIONS],
-	default: 'eu_vat',
-	description: 'The kind of tax ID, by country; type a country or "VAT" to find it',
-};
 
 const invoiceSettingParts = {
 	amountTaxDisplay: {
@@ -401,19 +392,7 @@ export const CUSTOMER_FIELDS = {
 				{
 					displayName: 'Tax ID',
 					name: 'taxId',
-					values: [
-						...pickOrFill(
-							taxIdType,
-							"Stripe's tax ID type, e.g. eu_vat, gb_vat, us_ein; empty: eu_vat",
-						),
-						{
-							displayName: 'Value',
-							name: 'value',
-							type: 'string',
-							default: '',
-							placeholder: 'DE123456789',
-						},
-					],
+					values: taxIdFields(),
 				},
 			],
 		},

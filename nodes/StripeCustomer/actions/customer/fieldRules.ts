@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 
 import { givenText, type FieldProblem } from '../../helpers/checks';
 import { COUNTRIES, COUNTRY_CODES } from '../../data/countries';
-import { TAX_ID_TYPES } from '../../data/taxIdTypes';
+import { taxIdTypeOf } from '../taxId/taxIdFields';
 
 // Pure rules that turn one field's value into Stripe parameters, or problems that name the field. No `this`, no I/O.
 
@@ -171,13 +171,9 @@ export function taxIdParams(input: TaxIdInput | undefined, check: FieldCheck, ty
 	const taxIds = (input?.taxId ?? []).flatMap((entry, index) => {
 		const value = givenText(entry.value);
 		if (value === undefined) return [];
-		const type = check.oneOf(
-			givenText(entry.type) ?? 'eu_vat',
-			TAX_ID_TYPES,
-			`#${index + 1}`,
-			typeLabel,
-		);
-		return type ? [{ type, value }] : [];
+		const type = taxIdTypeOf(entry.type);
+		if ('problem' in type) return check.fail(type.problem, `#${index + 1}`, typeLabel) ?? [];
+		return [{ type: type.type, value }];
 	});
 	return taxIds.length ? taxIds : undefined;
 }

@@ -5,13 +5,11 @@ import { InvalidItemError } from '../../helpers/checks';
 import { followUpKey } from '../../helpers/idempotency';
 import { isNoSuchObject, settled } from '../../helpers/stripeAnswers';
 import type { StripeClient } from '../../transport/stripeRequest';
+import { addTaxId, listTaxIds, sameTaxId } from '../taxId/taxIdApi';
 import {
-	addTaxId,
 	attachPaymentMethod,
-	listTaxIds,
 	postCustomerUpdate,
 	retrieveCustomer,
-	sameTaxId,
 	type StripeCustomer,
 } from './customerApi';
 import {
