@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 
-import { DEFAULT_SECRET_KEYS, startStripeDouble, type StripeDouble } from '..';
+import { DEFAULT_SECRET_KEYS, startStripeDouble, type StripeDouble } from '../index';
 
 // The double's payment method rules, each checked with the official `stripe` client: what Stripe answers for a
 // customer's payment methods (attach, detach, list, the invoice default), as README.md "As strict as Stripe" lists.
