@@ -202,6 +202,33 @@ export async function searchCustomersInEditor(
 	/** The workflow's time zone; default: n8n's. */
 	timezone?: string,
 ): Promise<INodeListSearchResult> {
+	return await listSearchInEditor(credentials, {
+		method: 'searchCustomers',
+		parameters: { operation: 'get' },
+		field: 'customerId',
+		filter,
+		paginationToken,
+		timezone,
+	});
+}
+
+/**
+ * What a picker of the node shows ("From List" of the resource locator `field`): its list-search method, called
+ * through n8n-core's LoadOptionsContext with the node's current parameters, as n8n's server calls it.
+ */
+export async function listSearchInEditor(
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	picker: {
+		method: string;
+		/** The node's parameters as the editor holds them (the customer picked above, say). */
+		parameters: INode['parameters'];
+		field: string;
+		filter?: string;
+		paginationToken?: string;
+		/** The workflow's time zone; default: n8n's. */
+		timezone?: string;
+	},
+): Promise<INodeListSearchResult> {
 	useInstance('main');
 	const node: INode = {
 		id: 'stripe-customer-node',
@@ -209,10 +236,10 @@ export async function searchCustomersInEditor(
 		type: STRIPE_NODE_TYPE,
 		typeVersion: 1.1,
 		position: [0, 0],
-		parameters: { operation: 'get' },
+		parameters: picker.parameters,
 		credentials: STRIPE_CREDENTIALS,
 	};
-	const settings = timezone ? { timezone } : {};
+	const settings = picker.timezone ? { timezone: picker.timezone } : {};
 	const workflow = new Workflow({
 		id: 'test-workflow',
 		nodes: [node],
@@ -221,17 +248,19 @@ export async function searchCustomersInEditor(
 		nodeTypes,
 		settings,
 	});
+	const additionalData = additionalDataFor(credentials, randomUUID());
+	additionalData.currentNodeParameters = picker.parameters;
 	const context = new LoadOptionsContext(
 		workflow,
 		node,
-		additionalDataFor(credentials, randomUUID()),
-		'parameters.customerId',
+		additionalData,
+		`parameters.${picker.field}`,
 	);
 	const stripeCustomer = nodeTypesByName[STRIPE_NODE_TYPE] as StripeCustomer;
-	return await stripeCustomer.methods.listSearch.searchCustomers.call(
+	return await stripeCustomer.methods.listSearch[picker.method].call(
 		context,
-		filter,
-		paginationToken,
+		picker.filter,
+		picker.paginationToken,
 	);
 }
 

@@ -6,9 +6,10 @@ import { readOptionValues } from '../helpers/options';
 import { readRequestSettings } from '../helpers/requestSettings';
 import { StripeClient } from '../transport/stripeRequest';
 import { customer } from './customer';
+import { paymentMethod } from './paymentMethod';
 
 /** The node's resources: a new one is a folder beside customer/ and one line here. */
-export const RESOURCES: Resource[] = [customer];
+export const RESOURCES: Resource[] = [customer, paymentMethod];
 
 /** The value n8n's editor gives the "Custom API Call" entry it adds to the Operation list by itself. */
 const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';

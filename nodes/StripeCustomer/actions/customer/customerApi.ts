@@ -162,35 +162,6 @@ export async function addTaxId(
 	throw added.error;
 }
 
-/**
- * Attaches a payment method; `false` when it was attached to this customer already (a repeated update). Stripe
- * refuses to attach a payment method that is attached to a customer, whichever: the payment method says which.
- */
-export async function attachPaymentMethod(
-	stripe: StripeClient,
-	paymentMethod: string,
-	customerId: string,
-	idempotencyKey: string,
-) {
-	const path = `/v1/payment_methods/${encodeURIComponent(paymentMethod)}`;
-	const attached = await settled(
-		stripe.request({
-			method: 'POST',
-			path: `${path}/attach`,
-			params: { customer: customerId },
-			idempotencyKey,
-		}),
-	);
-	if (attached.ok) return true;
-	if (refusal(attached.error)?.statusCode === 400) {
-		const method = await settled(
-			stripe.request<{ customer?: string | null }>({ method: 'GET', path }),
-		);
-		if (method.ok && method.value.customer === customerId) return false;
-	}
-	throw attached.error;
-}
-
 export interface CustomerMatch {
 	customer: StripeCustomer;
 	/** How many customers have the email (at least: Stripe lists at most 10 here). */

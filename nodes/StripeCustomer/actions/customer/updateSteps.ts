@@ -4,9 +4,9 @@ import type { ItemSteps } from '../../helpers/batch';
 import { InvalidItemError } from '../../helpers/checks';
 import { followUpKey } from '../../helpers/idempotency';
 import type { StripeClient } from '../../transport/stripeRequest';
+import { attachPaymentMethod } from '../paymentMethod/paymentMethodApi';
 import {
 	addTaxId,
-	attachPaymentMethod,
 	listTaxIds,
 	postCustomerUpdate,
 	retrieveCustomer,
@@ -69,13 +69,15 @@ export async function applyUpdate({
 
 	// Stripe's update sets an invoice default payment method only once the payment method is attached.
 	if (plan.paymentMethod) {
-		const attached = await attachPaymentMethod(
+		const attachment = await attachPaymentMethod(
 			stripe,
 			plan.paymentMethod,
 			customerId,
 			followUpKey(idempotencyKey, 'attach'),
 		);
-		if (attached) steps.done(`${customerId}: payment method ${plan.paymentMethod} attached`);
+		if (attachment.outcome === 'attachedElsewhere') throw attachment.refusal;
+		if (attachment.outcome === 'attached')
+			steps.done(`${customerId}: payment method ${plan.paymentMethod} attached`);
 	}
 	if (plan.taxIds.length) {
 		const existing = await listTaxIds(stripe, customerId);
