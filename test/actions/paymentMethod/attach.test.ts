@@ -92,6 +92,22 @@ test("Set as Default for Invoices: the payment method attached (not the test pay
 	expect(await invoiceDefaultOf(ada.id)).toBe(made);
 });
 
+test("one customer's attaches apply in input order: with Set as Default for Invoices, the last is the default", async () => {
+	const [ada] = await customers(1);
+	// The first attach is slow: the second must still wait for it.
+	h.double.failNext(1, { delayMs: 300 }, attachRoute);
+	const result = await h.run(
+		attach({ setAsDefault: true, requestOptions: { concurrency: 10 } }),
+		[
+			{ customer: ada.id, pm: 'pm_1First' },
+			{ customer: ada.id, pm: 'pm_1Second' },
+		],
+		{ typeVersion: 1.2 },
+	);
+	expect(result.error).toBeUndefined();
+	expect(await invoiceDefaultOf(ada.id)).toBe('pm_1Second');
+});
+
 describe('a repeat leaves Stripe as one run would: one attachment, the default set', () => {
 	test('a lost answer (Stripe attached it, the connection dropped): the retry gets the same payment method back', async () => {
 		const [ada] = await customers(1);
@@ -165,6 +181,24 @@ describe('a repeat leaves Stripe as one run would: one attachment, the default s
 		);
 		expect(await invoiceDefaultOf(ada.id)).toBe(held[0][0]);
 		expect(await invoiceDefaultOf(grace.id)).toBe('pm_1OwnPaymentMethod');
+	});
+
+	test('a payment method the customer has already (attached by Checkout, another workflow…): a success, alreadyAttached', async () => {
+		const [ada] = await customers(1);
+		await h.stripe.paymentMethods.attach('pm_1FromCheckout', { customer: ada.id });
+		const result = await h.run(attach({ setAsDefault: true }), [
+			{ customer: ada.id, pm: 'pm_1FromCheckout' },
+		]);
+		expect(jsonOf(result)).toEqual([
+			expect.objectContaining({
+				customerId: ada.id,
+				paymentMethodId: 'pm_1FromCheckout',
+				alreadyAttached: true,
+				isInvoiceDefault: true,
+			}),
+		]);
+		expect(await heldBy([ada.id])).toEqual([['pm_1FromCheckout']]);
+		expect(await invoiceDefaultOf(ada.id)).toBe('pm_1FromCheckout');
 	});
 
 	test('a re-run after the payment method was detached: a test payment method attaches a new one, once', async () => {

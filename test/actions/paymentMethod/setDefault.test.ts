@@ -61,6 +61,8 @@ test("makes the customer's payment method its invoice default: one output per in
 
 test("one customer's items apply in input order: the last one is the default", async () => {
 	const [ada] = await customersWithCards(1);
+	// The first update is slow: the second must still wait for it.
+	h.double.failNext(1, { delayMs: 300 }, customerUpdateRoute);
 	await h.run(
 		setDefault({ requestOptions: { concurrency: 10 } }),
 		[ada, { ...ada, pm: ada.first }],
