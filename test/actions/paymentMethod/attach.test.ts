@@ -247,6 +247,24 @@ describe('what cannot be attached', () => {
 		});
 	});
 
+	test('a test payment method attached and detached again and again by re-runs: after four within 24 hours, an error that says why', async () => {
+		const [ada] = await customers(1);
+		const items = [{ customer: ada.id, pm: 'pm_card_visa' }];
+		for (let run = 0; run < 4; run++) {
+			const attached = await h.run(attach(), items);
+			await h.stripe.paymentMethods.detach(attached.output![0].json.paymentMethodId as string);
+		}
+		const result = await h.run(attach(), items, continueOnFail);
+		expect(jsonOf(result)?.[0]).toMatchObject({
+			itemIndex: 0,
+			field: 'Payment Method',
+			error: expect.stringMatching(
+				/^\[item 0\] Payment Method: Stripe returned the payment methods this item attached in the last 24 hours, each detached since \(the last: pm_\w+\); Stripe never attaches a detached payment method again$/,
+			),
+		});
+		expect(await heldBy([ada.id])).toEqual([[]]);
+	});
+
 	test('bad input is refused before any request, naming the item and the field', async () => {
 		const [ada] = await customers(1);
 		const sentBefore = h.double.requests.length;
