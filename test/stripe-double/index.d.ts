@@ -199,8 +199,8 @@ export interface StoredCustomer {
 	apiVersion: string | null;
 	idempotencyKey: string | null;
 	/**
-	 * Payment methods attached (create's `payment_method`, POST /v1/payment_methods/:id/attach); a test payment
-	 * method (`pm_card_visa`…) is attached as a new `pm_…`.
+	 * Payment methods attached (create's `payment_method`, POST /v1/payment_methods/:id/attach), oldest first; a test
+	 * payment method (`pm_card_visa`…) is attached as a new `pm_…`; a detached one is removed.
 	 */
 	paymentMethods: string[];
 	/** Set once the customer was deleted (it stays in `customers`). */
@@ -507,6 +507,8 @@ export const UPDATE_PARAMS: readonly string[];
 export const LEGACY_PARAMS: readonly string[];
 /** The 135 CustomerCreateParams.TaxIdDatum.Type values of stripe@23.1.0. */
 export const TAX_ID_TYPES: readonly string[];
+/** The 57 CustomerListPaymentMethodsParams.Type values of stripe@23.1.0 (the `type` filter of a customer's list). */
+export const PAYMENT_METHOD_TYPES: readonly string[];
 /** '2026-10-28.endive' */
 export const DEFAULT_API_VERSION: string;
 /** ['sk_test_double_123'] */

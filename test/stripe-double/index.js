@@ -25,6 +25,7 @@ const {
 const { EVENT_TYPES } = require('./endpoints/eventTypes');
 const { signatureHeader } = require('./endpoints/webhookDelivery');
 const { DEFAULT_SEARCH_LAG_MS } = require('./endpoints/customerStore');
+const { PAYMENT_METHOD_TYPES } = require('./endpoints/paymentMethods');
 
 /**
  * Start a Stripe double listening on 127.0.0.1.
@@ -40,6 +41,7 @@ module.exports = {
 	UPDATE_PARAMS,
 	LEGACY_PARAMS,
 	TAX_ID_TYPES,
+	PAYMENT_METHOD_TYPES,
 	DEFAULT_API_VERSION,
 	DEFAULT_SECRET_KEYS,
 	DEFAULT_ACCOUNT,

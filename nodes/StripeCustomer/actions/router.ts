@@ -8,10 +8,17 @@ import { StripeClient } from '../transport/stripeRequest';
 import { balanceTransaction } from './balanceTransaction';
 import { billingPortalSession } from './billingPortalSession';
 import { customer } from './customer';
+import { paymentMethod } from './paymentMethod';
 import { taxId } from './taxId';
 
 /** The node's resources: a new one is a folder beside customer/ and one line here. */
-export const RESOURCES: Resource[] = [customer, balanceTransaction, taxId, billingPortalSession];
+export const RESOURCES: Resource[] = [
+	customer,
+	paymentMethod,
+	balanceTransaction,
+	taxId,
+	billingPortalSession,
+];
 
 /** The value n8n's editor gives the "Custom API Call" entry it adds to the Operation list by itself. */
 const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';

@@ -26,7 +26,7 @@ function run(
 const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
 
 describe('Update', () => {
-	test('a payment method is attached and made the invoice default', async () => {
+	test('a payment method is attached and made the invoice default: the one Stripe attached (a test card is a new pm_…)', async () => {
 		const customer = await stripe.customers.create({ email: 'ada@example.com' });
 		const result = await run(
 			{
@@ -37,13 +37,16 @@ describe('Update', () => {
 			[{ id: customer.id, pm: 'pm_card_visa' }],
 		);
 		expect(jsonOf(result)).toEqual([{ customerId: customer.id }]);
+		const sent = double.requests.map((request) => `${request.method} ${request.path}`);
 		const after = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
-		expect(after.invoice_settings.default_payment_method).toBe('pm_card_visa');
-		expect(double.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+		const attached = (await stripe.customers.listPaymentMethods(customer.id)).data;
+		expect(attached).toHaveLength(1);
+		expect(attached[0].id).toMatch(/^pm_(?!card_)/);
+		expect(after.invoice_settings.default_payment_method).toBe(attached[0].id);
+		expect(sent).toEqual([
 			'POST /v1/customers',
 			'POST /v1/payment_methods/pm_card_visa/attach',
 			`POST /v1/customers/${customer.id}`,
-			`GET /v1/customers/${customer.id}`,
 		]);
 	});
 

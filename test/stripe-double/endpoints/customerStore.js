@@ -56,6 +56,14 @@ class CustomerStore {
 		this.byEmail = new Map();
 		/** account + payment method id → the customer it is attached to @type {Map<string, string>} */
 		this.attachedTo = new Map();
+		/**
+		 * account + payment method id → what it was made from (a test payment method such as `pm_card_mastercard`, or
+		 * itself) and when it was first attached
+		 * @type {Map<string, { madeFrom: string, created: number }>}
+		 */
+		this.paymentMethodOrigin = new Map();
+		/** account + payment method id of every payment method detached (Stripe never attaches them again) @type {Set<string>} */
+		this.detached = new Set();
 		this.searchLagMs = checkNonNegative(searchLagMs, 'searchLagMs');
 		this.seq = 0;
 		this.deletedCount = 0;
@@ -67,6 +75,8 @@ class CustomerStore {
 		this.byAccount.clear();
 		this.byEmail.clear();
 		this.attachedTo.clear();
+		this.paymentMethodOrigin.clear();
+		this.detached.clear();
 		this.deletedCount = 0;
 	}
 
@@ -142,15 +152,42 @@ class CustomerStore {
 		this.afterSearchChange(e);
 	}
 
-	/** @param {Entry} e @param {string} pm */
-	attach(e, pm) {
-		this.attachedTo.set(e.acct + '\u0000' + pm, e.stored.id);
+	/**
+	 * @param {Entry} e
+	 * @param {string} pm
+	 * @param {string} [madeFrom]  the test payment method it was made from (`pm_card_visa`…), else `pm` itself
+	 */
+	attach(e, pm, madeFrom = pm) {
+		const k = e.acct + '\u0000' + pm;
+		this.attachedTo.set(k, e.stored.id);
+		if (!this.paymentMethodOrigin.has(k))
+			this.paymentMethodOrigin.set(k, { madeFrom, created: Math.floor(Date.now() / 1000) });
 		if (!e.stored.paymentMethods.includes(pm)) e.stored.paymentMethods.push(pm);
+	}
+
+	/** Detach a payment method from its customer, for good. @param {string} acct @param {string} pm */
+	detach(acct, pm) {
+		const k = acct + '\u0000' + pm;
+		const owner = this.get(acct, this.attachedTo.get(k) ?? '');
+		const held = owner ? owner.stored.paymentMethods : [];
+		if (held.includes(pm)) held.splice(held.indexOf(pm), 1);
+		this.attachedTo.delete(k);
+		this.detached.add(k);
 	}
 
 	/** The customer id a payment method is attached to, or undefined. @param {string} acct @param {string} pm */
 	ownerOf(acct, pm) {
 		return this.attachedTo.get(acct + '\u0000' + pm);
+	}
+
+	/** Whether a payment method was detached from a customer. @param {string} acct @param {string} pm */
+	wasDetached(acct, pm) {
+		return this.detached.has(acct + '\u0000' + pm);
+	}
+
+	/** What a payment method was made from and when, once attached. @param {string} acct @param {string} pm */
+	originOf(acct, pm) {
+		return this.paymentMethodOrigin.get(acct + '\u0000' + pm);
 	}
 
 	/** Every customer of the account in creation order (deleted ones included). @param {string} acct */

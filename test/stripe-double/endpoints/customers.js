@@ -21,7 +21,13 @@ const { validateCustomerParams } = require('./customerFields');
 const { useCustomerStore, presentCustomer, noSuchCustomer } = require('./customerStore');
 const { makeTaxId, TAX_ID_EXISTS } = require('./taxIds');
 const { CARD_TOKENS, declinedCard } = require('./testCards');
-const { paymentMethod, attachedId, isTestCard, ALREADY_ATTACHED } = require('./paymentMethods');
+const {
+	paymentMethod,
+	attachedId,
+	isTestCard,
+	ALREADY_ATTACHED,
+	DETACHED_BEFORE,
+} = require('./paymentMethods');
 const { useEvents } = require('./events');
 
 /** @typedef {import('../core/double').DoubleApi} DoubleApi */
@@ -218,6 +224,25 @@ function checkSource(p) {
 		: null;
 }
 
+/**
+ * An update's invoice default must be a payment method attached to this customer: Stripe answers 400 "The customer
+ * does not have a payment method with the ID …" (quoted in getlago/lago-api#3665; the code is the double's choice).
+ * Kinder than Stripe: a test payment method (`pm_card_…`) is let through, as Update's Default Source sends it.
+ * @param {CustomerStore} store
+ * @param {Ctx} ctx
+ */
+function foreignInvoiceDefault(store, ctx) {
+	const settings = /** @type {Record<string, unknown> | undefined} */ (ctx.params.invoice_settings);
+	const pm = isHash(settings) ? settings.default_payment_method : undefined;
+	if (typeof pm !== 'string' || pm === '' || isTestCard(pm)) return null;
+	if (store.ownerOf(ctx.accountKey, pm) === ctx.pathParams.id) return null;
+	return invalid(
+		`The customer does not have a payment method with the ID ${pm}. The payment method must be attached to the customer.`,
+		'invoice_settings[default_payment_method]',
+		'resource_missing',
+	);
+}
+
 /** A tax ID given twice in `tax_id_data`. @param {FormParams} p */
 function repeatedTaxId(p) {
 	if (!Array.isArray(p.tax_id_data)) return null;
@@ -382,7 +407,8 @@ function registerCustomers(api) {
 				declinedCard(p.source) ||
 				declinedCard(pm) ||
 				repeatedTaxId(p) ||
-				(pm && !isTestCard(pm) && store.ownerOf(ctx.accountKey, pm) ? ALREADY_ATTACHED : null);
+				(pm && !isTestCard(pm) && store.ownerOf(ctx.accountKey, pm) ? ALREADY_ATTACHED : null) ||
+				(pm && store.wasDetached(ctx.accountKey, pm) ? DETACHED_BEFORE : null);
 			if (refused) return fail(refused);
 			let id;
 			do id = 'cus_' + randomAlnum(14);
@@ -409,13 +435,16 @@ function registerCustomers(api) {
 					}
 				}
 				if (source) entry.sources.push(source);
-				if (attached) store.attach(entry, attached);
+				if (attached && pm) store.attach(entry, attached, pm);
 			});
 			const origin = events.fromRequest(ctx);
 			events.emit(origin, 'customer.created', customer);
 			for (const t of e.taxIds) events.emit(origin, 'customer.tax_id.created', t);
 			if (source) events.emit(origin, 'customer.source.created', source);
-			if (attached) events.emit(origin, 'payment_method.attached', paymentMethod(attached, id));
+			if (attached) {
+				const pmOrigin = store.originOf(ctx.accountKey, attached);
+				events.emit(origin, 'payment_method.attached', paymentMethod(attached, id, pmOrigin));
+			}
 			if (customer.discount) events.emit(origin, 'customer.discount.created', discountOf(customer));
 			return { status: 200, body: presentCustomer(e, p.expand) };
 		},
@@ -450,7 +479,9 @@ function registerCustomers(api) {
 		faults: true,
 		validate: (ctx) =>
 			store.find(ctx.accountKey, ctx.pathParams.id)
-				? validateCustomerParams(ctx.params, 'update', ctx.apiVersion) || checkSource(ctx.params)
+				? validateCustomerParams(ctx.params, 'update', ctx.apiVersion) ||
+					checkSource(ctx.params) ||
+					foreignInvoiceDefault(store, ctx)
 				: missing(ctx),
 		execute(ctx) {
 			const e = store.find(ctx.accountKey, ctx.pathParams.id);

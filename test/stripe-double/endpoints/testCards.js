@@ -15,6 +15,26 @@ const CARD_TOKENS = /** @type {Record<string, [string, string]>} */ ({
 	tok_discover: ['Discover', '1117'],
 });
 
+/** A card's brand as a PaymentMethod's `card.brand` names it (the card objects of `tok_…` show the display name). */
+const BRAND_CODES = /** @type {Record<string, string>} */ ({
+	Visa: 'visa',
+	MasterCard: 'mastercard',
+	'American Express': 'amex',
+	Discover: 'discover',
+});
+
+/**
+ * The card a test token or test payment method stands for (`tok_mastercard`, `pm_card_mastercard`), as a
+ * PaymentMethod shows it; any other id is a Visa ending in 4242.
+ * @param {string} id
+ * @returns {{ brand: string, last4: string }}
+ */
+function testCardOf(id) {
+	const m = /^(?:tok_|pm_card_)(\w+)$/.exec(id);
+	const [brand, last4] = (m && CARD_TOKENS['tok_' + m[1]]) || CARD_TOKENS.tok_visa;
+	return { brand: BRAND_CODES[brand], last4 };
+}
+
 /**
  * Stripe's test cards that are declined when attached (docs "Testing", declined payments), as the suffix of
  * their token (`tok_<suffix>`) and test payment method (`pm_card_<suffix>`): the decline code each answers.
@@ -46,4 +66,4 @@ function declinedCard(id) {
 	return decline ? cardDeclined(decline) : null;
 }
 
-module.exports = { CARD_TOKENS, declinedCard };
+module.exports = { CARD_TOKENS, declinedCard, testCardOf };

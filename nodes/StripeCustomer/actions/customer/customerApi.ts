@@ -1,6 +1,5 @@
 import type Stripe from 'stripe';
 
-import { refusal, settled } from '../../helpers/stripeAnswers';
 import type { StripeClient } from '../../transport/stripeRequest';
 import type { CustomerCreateRequest, CustomerUpdateParams } from './customerMapping';
 
@@ -122,35 +121,6 @@ export async function customerPage(
 	const params = { query, limit: pageSize, page: cursor };
 	const page = await stripe.request<Page>({ method: 'GET', path: '/v1/customers/search', params });
 	return { customers: page.data, next: page.has_more ? (page.next_page ?? undefined) : undefined };
-}
-
-/**
- * Attaches a payment method; `false` when it was attached to this customer already (a repeated update). Stripe
- * refuses to attach a payment method that is attached to a customer, whichever: the payment method says which.
- */
-export async function attachPaymentMethod(
-	stripe: StripeClient,
-	paymentMethod: string,
-	customerId: string,
-	idempotencyKey: string,
-) {
-	const path = `/v1/payment_methods/${encodeURIComponent(paymentMethod)}`;
-	const attached = await settled(
-		stripe.request({
-			method: 'POST',
-			path: `${path}/attach`,
-			params: { customer: customerId },
-			idempotencyKey,
-		}),
-	);
-	if (attached.ok) return true;
-	if (refusal(attached.error)?.statusCode === 400) {
-		const method = await settled(
-			stripe.request<{ customer?: string | null }>({ method: 'GET', path }),
-		);
-		if (method.ok && method.value.customer === customerId) return false;
-	}
-	throw attached.error;
 }
 
 export interface CustomerMatch {

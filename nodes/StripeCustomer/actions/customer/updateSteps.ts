@@ -5,13 +5,9 @@ import { InvalidItemError } from '../../helpers/checks';
 import { followUpKey } from '../../helpers/idempotency';
 import { isNoSuchObject, settled } from '../../helpers/stripeAnswers';
 import type { StripeClient } from '../../transport/stripeRequest';
+import { attachPaymentMethod } from '../paymentMethod/paymentMethodApi';
 import { addTaxId, listTaxIds, sameTaxId } from '../taxId/taxIdApi';
-import {
-	attachPaymentMethod,
-	postCustomerUpdate,
-	retrieveCustomer,
-	type StripeCustomer,
-} from './customerApi';
+import { postCustomerUpdate, retrieveCustomer, type StripeCustomer } from './customerApi';
 import {
 	completeUpdate,
 	needsCurrentCustomer,
@@ -97,13 +93,23 @@ async function updateInSteps({
 
 	// Stripe's update sets an invoice default payment method only once the payment method is attached.
 	if (plan.paymentMethod) {
-		const attached = await attachPaymentMethod(
+		const attachment = await attachPaymentMethod(
 			stripe,
 			plan.paymentMethod,
 			customerId,
 			followUpKey(idempotencyKey, 'attach'),
 		);
-		if (attached) steps.done(`${customerId}: payment method ${plan.paymentMethod} attached`);
+		if (attachment.outcome === 'attachedElsewhere') throw attachment.refusal;
+		if (attachment.outcome === 'attached')
+			steps.done(`${customerId}: payment method ${plan.paymentMethod} attached`);
+		// A test payment method (pm_card_visa) attaches as a new pm_…: the invoice default is the one attached.
+		const invoiceSettings = params.value.invoice_settings;
+		if (invoiceSettings && invoiceSettings.default_payment_method === plan.paymentMethod) {
+			params.value.invoice_settings = {
+				...invoiceSettings,
+				default_payment_method: attachment.paymentMethod.id,
+			};
+		}
 	}
 	if (plan.taxIds.length) {
 		const existing = await listTaxIds(stripe, customerId);

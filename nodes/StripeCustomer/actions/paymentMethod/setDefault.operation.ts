@@ -1,0 +1,71 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { runBatch } from '../../helpers/batch';
+import { combineChecks, InvalidItemError, valid } from '../../helpers/checks';
+import { followUpKey, updateKeyFor } from '../../helpers/idempotency';
+import type { Operation, OperationRun } from '../../helpers/operation';
+import { optionCollections } from '../../helpers/options';
+import { customerLocator, readCustomerId } from '../customer/customerLocator';
+import { ownerOf, retrievePaymentMethod, setInvoiceDefault } from './paymentMethodApi';
+import { paymentMethodLocator, readPaymentMethodId } from './paymentMethodLocator';
+
+export const setDefault: Operation = {
+	value: 'setDefault',
+	name: 'Set Default',
+	action: "Set a customer's default payment method",
+	description: "Make one of the customer's payment methods its default for invoices",
+	toolDescription:
+		'Makes the payment method (pm_…) the default for invoices and subscriptions of the Stripe customer with this ID (cus_…). The payment method must already be attached to that customer (use Attach first). Returns customerId and paymentMethodId.',
+	permission: 'Customers: Write, PaymentMethods: Read',
+	properties: [customerLocator, paymentMethodLocator, ...optionCollections([])],
+	execute,
+};
+
+async function execute(
+	this: IExecuteFunctions,
+	{ stripe, settings }: OperationRun,
+): Promise<INodeExecutionData[]> {
+	const node = this.getNode();
+	return await runBatch(this, {
+		concurrency: settings.concurrency,
+		rerunNote: 'Running the node again sets the same defaults again, which changes nothing more.',
+		prepare: (itemIndex) => {
+			const checked = combineChecks({
+				customerId: readCustomerId(this, itemIndex),
+				paymentMethodId: readPaymentMethodId(this, itemIndex),
+			});
+			if (!checked.ok) return checked;
+			const key = followUpKey(updateKeyFor(this, itemIndex), 'invoice-default');
+			return valid({ ...checked.value, key });
+		},
+		// One customer's items run in input order: the last one is its default.
+		groupOf: (item) => item.customerId,
+		run: async ({ customerId, paymentMethodId, key }, itemIndex) => {
+			const current = await retrievePaymentMethod(stripe, paymentMethodId);
+			const owner = ownerOf(current);
+			if (owner !== customerId)
+				throw new InvalidItemError(
+					node,
+					itemIndex,
+					[
+						{
+							field: paymentMethodLocator.displayName,
+							message:
+								owner === null
+									? `${paymentMethodId} is attached to no customer: attach it to ${customerId} first (Attach, with Set as Default for Invoices)`
+									: `${paymentMethodId} is attached to another customer, ${owner}, not to ${customerId}`,
+						},
+					],
+					`The default of ${customerId} was not changed.`,
+				);
+			await setInvoiceDefault(stripe, customerId, paymentMethodId, key);
+			const json: IDataObject = {
+				customerId,
+				paymentMethodId,
+				isInvoiceDefault: true,
+				paymentMethod: current as unknown as IDataObject,
+			};
+			return { json: [json], change: `${customerId}: ${paymentMethodId} is the invoice default` };
+		},
+	});
+}
