@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { givenText } from '../../helpers/checks';
 import type { IdempotencyMode, IdempotencySettings } from '../../helpers/idempotency';
@@ -158,9 +163,33 @@ export function readRequestOptions(read: (collectionName: string) => unknown): R
 	return readRequestSettings(optionValues(read));
 }
 
+/** The options picked from a list (Idempotency, If Email Exists). */
+const CHOICE_OPTIONS: INodeProperties[] = Object.values(CUSTOMER_OPTIONS).filter(
+	(option) => option.type === 'options',
+);
+
+/**
+ * A saved choice this version no longer offers (renamed or removed since the workflow was saved) stops the run before
+ * anything is sent, naming the option: never read as some other choice.
+ */
+function checkChoices(context: IExecuteFunctions, options: IDataObject, itemIndex: number): void {
+	for (const option of CHOICE_OPTIONS) {
+		const value = options[option.name];
+		const choices = (option.options ?? []).filter((choice) => 'value' in choice);
+		if (value === undefined || value === null || choices.some((choice) => choice.value === value))
+			continue;
+		throw new NodeOperationError(
+			context.getNode(),
+			`Options → ${option.displayName}: "${String(value)}" is not one of its choices (${choices.map((choice) => choice.name).join(', ')}); the workflow was probably saved with another version of the node: open the node and choose one. Nothing was sent to Stripe.`,
+			{ itemIndex },
+		);
+	}
+}
+
 /** The node's options as one item gives them (item 0 for what shapes the whole run); defaults are the editor's. */
 export function readSettings(context: IExecuteFunctions, itemIndex = 0): CustomerSettings {
 	const options = optionValues((name) => context.getNodeParameter(name, itemIndex, {}));
+	checkChoices(context, options, itemIndex);
 	const customKey = givenText(options[idempotencyKey.name]);
 	// Workflows saved before Options → Idempotency existed give only a key: that key is a custom key.
 	const mode =
