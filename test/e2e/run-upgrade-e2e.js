@@ -318,6 +318,13 @@ function renamer(newIds) {
 	};
 }
 
+/** @param {N8nServer} n8n @param {string} executionId @returns {Promise<string>} the error n8n stored for a run */
+async function executionError(n8n, executionId) {
+	const full = await n8n.rest('GET', `/executions/${executionId}`);
+	const data = typeof full.data === 'string' ? flatted.parse(full.data) : full.data;
+	return String(data?.resultData?.error?.message ?? '(no error stored)');
+}
+
 /** @param {N8nServer} n8n @param {string} workflowId @returns {Promise<string>} the workflow's newest execution */
 async function newestExecution(n8n, workflowId) {
 	const list = await n8n.executions(workflowId);
@@ -354,12 +361,13 @@ async function runRound(n8n, doubleUrl, round) {
 		} catch {
 			output = { httpStatus: res.status, text: text.slice(0, 500) };
 		}
-		if (!res.ok) output = { httpStatus: res.status, answer: output };
 		// The trigger looks after its endpoint whenever n8n (re)activates it: not this call's requests.
 		const requests = (await doubleRequests(doubleUrl))
 			.slice(from)
 			.filter((r) => !r.path.startsWith('/v1/webhook_endpoints'));
 		const executionId = await newestExecution(n8n, call.workflow);
+		// A failed run answers "Error in workflow": what went wrong is in the execution n8n stored.
+		if (!res.ok) output = { httpStatus: res.status, error: await executionError(n8n, executionId) };
 		if (call.workflow === 'upgCreateSeedV1') ctx.adaId = output?.[0]?.customerId ?? '';
 		const shown = JSON.stringify(output);
 		const newIds = call.newCustomers
