@@ -53,6 +53,21 @@ ensure_n8n() {
   [ -f "$N8N_MARKER" ] || die "n8n install did not complete (no $N8N_MARKER)"
 }
 
+# Debian's chromium for the browser tests (never a browser downloaded by a tool); installed with apt-get when missing.
+# Exports CHROMIUM_PATH.
+ensure_chromium() {
+  CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [ ! -x "$CHROMIUM_PATH" ]; then
+    log "installing Debian's chromium (apt-get)"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+    [ -x "$CHROMIUM_PATH" ] || die "chromium is not at $CHROMIUM_PATH after apt-get install"
+  fi
+  export CHROMIUM_PATH
+}
+
 # Run a command with n8n's Node runtime first on PATH (with_node24 is its older name).
 with_n8n_node() {
   PATH="$(dirname "$N8N_NODE_BIN"):$PATH" "$@"

@@ -16,16 +16,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 t0=$(date +%s)
-CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [ ! -x "$CHROMIUM_PATH" ]; then
-  log "installing Debian's chromium (apt-get)"
-  SUDO=""
-  [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-  [ -x "$CHROMIUM_PATH" ] || die "chromium is not at $CHROMIUM_PATH after apt-get install"
-fi
-export CHROMIUM_PATH
+ensure_chromium
 t_chromium=$(( $(date +%s) - t0 ))
 
 ensure_n8n

@@ -63,6 +63,44 @@ describe('the options of each node version', () => {
 			expect(posts()[0].idempotencyKey).toBe('order-8');
 		},
 	);
+
+	test.each([1, 1.1, 1.2])(
+		'version %s: a saved choice this version does not offer stops the run before any request, naming the option and its choices',
+		async (typeVersion) => {
+			const result = await run({
+				typeVersion,
+				parameters: { ...create, options: { idempotency: 'perItem' } },
+			});
+			expect(result.error?.message).toBe(
+				'Options → Idempotency: "perItem" is not one of its choices (Custom Key, Per Execution, Per Input); the workflow was probably saved with another version of the node: open the node and choose one. Nothing was sent to Stripe.',
+			);
+			expect(double.requests).toHaveLength(0);
+			const email = await run({
+				typeVersion,
+				parameters: { ...create, options: { ifEmailExists: 'skip' } },
+			});
+			expect(email.error?.message).toMatch(
+				/^Options → If Email Exists: "skip" is not one of its choices \(Create Another, Fail, Update the Existing One, Use the Existing One\);/,
+			);
+			expect(double.requests).toHaveLength(0);
+			// Every resource's options are checked alike: the check reads the operation's own definitions.
+			const credit = await run({
+				typeVersion,
+				parameters: {
+					resource: 'balanceTransaction',
+					operation: 'create',
+					customerId: { __rl: true, mode: 'id', value: 'cus_123' },
+					amount: '-500',
+					currency: 'usd',
+					options: { idempotency: 'perItem' },
+				},
+			});
+			expect(credit.error?.message).toMatch(
+				/^Options → Idempotency: "perItem" is not one of its choices/,
+			);
+			expect(double.requests).toHaveLength(0);
+		},
+	);
 });
 
 test('Options → API Version overrides the pinned version', async () => {

@@ -2,7 +2,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 
 import { keyAfterStoredError } from '../helpers/idempotency';
 import { findOperation, type Resource } from '../helpers/operation';
-import { readOptionValues } from '../helpers/options';
+import { readOptionValues, unknownSavedChoice } from '../helpers/options';
 import { readRequestSettings } from '../helpers/requestSettings';
 import { StripeClient } from '../transport/stripeRequest';
 import { balanceTransaction } from './balanceTransaction';
@@ -42,6 +42,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			},
 		);
 	}
+	const savedChoice = unknownSavedChoice(operation.properties, this.getNode().parameters);
+	if (savedChoice) throw new NodeOperationError(this.getNode(), savedChoice);
 	const settings = readRequestSettings(
 		readOptionValues((name) => this.getNodeParameter(name, 0, {})),
 	);

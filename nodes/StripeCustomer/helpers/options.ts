@@ -1,4 +1,9 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeParameters,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
 import { givenText } from './checks';
 import { FROM_VERSION_1_2, UP_TO_VERSION_1_1 } from './displayConditions';
@@ -124,4 +129,34 @@ export function readIdempotencySettings(options: IDataObject): IdempotencySettin
 			? 'custom'
 			: optionValue(options, { name: 'idempotency', default: IDEMPOTENCY_DEFAULT });
 	return { mode: mode as IdempotencyMode, customKey, customKeyField: 'Options → Idempotency Key' };
+}
+
+/**
+ * A choice saved in Options or Request Options that this version does not offer (renamed or removed since the workflow was
+ * saved), said for the person who opens the node; undefined when every saved choice is offered. n8n marks such a
+ * value only in the node's panel, so the run must say it too: never read as another choice.
+ */
+export function unknownSavedChoice(
+	properties: INodeProperties[],
+	saved: INodeParameters,
+): string | undefined {
+	const optionsCollections = properties.filter(
+		(property) => property.name === 'options' || property.name === 'requestOptions',
+	);
+	for (const collection of optionsCollections) {
+		const values = saved[collection.name];
+		if (!values || typeof values !== 'object') continue;
+		for (const option of (collection.options ?? []) as INodeProperties[]) {
+			const value = (values as IDataObject)[option.name];
+			const isExpression = typeof value === 'string' && value.startsWith('=');
+			if (option.type !== 'options' || value === undefined || value === null || isExpression)
+				continue;
+			const choices = (option.options ?? []).filter(
+				(choice): choice is INodePropertyOptions => 'value' in choice,
+			);
+			if (choices.some((choice) => choice.value === value)) continue;
+			return `${collection.displayName} → ${option.displayName}: "${String(value)}" is not one of its choices (${choices.map((choice) => choice.name).join(', ')}); the workflow was probably saved with another version of the node: open the node and choose one. Nothing was sent to Stripe.`;
+		}
+	}
+	return undefined;
 }
