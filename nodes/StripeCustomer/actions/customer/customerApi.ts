@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 
 import { refusal, settled } from '../../helpers/stripeAnswers';
 import type { StripeClient } from '../../transport/stripeRequest';
-import type { CustomerCreateRequest, CustomerUpdateParams } from './customerMapping';
+import type { CustomerCreateRequest, CustomerUpdateBody } from './customerMapping';
 
 // Stripe's Customer endpoints, as the operations use them (the transport does the HTTP).
 
@@ -31,7 +31,7 @@ export async function createCustomer(
 export async function postCustomerUpdate(
 	stripe: StripeClient,
 	customerId: string,
-	params: CustomerUpdateParams,
+	params: CustomerUpdateBody,
 	apiVersion: string | undefined,
 	idempotencyKey: string,
 ) {
