@@ -205,13 +205,17 @@ export class EmailMatcher {
 	): Promise<CreateOutcome> {
 		const known = this.customerOfEmail.get(email);
 		if (known) return await this.useExisting(known, undefined, item, itemIndex, steps);
-		const match = await findCustomerByEmail(this.stripe, item.email!);
+		const { match, note } = await findCustomerByEmail(this.stripe, item.email!);
 		if (match) return await this.useExisting(match.customer, match, item, itemIndex, steps);
-		return await this.create(item, itemIndex, email, async () => {
-			// Another request made the customer of this email meanwhile: it is the one to use.
-			const made = await findCustomerByEmail(this.stripe, item.email!);
-			return made ? await this.useExisting(made.customer, made, item, itemIndex, steps) : undefined;
+		const outcome = await this.create(item, itemIndex, email, async () => {
+			// Another request made the customer of this email meanwhile (perhaps a moment ago, in another case, which
+			// search does not see yet): it is the one to use.
+			const made = await findCustomerByEmail(this.stripe, item.email!, { recent: true });
+			return made.match
+				? await this.useExisting(made.match.customer, made.match, item, itemIndex, steps)
+				: undefined;
 		});
+		return note ? { ...outcome, note: [outcome.note, note].filter(Boolean).join('; ') } : outcome;
 	}
 
 	/**
