@@ -140,10 +140,10 @@ test("made a moment ago by this node in another case, which neither the list nor
 	expect(recent).toHaveLength(1);
 });
 
-test('two n8n processes upserting Ada@Example.com and ada@example.com at the same moment make one customer', async () => {
+test('two n8n processes upserting Ada@Example.com and ADA@EXAMPLE.COM at the same moment (neither the lower case of the other) make one customer', async () => {
 	const [mine, theirs] = await Promise.all([
 		upsert('Ada@Example.com', 'Ada'),
-		upsert('ada@example.com', 'Ada Lovelace', otherProcess),
+		upsert('ADA@EXAMPLE.COM', 'Ada Lovelace', otherProcess),
 	]);
 	expect([mine.error, theirs.error]).toEqual([undefined, undefined]);
 	expect(live()).toHaveLength(1);
