@@ -1090,12 +1090,13 @@ function checkChain(run, finalState) {
 			],
 		);
 		checkEqual(
-			'the double: a lookup by email each, then an update of the existing customer and one create',
+			'the double: a lookup by email each (the new one also by search, in any case), then an update of the existing customer and one create',
 			sent['Create or Update'],
 			[
 				'GET /v1/customers?email=chain0@example.com → 200',
 				`POST /v1/customers/${id0} → 200`,
 				'GET /v1/customers?email=chain-new@example.com → 200',
+				"GET /v1/customers/search?query=email:'chain-new@example.com' → 200",
 				'POST /v1/customers → 200',
 			].sort(),
 		);

@@ -325,7 +325,8 @@ describe('when the credential or the host is the problem, the whole run says so 
 		try {
 			closing.failNext(1, { delayMs: 10_000 }, 'POST /v1/customers');
 			let finished = false;
-			const shut = until(() => finished || closing.requests.length === 2).then(() =>
+			// The upsert's lookup (the list, then search), then its create.
+			const shut = until(() => finished || closing.requests.length === 3).then(() =>
 				closing.close(),
 			);
 			const result = await runStripeCustomerWorkflow({
@@ -344,6 +345,7 @@ describe('when the credential or the host is the problem, the whole run says so 
 			await shut;
 			expect(closing.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
 				'GET /v1/customers',
+				'GET /v1/customers/search',
 				'POST /v1/customers',
 			]);
 			const hostPort = new URL(closing.url).host;

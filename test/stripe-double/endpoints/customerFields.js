@@ -214,7 +214,8 @@ const CUSTOMER_FIELDS = {
 			},
 		},
 	],
-	default_source: [UPDATE, str],
+	// Stripe cannot unset a default source (stripe/stripe-dotnet#1956, a Stripe engineer): `default_source=` is refused.
+	default_source: [UPDATE, { t: 'string', notEmpty: true }],
 	description: [BOTH, str],
 	email: [BOTH, { t: 'string', max: 512, email: true, emptyable: true }],
 	expand: [BOTH, expand],

@@ -8,9 +8,12 @@
  *
  * Customer query fields at Stripe: created (numeric), email, name, phone (string),
  * metadata['key'] (token). String values must be quoted ('…' or "…", backslash escapes);
- * numbers may be bare. `:` is an exact match (case-insensitive for strings, case-sensitive
- * for metadata), `~` a substring match of at least 3 characters (string fields only),
- * `> < >= <= =` compare numbers (created only). At most 10 clauses.
+ * numbers may be bare. `:` is an exact match: on a string field, case-insensitive, and a field
+ * "contains all of the words from the query in the same order" (Stripe's words: `name:"one two
+ * three"` matches "one two three four"), so `email:"ada@example.com"` also finds
+ * "mary.ada@example.com"; on metadata (a token), the whole value, case-sensitive. `~` is a
+ * substring match of at least 3 characters (string fields only), `> < >= <= =` compare numbers
+ * (created only). At most 10 clauses.
  */
 
 const { invalid } = require('../core/errors');
@@ -187,6 +190,27 @@ function parseQuery(query) {
 }
 
 /**
+ * The words of a text, in lower case. Stripe does not say how it splits a text into words; the double takes runs of
+ * letters and digits, so an email's words are its parts between `@`, `.`, `+`, `-`…
+ * @param {string} text
+ */
+const wordsOf = (text) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
+
+/**
+ * Stripe's exact match on a string: the value holds the query's words, one after another, in any case.
+ * @param {string} actual
+ * @param {string} query
+ */
+function hasWordsInOrder(actual, query) {
+	const wanted = wordsOf(query);
+	if (!wanted.length) return actual.toLowerCase() === query.toLowerCase();
+	const words = wordsOf(actual);
+	for (let start = 0; start + wanted.length <= words.length; start++)
+		if (wanted.every((word, i) => words[start + i] === word)) return true;
+	return false;
+}
+
+/**
  * @param {Clause} c
  * @param {Record<string, any>} customer
  */
@@ -213,7 +237,7 @@ function matchClause(c, customer) {
 		else if (typeof actual !== 'string') hit = false;
 		else if (c.field === 'metadata') hit = actual === c.value;
 		else if (c.op === '~') hit = actual.toLowerCase().includes(String(c.value).toLowerCase());
-		else hit = actual.toLowerCase() === String(c.value).toLowerCase();
+		else hit = hasWordsInOrder(actual, String(c.value));
 	}
 	return c.negated ? !hit : hit;
 }

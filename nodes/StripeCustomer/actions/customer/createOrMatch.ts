@@ -20,8 +20,9 @@ import {
 	type CustomerMatch,
 	type StripeCustomer,
 } from './customerApi';
-import { readCustomerValues } from './customerFields';
+import { readCustomerValues, type ClearingValues } from './customerFields';
 import {
+	toCustomerClearing,
 	toCustomerCreateRequest,
 	toCustomerUpdatePlan,
 	type CustomerCreateRequest,
@@ -51,16 +52,23 @@ export interface CreateItem {
 	customKey?: CustomKeyUse;
 }
 
-/** Reads and checks one item to create (or match by email, as `rule` says). */
+/**
+ * Reads and checks one item to create (or match by email, as `rule` says); `clearing`: what an update of the customer
+ * found removes (Create or Update).
+ */
 export function prepareCreateItem(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	rule: EmailRule,
 	emailRequired = false,
+	clearing?: ClearingValues,
 ): Checked<CreateItem> {
 	const values = readCustomerValues(context, itemIndex);
 	const request = toCustomerCreateRequest(values, { createOnlyIfNew: rule === 'update' });
 	if (!request.ok) return request;
+	// A value both given and chosen to be removed is refused at once, whether the customer will be found or made.
+	const removals = clearing ? toCustomerClearing(values, clearing) : undefined;
+	if (removals && !removals.ok) return removals;
 	const email = request.value.params.email;
 	if (emailRequired && email === undefined)
 		return invalid('Email', 'required: the customer is looked up by its email');
@@ -84,7 +92,7 @@ export function prepareCreateItem(
 					? emailKey(normalizeEmail(email))
 					: createKey.value,
 			updateKey: updateKeyFor(context, itemIndex),
-			updatePlan: rule === 'update' ? toCustomerUpdatePlan(values) : undefined,
+			updatePlan: rule === 'update' ? toCustomerUpdatePlan(values, clearing) : undefined,
 			email,
 			returnFullCustomer: settings.returnFullCustomer,
 			customKey:
@@ -197,13 +205,17 @@ export class EmailMatcher {
 	): Promise<CreateOutcome> {
 		const known = this.customerOfEmail.get(email);
 		if (known) return await this.useExisting(known, undefined, item, itemIndex, steps);
-		const match = await findCustomerByEmail(this.stripe, item.email!);
+		const { match, note } = await findCustomerByEmail(this.stripe, item.email!);
 		if (match) return await this.useExisting(match.customer, match, item, itemIndex, steps);
-		return await this.create(item, itemIndex, email, async () => {
-			// Another request made the customer of this email meanwhile: it is the one to use.
-			const made = await findCustomerByEmail(this.stripe, item.email!);
-			return made ? await this.useExisting(made.customer, made, item, itemIndex, steps) : undefined;
+		const outcome = await this.create(item, itemIndex, email, async () => {
+			// Another request made the customer of this email meanwhile (perhaps a moment ago, in another case, which
+			// search does not see yet): it is the one to use.
+			const made = await findCustomerByEmail(this.stripe, item.email!, { recent: true });
+			return made.match
+				? await this.useExisting(made.match.customer, made.match, item, itemIndex, steps)
+				: undefined;
 		});
+		return note ? { ...outcome, note: [outcome.note, note].filter(Boolean).join('; ') } : outcome;
 	}
 
 	/**

@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 
+import { refusal, settled } from '../../helpers/stripeAnswers';
 import type { StripeClient } from '../../transport/stripeRequest';
-import type { CustomerCreateRequest, CustomerUpdateParams } from './customerMapping';
+import type { CustomerCreateRequest, CustomerUpdateBody } from './customerMapping';
 
 // Stripe's Customer endpoints, as the operations use them (the transport does the HTTP).
 
@@ -30,7 +31,7 @@ export async function createCustomer(
 export async function postCustomerUpdate(
 	stripe: StripeClient,
 	customerId: string,
-	params: CustomerUpdateParams,
+	params: CustomerUpdateBody,
 	apiVersion: string | undefined,
 	idempotencyKey: string,
 ) {
@@ -130,29 +131,87 @@ export interface CustomerMatch {
 	moreThanListed: boolean;
 }
 
+/** What a lookup by email found, and what the user should know about how. */
+export interface EmailLookup {
+	match?: CustomerMatch;
+	note?: string;
+}
+
+type CustomerPage = { data: StripeCustomer[]; has_more: boolean };
+
+/** How far back a look at the newest customers goes: past search's lag (under a minute) with room for clocks apart. */
+const RECENT_SECONDS = 5 * 60;
+/** At most this many of the newest customers are read (10 pages). */
+const RECENT_LIMIT = 1000;
+
+const hasEmail = (email: string) => (customer: { email?: string | null }) =>
+	normalizeEmail(customer.email ?? '') === normalizeEmail(email);
+
+/** The lookup's answer: the newest of the customers found. */
+function newestOf(found: StripeCustomer[], moreThanListed: boolean): CustomerMatch | undefined {
+	const byId = new Map(found.map((customer) => [customer.id, customer]));
+	const newestFirst = [...byId.values()].sort((a, b) => b.created - a.created);
+	return newestFirst.length
+		? { customer: newestFirst[0], matches: newestFirst.length, moreThanListed }
+		: undefined;
+}
+
 /**
- * Exact, immediately consistent lookup by email: the list endpoint, not search (which lags writes by up to a minute).
- * Stripe's email filter is case-sensitive, so the lower-case form is asked too.
+ * The customer with this email, in any case (trimmed). Stripe's list filter is exact and case-sensitive but up to date
+ * at once: it is asked for the email as given and in lower case, which finds what this node made. When it finds
+ * none, Stripe's search, which ignores case but sees a customer only about a minute after a write: each customer it
+ * finds is read again, so one deleted or changed since is not taken. `recent`: also look through the customers made
+ * in the last minutes (after another process made the email's customer with its key, in another case).
  */
 export async function findCustomerByEmail(
 	stripe: StripeClient,
 	email: string,
-): Promise<CustomerMatch | undefined> {
-	const found = new Map<string, StripeCustomer>();
+	options: { recent?: boolean } = {},
+): Promise<EmailLookup> {
+	const variants = [...new Set([email, email.toLowerCase()])];
+	const listed: StripeCustomer[] = [];
 	let moreThanListed = false;
-	for (const variant of new Set([email, email.toLowerCase()])) {
-		const page = await stripe.request<{ data: StripeCustomer[]; has_more: boolean }>({
+	for (const variant of variants) {
+		const page = await stripe.request<CustomerPage>({
 			method: 'GET',
 			path: '/v1/customers',
 			params: { email: variant, limit: 10 },
 		});
 		moreThanListed ||= page.has_more;
-		for (const customer of page.data) found.set(customer.id, customer);
+		listed.push(...page.data);
 	}
-	const newestFirst = [...found.values()].sort((a, b) => b.created - a.created);
-	return newestFirst.length
-		? { customer: newestFirst[0], matches: newestFirst.length, moreThanListed }
-		: undefined;
+	if (listed.length) return { match: newestOf(listed, moreThanListed) };
+
+	const searched = await settled(
+		stripe.request<CustomerPage>({
+			method: 'GET',
+			path: '/v1/customers/search',
+			params: { query: `email:${quoted(email)}`, limit: 100 },
+		}),
+	);
+	const found: StripeCustomer[] = [];
+	let note: string | undefined;
+	if (searched.ok) {
+		for (const hit of searched.value.data.filter(hasEmail(email))) {
+			const now = await retrieveCustomer(stripe, hit.id);
+			if (!now.deleted && hasEmail(email)(now)) found.push(now);
+		}
+	} else {
+		// Stripe offers search to most accounts, not all (not in India): the exact lookup stands alone there.
+		const refused = refusal(searched.error);
+		if (refused?.kind !== 'stripe' || ![400, 404].includes(refused.statusCode ?? 0))
+			throw searched.error;
+		note = `Stripe's search refused the lookup in any case (${refused.message}), so only ${variants.map((variant) => `"${variant}"`).join(' and ')} ${variants.length > 1 ? 'were' : 'was'} looked up`;
+	}
+	if (!found.length && options.recent) {
+		const since = Math.floor(Date.now() / 1000) - RECENT_SECONDS;
+		const recent = await stripe.collect<StripeCustomer>(
+			{ method: 'GET', path: '/v1/customers', params: { created: { gte: since } } },
+			RECENT_LIMIT,
+		);
+		found.push(...recent.filter(hasEmail(email)));
+	}
+	return { match: newestOf(found, false), note };
 }
 
 export function normalizeEmail(email: string): string {

@@ -69,11 +69,26 @@ interface FieldDefinition<Input, Param extends CustomerParamName> {
 	apiVersion?: string;
 	/** The editor's value as the rule takes it, when the two differ. */
 	read?: (editorValue: unknown) => Input;
+	/** What Clear Fields offers for it on update, by choice (see Clearable). */
+	clear?: Record<string, Clearable>;
 	/** The rule: the field's value → its Stripe parameters; a bad value is recorded on `check` and not sent. */
 	map(
 		value: Input | undefined,
 		check: FieldCheck,
 	): Partial<Pick<CustomerParams, Param>> | undefined;
+}
+
+/**
+ * A value an update can remove: Stripe takes a parameter sent empty (`phone=`) as "unset it". Offered only where
+ * Stripe's types (`Stripe.Emptyable`) or Stripe's own answers say it unsets (README, Fields).
+ */
+interface Clearable {
+	/** The choice as Clear Fields lists it; the field's own label when it clears the whole field. */
+	label?: string;
+	/** The parameter sent empty: `['phone']`, or a nested one such as `['invoice_settings', 'footer']`. */
+	param: readonly [CustomerParamName, ...string[]];
+	/** Offered on Update only: Create or Update finds the customer by it. */
+	updateOnly?: true;
 }
 
 function field<Input, Param extends CustomerParamName>(definition: FieldDefinition<Input, Param>) {
@@ -254,6 +269,7 @@ export const CUSTOMER_FIELDS = {
 		},
 		params: ['name'],
 		customerData: true,
+		clear: { name: { param: ['name'] } },
 		map: (value: Value) => ({ name: text(value) }),
 	}),
 	email: field({
@@ -267,6 +283,7 @@ export const CUSTOMER_FIELDS = {
 		},
 		params: ['email'],
 		customerData: true,
+		clear: { email: { param: ['email'], updateOnly: true } },
 		map: (value: Value, check) => ({ email: emailAddress(value, check) }),
 	}),
 	phone: field({
@@ -274,6 +291,7 @@ export const CUSTOMER_FIELDS = {
 		editor: { displayName: 'Phone', type: 'string', default: '' },
 		params: ['phone'],
 		customerData: true,
+		clear: { phone: { param: ['phone'] } },
 		map: (value: Value) => ({ phone: text(value) }),
 	}),
 	description: field({
@@ -302,6 +320,7 @@ export const CUSTOMER_FIELDS = {
 		],
 		params: ['description'],
 		customerData: true,
+		clear: { description: { param: ['description'] } },
 		map: (value: Value) => ({ description: text(value) }),
 	}),
 	address: field({
@@ -314,6 +333,7 @@ export const CUSTOMER_FIELDS = {
 		),
 		params: ['address'],
 		customerData: true,
+		clear: { address: { param: ['address'] } },
 		read: (editorValue) => flatAddress<AddressInput>(editorValue),
 		map: (value, check) => ({
 			address: addressParam(value, check, addressParts.country.displayName),
@@ -330,6 +350,7 @@ export const CUSTOMER_FIELDS = {
 		),
 		params: ['shipping'],
 		customerData: true,
+		clear: { shipping: { param: ['shipping'] } },
 		read: (editorValue) => flatAddress<ShippingInput>(editorValue),
 		map: (value, check) => ({
 			shipping: shippingParam(value, check, addressParts.country.displayName),
@@ -366,6 +387,7 @@ export const CUSTOMER_FIELDS = {
 		},
 		params: ['business_name'],
 		customerData: true,
+		clear: { businessName: { param: ['business_name'] } },
 		map: (value: Value, check) => ({ business_name: check.maxLength(text(value), 150) }),
 	}),
 	individualName: field({
@@ -378,6 +400,7 @@ export const CUSTOMER_FIELDS = {
 		},
 		params: ['individual_name'],
 		customerData: true,
+		clear: { individualName: { param: ['individual_name'] } },
 		map: (value: Value, check) => ({ individual_name: check.maxLength(text(value), 150) }),
 	}),
 	taxIds: field({
@@ -485,6 +508,17 @@ export const CUSTOMER_FIELDS = {
 		},
 		params: ['invoice_settings'],
 		customerData: false,
+		clear: {
+			defaultPaymentMethod: {
+				label: 'Default Payment Method',
+				param: ['invoice_settings', 'default_payment_method'],
+			},
+			invoiceCustomFields: {
+				label: 'Invoice Custom Fields',
+				param: ['invoice_settings', 'custom_fields'],
+			},
+			invoiceFooter: { label: 'Invoice Footer', param: ['invoice_settings', 'footer'] },
+		},
 		map: (value: InvoiceSettingsInput, check) => ({
 			invoice_settings: invoiceSettingsParam(value, check, {
 				customFields: invoiceSettingParts.customFields.displayName,
@@ -561,6 +595,7 @@ export const CUSTOMER_FIELDS = {
 		},
 		params: ['preferred_locales'],
 		customerData: false,
+		clear: { preferredLocales: { param: ['preferred_locales'] } },
 		map: (value: Value | Value[]) => ({ preferred_locales: listOfTexts(value) }),
 	}),
 	source: field({
@@ -604,6 +639,7 @@ export const CUSTOMER_FIELDS = {
 		},
 		params: ['tax'],
 		customerData: false,
+		clear: { taxIpAddress: { param: ['tax', 'ip_address'] } },
 		map: (value: Value) => ({
 			tax: text(value) === undefined ? undefined : { ip_address: text(value) },
 		}),
@@ -716,6 +752,84 @@ export const customerFields: CustomerField[] = definitionEntries.map(([name, def
 	map: definition.map,
 }));
 
+/** A choice of Clear Fields, and the parameter it sends empty. */
+export interface ClearableValue {
+	/** The choice's value, as an expression or an AI Agent may also give it. */
+	value: string;
+	label: string;
+	/** The parameter sent empty. */
+	param: readonly string[];
+	updateOnly: boolean;
+}
+
+/** Every value an update can remove, in the order of the fields. */
+export const clearableValues: ClearableValue[] = definitionEntries.flatMap(([name, definition]) =>
+	Object.entries(definition.clear ?? {}).map(([value, clearable]) => ({
+		value,
+		label: clearable.label ?? customerFields.find((field) => field.name === name)!.label,
+		param: clearable.param,
+		updateOnly: clearable.updateOnly === true,
+	})),
+);
+
+export type ClearingOperation = 'update' | 'upsert';
+
+/** What Clear Fields offers on an operation. */
+export function clearableOn(operation: ClearingOperation): ClearableValue[] {
+	return clearableValues.filter((clearable) => operation === 'update' || !clearable.updateOnly);
+}
+
+/** One item's choice of what to remove, as the editor (or an expression, or an AI Agent) gives it. */
+export interface ClearingValues {
+	operation: ClearingOperation;
+	fields?: Value | Value[];
+	metadataKeys?: Value | Value[];
+}
+
+/** The labels of the two clearing fields, for the rules' problems. */
+export const CLEARING_LABELS = { fields: 'Clear Fields', metadataKeys: 'Metadata Keys to Remove' };
+
+/**
+ * Clear Fields and Metadata Keys to Remove: removing a value is a choice of its own, never an empty field (an empty
+ * field, or an expression that gives nothing, is not sent).
+ */
+function clearingProperties(operation: ClearingOperation): INodeProperties[] {
+	const offered = [...clearableOn(operation)].sort((a, b) => a.label.localeCompare(b.label));
+	const when =
+		operation === 'upsert'
+			? ' when the customer exists (a new customer is created without them)'
+			: '';
+	const fields: INodeProperties = {
+		displayName: CLEARING_LABELS.fields,
+		name: 'clearFields',
+		type: 'multiOptions',
+		options: offered.map((clearable) => ({ name: clearable.label, value: clearable.value })),
+		default: [],
+		description: `Values to remove from the customer at Stripe${when}. A field left empty above is not sent, so it is never cleared by accident.`,
+	};
+	return [
+		withDisplay(fields, FOR_PEOPLE),
+		withDisplay<INodeProperties>(
+			{
+				displayName: CLEARING_LABELS.fields,
+				name: 'clearFields',
+				type: 'string',
+				default: '',
+				description: `Comma-separated values to remove from the customer${when}, any of: ${offered.map((clearable) => clearable.value).join(', ')}. Empty: remove nothing.`,
+			},
+			FOR_TOOLS,
+		),
+		{
+			displayName: CLEARING_LABELS.metadataKeys,
+			name: 'metadataKeysToRemove',
+			type: 'string',
+			default: '',
+			placeholder: 'old_plan, legacy_id',
+			description: `Comma-separated metadata keys to delete from the customer${when}; its other keys stay`,
+		},
+	];
+}
+
 /** Fields in the order the form shows them: the main fields, then Additional Fields by label. */
 export function inFormOrder(fields: CustomerField[]): CustomerField[] {
 	const additional = fields
@@ -758,7 +872,23 @@ export function customerFieldProperties(options: {
 			default: {},
 			options: additional,
 		},
+		...(options.operation === 'create' ? [] : clearingProperties(options.operation)),
 	];
+}
+
+/** One item's choice of what to remove. */
+export function readClearing(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	operation: ClearingOperation,
+): ClearingValues {
+	return {
+		operation,
+		fields: context.getNodeParameter('clearFields', itemIndex, []) as Value | Value[],
+		metadataKeys: context.getNodeParameter('metadataKeysToRemove', itemIndex, '') as
+			| Value
+			| Value[],
+	};
 }
 
 /** One item's field values, as the rules take them (a field an AI Agent fills may have a name of its own). */

@@ -6,11 +6,15 @@ import {
 	type Checked,
 	type FieldProblem,
 } from '../../helpers/checks';
-import { FieldCheck, type ShippingParam } from './fieldRules';
+import { FieldCheck, listOfTexts, type ShippingParam } from './fieldRules';
 import {
+	clearableOn,
+	CLEARING_LABELS,
 	customerFields,
 	inFormOrder,
 	SHIPPING_RECIPIENT_LABEL,
+	type ClearableValue,
+	type ClearingValues,
 	type CustomerField,
 	type CustomerParams,
 	type CustomerValues,
@@ -37,6 +41,13 @@ export interface CustomerCreateRequest {
 export type CustomerUpdateParams = Omit<Stripe.CustomerUpdateParams, 'shipping'> &
 	Pick<CustomerParams, 'coupon' | 'promotion_code'> & { shipping?: ShippingParam };
 
+/** What an update sends: the values given, and those removed, sent empty (`phone=`), which Stripe unsets. */
+export type CustomerUpdateBody = Omit<CustomerUpdateParams, 'shipping' | 'preferred_locales'> & {
+	shipping?: ShippingParam | '';
+	// Stripe's types list an array only, yet Stripe unsets it when sent empty too (README, Fields).
+	preferred_locales?: string[] | '';
+};
+
 /**
  * What an update sends. Stripe's update takes no tax IDs and no payment method to attach, so those go separately;
  * and it replaces a nested hash whole (the parts not sent become empty), so the address and shipping parts given are
@@ -49,6 +60,8 @@ export interface CustomerUpdatePlan {
 	taxIds: Stripe.CustomerCreateParams.TaxIdDatum[];
 	paymentMethod?: string;
 	apiVersion?: string;
+	/** What the item chose to remove, if anything: the parameters sent empty. */
+	cleared?: Partial<CustomerUpdateBody>;
 }
 
 /** What completeUpdate needs of the customer as Stripe holds it. */
@@ -160,6 +173,8 @@ interface MappedFields {
 	params: CustomerParams;
 	/** The fields that gave parameters. */
 	given: CustomerField[];
+	/** The field that gave each parameter, by Stripe's name of it (`phone`, `invoice_settings[footer]`). */
+	givenBy: Map<string, CustomerField>;
 	problems: FieldProblem[];
 }
 
@@ -182,7 +197,7 @@ function mapFields(values: CustomerValues): MappedFields {
 		given.push(field);
 		mergeInto(params, patch, field, givenBy, check);
 	}
-	return { params: params as CustomerParams, given, problems };
+	return { params: params as CustomerParams, given, givenBy, problems };
 }
 
 /** The Stripe-Version the given fields need, if any (Coupon and Promotion Code). */
@@ -239,6 +254,115 @@ export function toCustomerCreateRequest(
 	};
 }
 
+/** A Clear Fields choice, by its value or its label, in any case. */
+function clearableChoice(given: string, offered: ClearableValue[]): ClearableValue | undefined {
+	const wanted = given.toLowerCase();
+	return offered.find(
+		(clearable) =>
+			clearable.value.toLowerCase() === wanted || clearable.label.toLowerCase() === wanted,
+	);
+}
+
+/** The label of the field that gives a value at `path`, or undefined when no field does. */
+function fieldGiving(mapped: MappedFields, path: readonly string[]): string | undefined {
+	let value: unknown = mapped.params;
+	for (const part of path) {
+		if (!isPlainObject(value) || !Object.hasOwn(value, part)) return undefined;
+		value = value[part];
+	}
+	for (let length = path.length; length > 0; length--) {
+		const field = mapped.givenBy.get(paramPath(path.slice(0, length)));
+		if (field) return field.label;
+	}
+	return 'another field';
+}
+
+/** Sets `path` in `target` to Stripe's empty value, which unsets it. */
+function setEmpty(target: Params, path: readonly string[]): void {
+	const [first, ...rest] = path;
+	if (!rest.length) return setOwn(target, first, '');
+	const inner = Object.hasOwn(target, first) ? target[first] : undefined;
+	const nested = isPlainObject(inner) ? inner : {};
+	setOwn(target, first, nested);
+	setEmpty(nested, rest);
+}
+
+/**
+ * What the item chose to remove, as the parameters sent empty (`phone=`, `metadata[plan]=`). A value both given and
+ * chosen to be cleared is a problem naming both: nothing of the item is sent.
+ */
+function clearedParams(
+	clearing: ClearingValues | undefined,
+	mapped: MappedFields,
+	problems: FieldProblem[],
+): Params {
+	const cleared: Params = {};
+	if (!clearing) return cleared;
+	const removals: Array<{
+		path: readonly string[];
+		check: FieldCheck;
+		part: string;
+		what: string;
+	}> = [];
+	const offered = clearableOn(clearing.operation);
+	const fields = new FieldCheck(CLEARING_LABELS.fields, problems);
+	for (const given of listOfTexts(clearing.fields) ?? []) {
+		const choice = clearableChoice(given, offered);
+		if (choice)
+			removals.push({ path: choice.param, check: fields, part: choice.label, what: 'it' });
+		else
+			fields.fail(
+				`"${given}" is not a value that can be cleared; choose from ${offered.map((clearable) => clearable.label).join(', ')}`,
+			);
+	}
+	const keys = new FieldCheck(CLEARING_LABELS.metadataKeys, problems);
+	for (const key of new Set(listOfTexts(clearing.metadataKeys) ?? [])) {
+		const part = `"${key}"`;
+		const surrogate = loneSurrogateAt(key);
+		if (surrogate !== undefined) keys.fail(loneSurrogateMessage(surrogate), part);
+		else if (key.length > 40) keys.fail('a key has at most 40 characters', part);
+		else if (/[[\]]/.test(key)) keys.fail('a key has no [ or ]', part);
+		else removals.push({ path: ['metadata', key], check: keys, part, what: `the key ${part}` });
+	}
+	for (const { path, check, part, what } of removals) {
+		const setBy = fieldGiving(mapped, path);
+		if (setBy)
+			check.fail(
+				`${setBy} also gives ${what} a value; a value is either set or cleared: remove it from ${setBy} or from ${check.label}`,
+				part,
+			);
+		else setEmpty(cleared, path);
+	}
+	return cleared;
+}
+
+/** Parameters with others added; hashes both have are merged (`invoice_settings`, `metadata`). */
+function merged(params: Params, added: Params): Params {
+	const result: Params = { ...params };
+	for (const [key, value] of Object.entries(added)) {
+		const current = Object.hasOwn(result, key) ? result[key] : undefined;
+		setOwn(
+			result,
+			key,
+			isPlainObject(value) && isPlainObject(current) ? merged(current, value) : value,
+		);
+	}
+	return result;
+}
+
+/**
+ * What the item chose to remove (Clear Fields, Metadata Keys to Remove), or every problem with it; checked before any
+ * request, also where the update is only one possible outcome (Create or Update).
+ */
+export function toCustomerClearing(
+	values: CustomerValues,
+	clearing: ClearingValues,
+): Checked<Partial<CustomerUpdateBody>> {
+	const problems: FieldProblem[] = [];
+	const cleared = clearedParams(clearing, mapFields(values), problems);
+	return problems.length ? { ok: false, problems } : { ok: true, value: cleared };
+}
+
 /** Splits create parameters into what Stripe's update takes, the nested parts to complete, and what goes through other endpoints. */
 function updatePlanOf(
 	params: CustomerParams,
@@ -267,19 +391,35 @@ function updatePlanOf(
 	};
 }
 
-/** Maps one item's values to an update of an existing customer, or every problem found in them. */
-export function toCustomerUpdatePlan(values: CustomerValues): Checked<CustomerUpdatePlan> {
-	const { params, given, problems } = mapFields(values);
+/**
+ * Maps one item's values to an update of an existing customer, with what it chose to remove (`clearing`), or every
+ * problem found in them.
+ */
+export function toCustomerUpdatePlan(
+	values: CustomerValues,
+	clearing?: ClearingValues,
+): Checked<CustomerUpdatePlan> {
+	const mapped = mapFields(values);
+	const { params, given, problems } = mapped;
+	const cleared = clearedParams(clearing, mapped, problems);
 	const plan = updatePlanOf(params, given, problems);
 	if (problems.length) return { ok: false, problems };
-	if (!given.length)
+	if (!given.length && !Object.keys(cleared).length)
 		return {
 			ok: false,
 			problems: [
 				{ field: 'Customer', message: 'nothing to update: every field of the item is empty' },
 			],
 		};
-	return { ok: true, value: plan };
+	return { ok: true, value: Object.keys(cleared).length ? { ...plan, cleared } : plan };
+}
+
+/** The body of the update: its completed parameters (completeUpdate), and the removals. */
+export function updateBody(
+	params: CustomerUpdateParams,
+	cleared: Partial<CustomerUpdateBody> = {},
+): CustomerUpdateBody {
+	return merged(params, cleared) as CustomerUpdateBody;
 }
 
 /** Whether completing the plan needs the customer as Stripe holds it (a part of an address or of shipping). */

@@ -4,7 +4,7 @@ import { runBatch } from '../../helpers/batch';
 import { combineChecks, valid } from '../../helpers/checks';
 import { updateKeyFor } from '../../helpers/idempotency';
 import type { Operation, OperationRun } from '../../helpers/operation';
-import { customerFieldProperties, readCustomerValues } from './customerFields';
+import { customerFieldProperties, readClearing, readCustomerValues } from './customerFields';
 import { customerLocator, readCustomerId } from './customerLocator';
 import { toCustomerUpdatePlan } from './customerMapping';
 import { OPTIONS_OF, readCustomerOptions } from './customerOptions';
@@ -15,9 +15,10 @@ export const update: Operation = {
 	value: 'update',
 	name: 'Update',
 	action: 'Update a customer',
-	description: 'Change the fields given; empty fields are left as they are',
+	description:
+		'Change the fields given and remove those chosen in Clear Fields; empty fields are left as they are',
 	toolDescription:
-		'Changes the fields given of the Stripe customer with this ID (cus_…). Fields left empty stay as they are; an address given in part keeps its other parts. Returns customerId.',
+		'Changes the fields given of the Stripe customer with this ID (cus_…) and removes the values named in Clear Fields and Metadata Keys to Remove. Fields left empty stay as they are; an address given in part keeps its other parts. Returns customerId.',
 	permission: 'Customers: Write',
 	properties: [
 		customerLocator,
@@ -38,7 +39,10 @@ async function execute(
 		prepare: (itemIndex) => {
 			const checked = combineChecks({
 				customerId: readCustomerId(this, itemIndex),
-				plan: toCustomerUpdatePlan(readCustomerValues(this, itemIndex)),
+				plan: toCustomerUpdatePlan(
+					readCustomerValues(this, itemIndex),
+					readClearing(this, itemIndex, 'update'),
+				),
 			});
 			if (!checked.ok) return checked;
 			const { customerId, plan } = checked.value;

@@ -11,6 +11,7 @@ import { postCustomerUpdate, retrieveCustomer, type StripeCustomer } from './cus
 import {
 	completeUpdate,
 	needsCurrentCustomer,
+	updateBody,
 	type CurrentCustomer,
 	type CustomerUpdatePlan,
 } from './customerMapping';
@@ -124,17 +125,18 @@ async function updateInSteps({
 			if (added) steps.done(`${customerId}: tax ID ${taxId.type} ${taxId.value} added`);
 		}
 	}
+	const body = updateBody(params.value, plan.cleared);
 	const updated = await postCustomerUpdate(
 		stripe,
 		customerId,
-		params.value,
+		body,
 		plan.apiVersion,
 		followUpKey(idempotencyKey, 'update'),
 	);
 	const updatedFields = [
 		...(plan.paymentMethod ? ['payment_method'] : []),
 		...(plan.taxIds.length ? ['tax_ids'] : []),
-		...Object.keys(params.value),
+		...Object.keys(body),
 	];
 	return { ...updated, updatedFields };
 }

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
 import type { Operation, OperationRun } from '../../helpers/operation';
-import { customerFieldProperties } from './customerFields';
+import { customerFieldProperties, readClearing } from './customerFields';
 import { createRerunNote, OPTIONS_OF, readCustomerOptions } from './customerOptions';
 import { explainsOutput } from './customerOutput';
 import {
@@ -38,7 +38,8 @@ async function execute(
 		concurrency: settings.concurrency,
 		rerunNote: `${createRerunNote(readCustomerOptions(this))} Updated customers are found by email again and updated again.`,
 		customKeyOf: (item) => item.customKey,
-		prepare: (itemIndex) => prepareCreateItem(this, itemIndex, 'update', true),
+		prepare: (itemIndex) =>
+			prepareCreateItem(this, itemIndex, 'update', true, readClearing(this, itemIndex, 'upsert')),
 		groupOf: (item) => emailGroup(item, 'update'),
 		run: async (item, itemIndex, steps) => {
 			const outcome = await matcher.createOrMatch(item, itemIndex, steps);
