@@ -1,5 +1,6 @@
 import {
 	ANY_CUSTOMER_EVENT,
+	ANY_PAYMENT_METHOD_EVENT,
 	ANY_SUBSCRIPTION_EVENT,
 	EVENT_OPTIONS,
 	expandEvents,
@@ -33,6 +34,20 @@ describe('events picker', () => {
 		expect(subscriptions.every((type) => type.startsWith('customer.subscription.'))).toBe(true);
 	});
 
+	test('the customer\'s next step: payment method events as a group of their own, the portal link\'s event; a trigger saved with "Any Customer Event" gets none of them', () => {
+		expect(expandEvents([ANY_PAYMENT_METHOD_EVENT]).types).toEqual([
+			'payment_method.attached',
+			'payment_method.automatically_updated',
+			'payment_method.detached',
+			'payment_method.updated',
+		]);
+		expect(expandEvents(['billing_portal.session.created']).types).toEqual([
+			'billing_portal.session.created',
+		]);
+		const anyCustomer = expandEvents([ANY_CUSTOMER_EVENT]).types;
+		expect(anyCustomer.filter((type) => !type.startsWith('customer.'))).toEqual([]);
+	});
+
 	test('a choice of several gives each Stripe event once, sorted; a value the picker does not offer is reported', () => {
 		expect(
 			expandEvents([
@@ -59,11 +74,13 @@ describe('events picker', () => {
 		});
 	});
 
-	test('the picker lists the events by name, alphabetically, the two groups first, each with its Stripe type', () => {
+	test('the picker lists the events by name, alphabetically, the groups first, each with its Stripe type', () => {
 		const names = EVENT_OPTIONS.map((option) => option.name);
-		expect(names.slice(0, 5)).toEqual([
+		expect(names.slice(0, 7)).toEqual([
 			'Any Customer Event',
+			'Any Payment Method Event',
 			'Any Subscription Event',
+			'Billing Portal Session Created',
 			'Customer Created',
 			'Customer Deleted',
 			'Customer Updated',

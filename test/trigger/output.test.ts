@@ -73,6 +73,25 @@ describe('output item', () => {
 		).toBe('cus_7');
 	});
 
+	test('a payment method detached: the customer it left, from what it was before', () => {
+		const detached: ReceivedEvent = {
+			id: 'evt_pm',
+			object: 'event',
+			type: 'payment_method.detached',
+			created: NOW,
+			livemode: false,
+			data: {
+				object: { id: 'pm_1', object: 'payment_method', customer: null },
+				previous_attributes: { customer: 'cus_left' },
+			},
+		};
+		expect(eventToItem(detached, { includeRawEvent: false })).toMatchObject({
+			customerId: 'cus_left',
+			event: 'payment_method.detached',
+			object: { id: 'pm_1', customer: null },
+		});
+	});
+
 	test("Connect: the event's account, else the credential's connected account; the raw event when asked", () => {
 		expect(
 			eventToItem(

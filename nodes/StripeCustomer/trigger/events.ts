@@ -6,12 +6,18 @@ import type { INodePropertyOptions } from 'n8n-workflow';
 /** A Stripe event type, checked against the `stripe` package's list. */
 export type StripeEventType = Stripe.WebhookEndpointCreateParams.EnabledEvent;
 
+/**
+ * "Any Customer Event" stands for the customer's own events (customer.*); the others are groups of their own, so a
+ * trigger saved with "Any Customer Event" keeps receiving exactly what it did.
+ */
+type EventGroup = 'customer' | 'subscription' | 'paymentMethod' | 'billingPortal';
+
 interface CustomerEvent {
 	type: StripeEventType;
 	name: string;
 	description: string;
-	/** Subscription events are an opt-in group: "Any Customer Event" leaves them out. */
-	subscription?: true;
+	/** The group by default "customer". */
+	group?: Exclude<EventGroup, 'customer'>;
 }
 
 const CUSTOMER_EVENTS: CustomerEvent[] = [
@@ -76,55 +82,92 @@ const CUSTOMER_EVENTS: CustomerEvent[] = [
 		type: 'customer.subscription.created',
 		name: 'Subscription Created',
 		description: 'A customer was subscribed to a plan',
-		subscription: true,
+		group: 'subscription',
 	},
 	{
 		type: 'customer.subscription.updated',
 		name: 'Subscription Updated',
 		description: 'A subscription changed (plan, status, renewal…)',
-		subscription: true,
+		group: 'subscription',
 	},
 	{
 		type: 'customer.subscription.deleted',
 		name: 'Subscription Deleted',
 		description: "A customer's subscription ended",
-		subscription: true,
+		group: 'subscription',
 	},
 	{
 		type: 'customer.subscription.paused',
 		name: 'Subscription Paused',
 		description: 'A subscription was paused',
-		subscription: true,
+		group: 'subscription',
 	},
 	{
 		type: 'customer.subscription.resumed',
 		name: 'Subscription Resumed',
 		description: 'A paused subscription was resumed',
-		subscription: true,
+		group: 'subscription',
 	},
 	{
 		type: 'customer.subscription.trial_will_end',
 		name: 'Subscription Trial Will End',
 		description: "A subscription's trial ends in three days",
-		subscription: true,
+		group: 'subscription',
 	},
 	{
 		type: 'customer.subscription.pending_update_applied',
 		name: 'Subscription Pending Update Applied',
 		description: "A subscription's pending update was applied",
-		subscription: true,
+		group: 'subscription',
 	},
 	{
 		type: 'customer.subscription.pending_update_expired',
 		name: 'Subscription Pending Update Expired',
 		description: "A subscription's pending update expired before payment",
-		subscription: true,
+		group: 'subscription',
+	},
+	{
+		type: 'payment_method.attached',
+		name: 'Payment Method Attached',
+		description: 'A payment method was attached to a customer',
+		group: 'paymentMethod',
+	},
+	{
+		type: 'payment_method.detached',
+		name: 'Payment Method Detached',
+		description: 'A payment method was detached from a customer',
+		group: 'paymentMethod',
+	},
+	{
+		type: 'payment_method.updated',
+		name: 'Payment Method Updated',
+		description: "A payment method's details were changed through the API",
+		group: 'paymentMethod',
+	},
+	{
+		type: 'payment_method.automatically_updated',
+		name: 'Payment Method Automatically Updated',
+		description: "A card's details were updated by its network (a new expiry or number)",
+		group: 'paymentMethod',
+	},
+	{
+		type: 'billing_portal.session.created',
+		name: 'Billing Portal Session Created',
+		description: 'A link to the customer portal was created for a customer',
+		group: 'billingPortal',
 	},
 ];
 
 /** Picker values that stand for a group of events. */
 export const ANY_CUSTOMER_EVENT = 'anyCustomerEvent';
 export const ANY_SUBSCRIPTION_EVENT = 'anySubscriptionEvent';
+export const ANY_PAYMENT_METHOD_EVENT = 'anyPaymentMethodEvent';
+
+const GROUP_OF_CHOICE: Record<string, EventGroup> = {
+	[ANY_CUSTOMER_EVENT]: 'customer',
+	[ANY_SUBSCRIPTION_EVENT]: 'subscription',
+	[ANY_PAYMENT_METHOD_EVENT]: 'paymentMethod',
+};
 
 /** The events picker's options, by name (the two groups come first: "Any …"). */
 export const EVENT_OPTIONS: INodePropertyOptions[] = [
@@ -137,6 +180,11 @@ export const EVENT_OPTIONS: INodePropertyOptions[] = [
 		name: 'Any Subscription Event',
 		value: ANY_SUBSCRIPTION_EVENT,
 		description: 'Every customer.subscription.* event',
+	},
+	{
+		name: 'Any Payment Method Event',
+		value: ANY_PAYMENT_METHOD_EVENT,
+		description: 'Every payment_method.* event: attached, detached, updated',
 	},
 	...CUSTOMER_EVENTS.map(({ type, name, description }) => ({
 		name,
@@ -155,14 +203,10 @@ export function expandEvents(selected: readonly string[]): {
 	const types = new Set<StripeEventType>();
 	const unknown: string[] = [];
 	for (const value of selected) {
-		if (value === ANY_CUSTOMER_EVENT) {
-			CUSTOMER_EVENTS.filter((event) => !event.subscription).forEach((event) =>
-				types.add(event.type),
-			);
-		} else if (value === ANY_SUBSCRIPTION_EVENT) {
-			CUSTOMER_EVENTS.filter((event) => event.subscription).forEach((event) =>
-				types.add(event.type),
-			);
+		const group = Object.hasOwn(GROUP_OF_CHOICE, value) ? GROUP_OF_CHOICE[value] : undefined;
+		if (group) {
+			for (const event of CUSTOMER_EVENTS)
+				if ((event.group ?? 'customer') === group) types.add(event.type);
 		} else if (KNOWN_TYPES.has(value)) {
 			types.add(value as StripeEventType);
 		} else {

@@ -31,7 +31,8 @@ export function customerIdOf(object: IDataObject): string | undefined {
 export function eventToItem(event: ReceivedEvent, options: OutputOptions): IDataObject {
 	const object = event.data.object;
 	const item: IDataObject = {
-		customerId: customerIdOf(object) ?? null,
+		// A detached payment method belongs to no customer any more: the one it left is in previous_attributes.
+		customerId: customerIdOf(object) ?? customerIdOf(event.data.previous_attributes ?? {}) ?? null,
 		event: event.type,
 		id: event.id,
 		created: event.created,
