@@ -43,7 +43,7 @@ const sampleItems = [
 ];
 
 /** The node's version in the demo: the one a new node gets in the editor. */
-const DEMO_NODE_VERSION = 1.2;
+const DEMO_NODE_VERSION = 1.3;
 
 const nodeParameters = {
 	operation: 'create',

@@ -71,9 +71,9 @@ function offered(
 
 const names = (properties: INodeProperties[]) => properties.map((property) => property.displayName);
 
-test('a new node is version 1.2; 1 and 1.1 stay available for saved workflows', () => {
-	expect(description.version).toEqual([1, 1.1, 1.2]);
-	expect(description.defaultVersion).toBe(1.2);
+test('a new node is version 1.3; 1, 1.1 and 1.2 stay available for saved workflows', () => {
+	expect(description.version).toEqual([1, 1.1, 1.2, 1.3]);
+	expect(description.defaultVersion).toBe(1.3);
 });
 
 /** The subtitle the canvas shows under a node with these parameters, as n8n's editor computes it. */

@@ -16,9 +16,10 @@ export class StripeCustomer implements INodeType {
 		icon: { light: 'file:stripe.svg', dark: 'file:stripe.dark.svg' },
 		group: ['output'],
 		// 1.1 shows the billing and shipping address fields together; 1.2 puts what the node does ("Options") apart from
-		// how it talks to Stripe ("Request Options"). Workflows saved with 1 or 1.1 keep their saved values.
-		version: [1, 1.1, 1.2],
-		defaultVersion: 1.2,
+		// how it talks to Stripe ("Request Options"); 1.3's writes say in their output what they did. Workflows saved
+		// with an earlier version keep their values and their output.
+		version: [1, 1.1, 1.2, 1.3],
+		defaultVersion: 1.3,
 		// "Create: Customer", the operation as the Operation list names it.
 		subtitle: subtitleOf(RESOURCES),
 		description:

@@ -3,7 +3,7 @@
 'use strict';
 
 /**
- * Browser test: a user works with the Stripe Customer node (version 1.2) in the real n8n editor, in Chromium.
+ * Browser test: a user works with the Stripe Customer node (version 1.3) in the real n8n editor, in Chromium.
  *  - finds the node by typing "create customer" in the nodes panel, drags "Create a customer" onto the canvas and
  *    connects it to a Manual Trigger;
  *  - runs it untouched, then with Account Balance "12.5": the node's own errors show, nothing reaches Stripe;
@@ -464,7 +464,7 @@ async function nodeFlow(page, how) {
 	const version = ((await ndv.getByTestId('node-version').textContent()) || '')
 		.replace(/\s+/g, ' ')
 		.trim();
-	check(`a new node is version 1.2 ("${version}")`, /version 1\.2\b/.test(version), version);
+	check(`a new node is version 1.3 ("${version}")`, /version 1\.3\b/.test(version), version);
 
 	// ------------------------------------------------------------------ untouched node
 	step('run the untouched node ("Execute step")');

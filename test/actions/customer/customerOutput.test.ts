@@ -6,7 +6,7 @@ import {
 	type RunResult,
 } from '../../support/workflowRunner';
 
-// What a write outputs: the customer's ID, the whole customer when asked, and (node version 1.2) what it did.
+// What a write outputs: the customer's ID, the whole customer when asked, and (node version 1.3) what it did.
 
 const { double, stripe } = useStripeDouble();
 
@@ -56,7 +56,7 @@ describe('what a write says it did', () => {
 			credentials: credentialsFor(double),
 		});
 
-	test('version 1.2: an update lists what it changed, a create Stripe replayed says nothing was made twice; 1 and 1.1 output what saved workflows were built on', async () => {
+	test('version 1.3: an update lists what it changed, a create Stripe replayed says nothing was made twice; 1, 1.1 and 1.2 output what saved workflows were built on', async () => {
 		const customer = await stripe.customers.create({ email: 'ada@example.com' });
 		const update = {
 			operation: 'update',
@@ -67,18 +67,18 @@ describe('what a write says it did', () => {
 		const create = { operation: 'create', email: '={{ $json.email }}' };
 		const newCustomer = [{ email: 'grace@example.com' }];
 
-		expect(jsonOf(await runAt(1.2, update, [{}]))).toEqual([
+		expect(jsonOf(await runAt(1.3, update, [{}]))).toEqual([
 			{ customerId: customer.id, updatedFields: ['phone', 'metadata'] },
 		]);
-		const made = jsonOf(await runAt(1.2, create, newCustomer))?.[0].customerId;
-		expect(jsonOf(await runAt(1.2, create, newCustomer))).toEqual([
+		const made = jsonOf(await runAt(1.3, create, newCustomer))?.[0].customerId;
+		expect(jsonOf(await runAt(1.3, create, newCustomer))).toEqual([
 			{
 				customerId: made,
 				replayed: true,
 				note: 'Stripe returned the customer made earlier for this input (same idempotency key, within 24 hours): nothing was created twice',
 			},
 		]);
-		for (const typeVersion of [1, 1.1]) {
+		for (const typeVersion of [1, 1.1, 1.2]) {
 			expect(jsonOf(await runAt(typeVersion, update, [{}]))).toEqual([{ customerId: customer.id }]);
 			expect(jsonOf(await runAt(typeVersion, create, newCustomer))).toEqual([
 				{ customerId: expect.stringMatching(/^cus_/), replayed: true },

@@ -16,15 +16,15 @@ export interface CustomerWrite {
 	/** Options → Return Full Customer. */
 	withCustomer: boolean;
 	/**
-	 * Whether to say what happened (`updatedFields`, a `note` on a replay): nodes of version 1.2 on. Saved nodes of 1
-	 * and 1.1 keep the output they were built on (a sheet appending every field would get new columns).
+	 * Whether to say what happened (`updatedFields`, a `note` on a replay): nodes of version 1.3 on. Saved nodes of
+	 * earlier versions keep the output they were built on (a sheet appending every field would get new columns).
 	 */
 	explain: boolean;
 }
 
 /** Whether a node of this version says in its output what happened. */
 export function explainsOutput(typeVersion: number): boolean {
-	return typeVersion >= 1.2;
+	return typeVersion >= 1.3;
 }
 
 const REPLAY_NOTES = {
