@@ -20,7 +20,7 @@ export const DEFAULT_API_VERSION = '2026-10-28.endive';
 /** What the package tells Stripe about itself; test/transport/stripeRequest.test.ts keeps `version` equal to package.json's. */
 export const PACKAGE_INFO = {
 	name: 'n8n-nodes-stripe-customer',
-	version: '0.2.0',
+	version: '1.0.0',
 	url: 'https://github.com/n8n-nodes-stripe-customer/n8n-nodes-stripe-customer',
 };
 // Stripe asks plugins to name themselves in the User-Agent (what its client calls appInfo).
