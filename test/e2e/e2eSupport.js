@@ -3,8 +3,8 @@
 
 /**
  * What the real-n8n end-to-end runners share: the n8n under test (from the environment scripts/n8n/test-e2e.sh sets),
- * the log of checks with its closing count, polling, the Stripe double in its own process, n8n's CLI, and an n8n
- * server driven through the REST API the editor uses.
+ * the log of checks with its closing count, polling, the Stripe double in its own process, n8n's CLI and the run
+ * `n8n execute --rawOutput` prints, and an n8n server driven through the REST API the editor uses.
  */
 
 const { spawn } = require('child_process');
@@ -186,11 +186,12 @@ async function saveDoubleState(doubleUrl, artifacts) {
 }
 
 /**
- * An n8n CLI command (import:credentials, import:workflow…); its output goes to `<artifacts>/<label>.txt`.
+ * An n8n CLI command (import:credentials, import:workflow, execute…); its output goes to `<artifacts>/<label>.txt`.
+ * A command still running after `timeoutMs` is killed (its output says so).
  * @param {RunnerEnv} env @param {string[]} args @param {string} label @param {Record<string, string>} [extraEnv]
- * @returns {Promise<{code: number | null, output: string}>}
+ * @returns {Promise<{code: number | null, output: string, stdout: string}>} `output`: stdout and stderr as printed
  */
-function n8nCli(env, args, label, extraEnv = {}) {
+function n8nCli(env, args, label, extraEnv = {}, timeoutMs = 300_000) {
 	return new Promise((resolve) => {
 		const child = spawn(env.nodeBin, [env.n8nBin, ...args], {
 			env: {
@@ -201,13 +202,79 @@ function n8nCli(env, args, label, extraEnv = {}) {
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		let output = '';
-		child.stdout.on('data', (d) => (output += d));
+		let stdout = '';
+		const timer = setTimeout(() => {
+			output += `\n[${label}] still running after ${timeoutMs / 1000} s: killed\n`;
+			child.kill('SIGKILL');
+		}, timeoutMs);
+		child.stdout.on('data', (d) => {
+			output += d;
+			stdout += d;
+		});
 		child.stderr.on('data', (d) => (output += d));
 		child.on('close', (code) => {
+			clearTimeout(timer);
 			fs.writeFileSync(path.join(env.artifacts, `${label}.txt`), output);
-			resolve({ code, output });
+			resolve({ code, output, stdout });
 		});
 	});
+}
+
+/**
+ * `n8n execute --rawOutput` prints the run as pretty JSON through n8n's logger (`this.log` → logger.info),
+ * so other log lines share stdout, and at debug level the block is framed as
+ * "<time> | info  | {" … "} {<log metadata>}". Take the first line ending in "{" that is either bare or
+ * such a log prefix, and the shortest block from there that parses.
+ * @param {string} stdout
+ */
+function parseRun(stdout) {
+	const lines = stdout.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+	const first = lines.findIndex((l) => l === '{' || /\| info\s*\| \{$/.test(l));
+	if (first !== -1) {
+		const block = ['{'];
+		for (let i = first + 1; i < lines.length; i++) {
+			const line = lines[i];
+			if (!line.startsWith('}')) {
+				block.push(line);
+				continue;
+			}
+			try {
+				return JSON.parse([...block, '}'].join('\n'));
+			} catch {
+				block.push(line); // a "}" inside the run, not its end
+			}
+		}
+	}
+	throw new Error(`no JSON run in n8n's output:\n${stdout.slice(0, 2000)}`);
+}
+
+/** @param {any} run @param {string} node @returns {any[]} items of output 0 of the node's first run */
+function outputOf(run, node) {
+	const r = run?.data?.resultData?.runData?.[node];
+	if (!r)
+		throw new Error(
+			`node "${node}" did not run; ran: ${Object.keys(run?.data?.resultData?.runData ?? {}).join(', ')}`,
+		);
+	return r[0]?.data?.main?.[0] ?? [];
+}
+
+/**
+ * Checks that a run `n8n execute --rawOutput` printed succeeded. n8n 2.x prints it with status "success"; n8n 1.x
+ * prints the status the run had when it started ("running") and sets the final one only in its database, so there
+ * the check is finished: true instead.
+ * @param {(name: string, ok: boolean, detail?: unknown) => void} check @param {any} run @param {RunnerEnv} env
+ */
+function checkRunSucceeded(check, run, env) {
+	const error = run.data?.resultData?.error;
+	if (env.major >= 2 || run.status !== 'running') {
+		check('execution status is success', run.status === 'success' && !error, error ?? run.status);
+		return;
+	}
+	check(
+		`execution finished without error (n8n ${env.version} prints status "running" in --rawOutput: checked finished: true instead)`,
+		run.finished === true && !error,
+		error ?? { status: run.status, finished: run.finished },
+	);
 }
 
 /** `n8n start` on a port, with an owner signed in, driven through the REST API the editor uses. */
@@ -360,5 +427,8 @@ module.exports = {
 	startDoubleProcess,
 	saveDoubleState,
 	n8nCli,
+	parseRun,
+	outputOf,
+	checkRunSucceeded,
 	N8nServer,
 };

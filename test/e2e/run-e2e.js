@@ -21,7 +21,14 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
-const { REPO_ROOT, runnerEnv, createChecks } = require('./e2eSupport');
+const {
+	REPO_ROOT,
+	runnerEnv,
+	createChecks,
+	parseRun,
+	outputOf,
+	checkRunSucceeded: checkRunSucceededIn,
+} = require('./e2eSupport');
 
 const env = runnerEnv('run-e2e.js', 'e2e-artifacts');
 const { results, heading, check, checkEqual } = createChecks();
@@ -31,7 +38,6 @@ const {
 	userFolder: USER_FOLDER,
 	artifacts: ARTIFACTS,
 	version: N8N_VERSION,
-	major: N8N_MAJOR,
 } = env;
 const VERBOSE = env.verbose;
 // n8n resolves the log file location against <user folder>/.n8n (1.x even an absolute one), so give it relative.
@@ -104,44 +110,6 @@ function n8n(args, { label, timeoutMs = 180_000 }) {
 			resolve({ code, stdout, stderr, ms });
 		});
 	});
-}
-
-/**
- * `n8n execute --rawOutput` prints the run as pretty JSON through n8n's logger (`this.log` → logger.info),
- * so other log lines share stdout, and at debug level the block is framed as
- * "<time> | info  | {" … "} {<log metadata>}". Take the first line ending in "{" that is either bare or
- * such a log prefix, and the shortest block from there that parses.
- * @param {string} stdout
- */
-function parseRun(stdout) {
-	const lines = stdout.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
-	const first = lines.findIndex((l) => l === '{' || /\| info\s*\| \{$/.test(l));
-	if (first !== -1) {
-		const block = ['{'];
-		for (let i = first + 1; i < lines.length; i++) {
-			const line = lines[i];
-			if (!line.startsWith('}')) {
-				block.push(line);
-				continue;
-			}
-			try {
-				return JSON.parse([...block, '}'].join('\n'));
-			} catch {
-				block.push(line); // a "}" inside the run, not its end
-			}
-		}
-	}
-	throw new Error(`no JSON run in n8n's output:\n${stdout.slice(0, 2000)}`);
-}
-
-/** @param {any} run @param {string} node @returns {any[]} items of output 0 of the node's first run */
-function outputOf(run, node) {
-	const r = run?.data?.resultData?.runData?.[node];
-	if (!r)
-		throw new Error(
-			`node "${node}" did not run; ran: ${Object.keys(run?.data?.resultData?.runData ?? {}).join(', ')}`,
-		);
-	return r[0]?.data?.main?.[0] ?? [];
 }
 
 /**
@@ -524,23 +492,8 @@ async function main() {
 	}
 }
 
-/**
- * n8n 2.x prints the run with status "success". n8n 1.x prints the status the run had when it started
- * ("running"), and sets the final one only in its database, so there the check is finished: true instead.
- * @param {any} run
- */
-function checkRunSucceeded(run) {
-	const error = run.data?.resultData?.error;
-	if (N8N_MAJOR >= 2 || run.status !== 'running') {
-		check('execution status is success', run.status === 'success' && !error, error ?? run.status);
-		return;
-	}
-	check(
-		`execution finished without error (n8n ${N8N_VERSION} prints status "running" in --rawOutput: checked finished: true instead)`,
-		run.finished === true && !error,
-		error ?? { status: run.status, finished: run.finished },
-	);
-}
+/** @param {any} run */
+const checkRunSucceeded = (run) => checkRunSucceededIn(check, run, env);
 
 /** @param {any} run @param {any} state */
 function checkMainWorkflow(run, state) {
