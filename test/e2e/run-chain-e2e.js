@@ -5,7 +5,7 @@
 /**
  * The customer's next steps as one chain in a real n8n, headless (`n8n execute`; the package is installed from its
  * tarball into $N8N_USER_FOLDER/.n8n/nodes by scripts/n8n/test-e2e.sh first), against the Stripe test double in its
- * own process. The workflow (test/e2e/workflows/e2e-chain-v1.2.json, node version 1.2, saved as n8n's editor saves it)
+ * own process. The workflow (test/e2e/workflows/e2e-chain.json, node version 1.3, saved as n8n's editor saves it)
  * takes 2 customers through Create → Attach a payment method as the invoice default → a balance credit → a tax ID →
  * a billing portal link → Update clearing the phone → Get → the lists of payment methods, balance transactions and
  * tax IDs, each step reading the customer ID from the step before (`={{ $json.customerId }}`).
@@ -39,7 +39,7 @@ const { check, checkEqual, heading, finish } = createChecks();
 
 const SECRET_KEY = `sk_test_e2eChain${crypto.randomBytes(12).toString('hex')}`;
 const CREDENTIAL = { id: 'e2eChainCred', name: 'Stripe Customer API (chain e2e)' };
-const WORKFLOW_FILE = path.join(__dirname, 'workflows', 'e2e-chain-v1.2.json');
+const WORKFLOW_FILE = path.join(__dirname, 'workflows', 'e2e-chain.json');
 const WORKFLOW = 'e2eV12NextSteps';
 const NODE_TYPE = 'n8n-nodes-stripe-customer.stripeCustomer';
 /** The chain's nodes, as the workflow names them. */
@@ -378,16 +378,16 @@ function checkFirstRun(run, state, configurationId) {
 			input.map(() => ['phone']),
 		);
 	});
-	// Stripe's customer object lists tax IDs only when asked to expand them, which Get does not: List Tax IDs shows it.
 	guard('get', () => {
 		eachInput('get', 'customerId from Remove Phone');
 		checkEqual(
-			`${STEP.get}: the customer shows the attached payment method as invoice default, the credited balance in its currency, and no phone`,
+			`${STEP.get}: the customer shows the attached payment method as invoice default, the credited balance in its currency, its tax ID, and no phone`,
 			out.get.map((/** @type {any} */ item) => [
 				item.customer?.email,
 				item.customer?.invoice_settings?.default_payment_method,
 				item.customer?.balance,
 				item.customer?.currency,
+				(item.customer?.tax_ids?.data ?? []).map((/** @type {any} */ taxId) => taxId.id),
 				item.customer?.phone,
 			]),
 			input.map((item, i) => [
@@ -395,6 +395,7 @@ function checkFirstRun(run, state, configurationId) {
 				out.attach[i]?.paymentMethodId,
 				item.credit,
 				item.currency,
+				[out.taxId[i]?.taxIdId],
 				null,
 			]),
 		);
@@ -680,14 +681,14 @@ async function main() {
 			const workflow = JSON.parse(fs.readFileSync(WORKFLOW_FILE, 'utf8'))[0];
 			const stripeNodes = workflow.nodes.filter((/** @type {any} */ n) => n.type === NODE_TYPE);
 			checkEqual(
-				"the workflow's Stripe nodes are at node version 1.2, with the parameters n8n's editor saves (no defaults)",
+				"the workflow's Stripe nodes are at node version 1.3, with the parameters n8n's editor saves (no defaults)",
 				Object.fromEntries(
 					stripeNodes.map((/** @type {any} */ n) => [n.name, [n.typeVersion, n.parameters]]),
 				),
 				Object.fromEntries(
 					Object.entries(parametersAsTheEditorSaves()).map(([name, parameters]) => [
 						name,
-						[1.2, parameters],
+						[1.3, parameters],
 					]),
 				),
 			);

@@ -45,10 +45,16 @@ export async function postCustomerUpdate(
 	return { customer: body, replayed };
 }
 
-export async function retrieveCustomer(stripe: StripeClient, customerId: string) {
+/** The customer as Stripe holds it; `withTaxIds` adds its tax IDs (`tax_ids`, which Stripe sends only when asked). */
+export async function retrieveCustomer(
+	stripe: StripeClient,
+	customerId: string,
+	{ withTaxIds = false } = {},
+) {
 	return await stripe.request<StripeCustomer | DeletedCustomer>({
 		method: 'GET',
 		path: customerPath(customerId),
+		params: withTaxIds ? { expand: ['tax_ids'] } : undefined,
 	});
 }
 

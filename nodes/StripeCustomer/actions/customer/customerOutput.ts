@@ -22,8 +22,11 @@ export interface CustomerWrite {
 	explain: boolean;
 }
 
-/** Whether a node of this version says in its output what happened. */
-export function explainsOutput(typeVersion: number): boolean {
+/**
+ * Whether a node of this version outputs what version 1.3 added: a write says what it did, Get shows the customer's
+ * tax IDs. Saved nodes of earlier versions keep the output they were built on.
+ */
+export function outputsOfVersion13(typeVersion: number): boolean {
 	return typeVersion >= 1.3;
 }
 

@@ -8,7 +8,7 @@ import { customerFieldProperties, readClearing, readCustomerValues } from './cus
 import { customerLocator, readCustomerId } from './customerLocator';
 import { toCustomerUpdatePlan } from './customerMapping';
 import { OPTIONS_OF, readCustomerOptions } from './customerOptions';
-import { customerWriteOutput, explainsOutput } from './customerOutput';
+import { customerWriteOutput, outputsOfVersion13 } from './customerOutput';
 import { applyUpdate } from './updateSteps';
 
 export const update: Operation = {
@@ -66,7 +66,7 @@ async function execute(
 				replayed,
 				updatedFields,
 				withCustomer: item.returnFullCustomer,
-				explain: explainsOutput(this.getNode().typeVersion),
+				explain: outputsOfVersion13(this.getNode().typeVersion),
 			});
 			return { json: [json], change: `${customer.id} (updated)` };
 		},

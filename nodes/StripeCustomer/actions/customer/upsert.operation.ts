@@ -4,7 +4,7 @@ import { runBatch } from '../../helpers/batch';
 import type { Operation, OperationRun } from '../../helpers/operation';
 import { customerFieldProperties, readClearing } from './customerFields';
 import { createRerunNote, OPTIONS_OF, readCustomerOptions } from './customerOptions';
-import { explainsOutput } from './customerOutput';
+import { outputsOfVersion13 } from './customerOutput';
 import {
 	changeOf,
 	createOutput,
@@ -33,7 +33,7 @@ async function execute(
 	{ stripe, settings }: OperationRun,
 ): Promise<INodeExecutionData[]> {
 	const matcher = new EmailMatcher(stripe, 'update', this.getNode());
-	const explain = explainsOutput(this.getNode().typeVersion);
+	const explain = outputsOfVersion13(this.getNode().typeVersion);
 	return await runBatch<CreateItem>(this, {
 		concurrency: settings.concurrency,
 		rerunNote: `${createRerunNote(readCustomerOptions(this))} Updated customers are found by email again and updated again.`,
