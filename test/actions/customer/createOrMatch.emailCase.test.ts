@@ -52,7 +52,7 @@ function upsert(email: string, name = 'Ada Lovelace', runner = thisProcess) {
 		items: [{ email, name }],
 		node: {
 			parameters: { operation: 'upsert', email: '={{ $json.email }}', name: '={{ $json.name }}' },
-			typeVersion: 1.2,
+			typeVersion: 1.3,
 		},
 		credentials: credentialsFor(double),
 	});
@@ -91,7 +91,7 @@ test('Create with If Email Exists finds it in any case too: Use the Existing One
 			items: [{}],
 			node: {
 				parameters: { operation: 'create', email: 'Ada@example.com', options: { ifEmailExists } },
-				typeVersion: 1.2,
+				typeVersion: 1.3,
 				onError: 'continueRegularOutput',
 			},
 			credentials: credentialsFor(double),

@@ -19,7 +19,7 @@ function shown(operation: string, tool = false): INodeProperties[] {
 		id: 'n',
 		name: 'Stripe Customer',
 		type: 'n8n-nodes-stripe-customer.stripeCustomer',
-		typeVersion: 1.2,
+		typeVersion: 1.3,
 		position: [0, 0],
 		parameters: values,
 	};

@@ -59,7 +59,7 @@ function run(
 ) {
 	return runStripeCustomerWorkflow({
 		items: items as never,
-		node: { parameters: parameters as never, typeVersion: 1.2, ...node },
+		node: { parameters: parameters as never, typeVersion: 1.3, ...node },
 		credentials: credentialsFor(double),
 	});
 }
