@@ -56,7 +56,8 @@ function without(o: object, ...keys: string[]) {
 }
 
 beforeAll(async () => {
-	d = await startStripeDouble({ seed: 42 });
+	// Its webhook receivers listen on loopback, as a local setup's do.
+	d = await startStripeDouble({ seed: 42, localWebhookUrls: true });
 });
 afterAll(async () => {
 	await d.close();
@@ -1477,6 +1478,70 @@ describe('webhook endpoints', () => {
 		}
 		expect(d.webhookEndpoints).toHaveLength(1);
 	});
+
+	it('refuses URLs Stripe cannot reach (localhost, loopback, private addresses) unless told it serves a local setup, and plain HTTP for a live-mode key', async () => {
+		const strict = await startStripeDouble({ secretKeys: ['sk_test_strict', 'sk_live_strict'] });
+		const at = (key: string) =>
+			new Stripe(key, {
+				host: '127.0.0.1',
+				port: strict.port,
+				protocol: 'http',
+				maxNetworkRetries: 0,
+			});
+		try {
+			const local = [
+				'http://localhost:5678/webhook/a/webhook',
+				'http://127.0.0.1:5678/webhook/a/webhook',
+				'https://10.1.2.3/webhook',
+				'https://192.168.0.7/webhook',
+				'https://172.20.0.2/webhook',
+				'http://[::1]:5678/webhook',
+				'http://n8n:5678/webhook',
+			];
+			for (const localUrl of local) {
+				const refused = await failure(
+					at('sk_test_strict').webhookEndpoints.create({ url: localUrl, enabled_events: ['*'] }),
+				);
+				expect([localUrl, refused.statusCode, refused.param, refused.message]).toEqual([
+					localUrl,
+					400,
+					'url',
+					'Invalid URL: URL must be publicly accessible. Consider using a tool like the Stripe CLI to test webhooks locally.',
+				]);
+			}
+			const made = await at('sk_test_strict').webhookEndpoints.create({
+				url: 'http://hooks.example.com/stripe',
+				enabled_events: ['*'],
+			});
+			const moved = await failure(
+				at('sk_test_strict').webhookEndpoints.update(made.id, { url: 'http://localhost/x' }),
+			);
+			expect([moved.statusCode, moved.param]).toEqual([400, 'url']);
+			const live = await failure(
+				at('sk_live_strict').webhookEndpoints.create({
+					url: 'http://hooks.example.com/stripe',
+					enabled_events: ['*'],
+				}),
+			);
+			expect([live.statusCode, live.param, live.message]).toEqual([
+				400,
+				'url',
+				'Invalid URL: live mode webhook endpoints must use HTTPS.',
+			]);
+			await expect(
+				at('sk_live_strict').webhookEndpoints.create({ url, enabled_events: ['*'] }),
+			).resolves.toMatchObject({ url });
+		} finally {
+			await strict.close();
+		}
+		// This suite's double was told it serves a local setup.
+		await expect(
+			client().webhookEndpoints.create({
+				url: 'http://127.0.0.1:5678/webhook',
+				enabled_events: ['*'],
+			}),
+		).resolves.toMatchObject({ status: 'enabled' });
+	});
 });
 
 describe('events', () => {
@@ -1762,6 +1827,36 @@ describe('webhook delivery', () => {
 			[3, 0, 'ECONNREFUSED'],
 		]);
 		expect((await stripe.events.retrieve(d.events[1].id)).pending_webhooks).toBe(1);
+	});
+
+	it('sends nothing made while an endpoint is disabled, and stops retrying an event for an endpoint disabled or deleted before the retry', async () => {
+		const hook = await endpoint(['customer.created']);
+		const gone = await endpoint(['customer.created'], {}, `${receiver.url}?gone`);
+		const stripe = client();
+		await client().webhookEndpoints.update(hook.id, { disabled: true });
+		await stripe.customers.create({ name: 'while disabled' });
+		expect(await d.webhooks.idle()).toBe(true);
+		expect(d.deliveries.map((a) => a.endpointId)).toEqual([gone.id]);
+
+		await client().webhookEndpoints.update(hook.id, { disabled: false });
+		d.webhooks.setRetryDelays([200, 200]);
+		receiver.answer(404, 404, 404, 404);
+		await stripe.customers.create({ name: 'refused, then the endpoints go' });
+		await sleep(50); // the first attempts are answered 404; each retry is due 200 ms later
+		await client().webhookEndpoints.update(hook.id, { disabled: true });
+		await client().webhookEndpoints.del(gone.id);
+		expect(await d.webhooks.idle()).toBe(true);
+		expect(
+			d.deliveries
+				.slice(1)
+				.map((a) => [a.endpointId === hook.id ? 'disabled' : 'deleted', a.status]),
+		).toEqual(
+			expect.arrayContaining([
+				['disabled', 404],
+				['deleted', 404],
+			]),
+		);
+		expect(d.deliveries).toHaveLength(3);
 	});
 
 	it('on request: a duplicate delivery, a wrong signature, an old timestamp; a refused forgery is retried correctly signed', async () => {
