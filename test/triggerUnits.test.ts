@@ -14,9 +14,10 @@ import {
 	type ReceivedEvent,
 } from '../nodes/StripeCustomer/trigger/output';
 import { verifySignature } from '../nodes/StripeCustomer/trigger/signature';
+import { webhookUrlProblem } from '../nodes/StripeCustomer/trigger/webhookUrl';
 
 // The trigger's pure parts: the signature check (against what the official `stripe` client signs), the event list,
-// the output item, the delivery memory. Their behaviour inside n8n is in trigger.workflow.test.ts.
+// the output item, the delivery memory, the check of n8n's webhook URL. Their behaviour inside n8n is in trigger.workflow.test.ts.
 
 const stripe = new Stripe('sk_test_unused');
 // An endpoint's signing secret, as Stripe returns it on create (made up for the test).
@@ -264,5 +265,48 @@ describe('delivery memory', () => {
 		expect(memory.size).toBe(3);
 		expect(memory.firstDelivery('s', 'evt_4', 1)).toBe(false);
 		expect(memory.firstDelivery('s', 'evt_1', 1)).toBe(true);
+	});
+});
+
+describe("n8n's webhook URL, as Stripe takes it", () => {
+	test.each([
+		[
+			'http://localhost:5678/webhook/a/webhook',
+			'localhost is a name only this machine or its network knows',
+		],
+		[
+			'http://n8n.localhost/webhook',
+			'n8n.localhost is a name only this machine or its network knows',
+		],
+		['https://nas.local/webhook', 'nas.local is a name only this machine or its network knows'],
+		['http://127.0.0.1:5678/webhook', '127.0.0.1 is a loopback address (this machine only)'],
+		['http://[::1]:5678/webhook', '::1 is a loopback address (this machine only)'],
+		['http://0.0.0.0:5678/webhook', '0.0.0.0 is not an address anyone can reach'],
+		['https://10.0.0.5/webhook', '10.0.0.5 is a private network address'],
+		['https://172.16.3.4/webhook', '172.16.3.4 is a private network address'],
+		['https://192.168.1.20/webhook', '192.168.1.20 is a private network address'],
+		['https://[fd12:3456::1]/webhook', 'fd12:3456::1 is a private network address'],
+		['https://169.254.1.1/webhook', '169.254.1.1 is a link-local address'],
+		[
+			'https://100.72.0.9/webhook',
+			"100.72.0.9 is a carrier-grade NAT address (your provider's network)",
+		],
+		[
+			'http://n8n:5678/webhook',
+			'n8n is a name without a domain, which only its own network resolves',
+		],
+	])('%s is refused: its host %s', (url, why) => {
+		expect(webhookUrlProblem(url, false)).toBe(
+			`its host ${why}, which Stripe cannot reach from the internet`,
+		);
+	});
+
+	test('a public host is taken over HTTPS in both modes, over plain HTTP in test mode only', () => {
+		expect(webhookUrlProblem('https://n8n.example.com/webhook/a/webhook', true)).toBeUndefined();
+		expect(webhookUrlProblem('https://172.32.0.1/webhook', true)).toBeUndefined();
+		expect(webhookUrlProblem('http://n8n.example.com/webhook/a/webhook', false)).toBeUndefined();
+		expect(webhookUrlProblem('http://n8n.example.com/webhook/a/webhook', true)).toBe(
+			'it is plain HTTP, and Stripe sends live-mode events only to https URLs',
+		);
 	});
 });

@@ -279,6 +279,11 @@ export class StripeClient {
 				: undefined;
 	}
 
+	/** Whether requests go to Stripe's own API, not to a test server or a proxy the credential names. */
+	get isStripesOwnApi(): boolean {
+		return this.baseUrl === DEFAULT_BASE_URL;
+	}
+
 	/** Whether the execution was cancelled: nothing more is sent once it is. */
 	get cancelled(): boolean {
 		return this.signal?.aborted === true;
