@@ -25,7 +25,7 @@ export class StripeCustomer implements INodeType {
 		subtitle:
 			'={{ ({"create":"Create","upsert":"Create or Update","get":"Get","getMany":"Get Many","search":"Search","update":"Update","delete":"Delete"})[$parameter["operation"]] + ": Customer" }}',
 		description:
-			'Create, find, update and delete Stripe customers: idempotent, rate-limited, with per-item errors',
+			'Create, find, update and delete Stripe customers, or start a workflow when one changes',
 		defaults: { name: 'Stripe Customer' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
