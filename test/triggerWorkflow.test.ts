@@ -844,7 +844,7 @@ describe('activation errors say what to do', () => {
 		for (const version of ['1.x', '2.x'] as const) {
 			const shown = n8nShows(error, version);
 			expect(shown).toMatch(
-				/^Stripe allows 16 webhook endpoints per account and this account has 16: remove one in the Stripe Dashboard \(Developers → Webhooks\), then activate again\. Endpoints this package \(n8n-nodes-stripe-customer\) made, which you can remove if their workflows no longer need them: /,
+				/^Stripe allows 16 webhook endpoints per account and this account has 16: remove one in the Stripe Dashboard \(Developers → Webhooks\), then try again\. Endpoints this package \(n8n-nodes-stripe-customer\) made, which you can remove if their workflows no longer need them: /,
 			);
 			for (const endpoint of ours)
 				expect(shown).toContain(`${endpoint.id} (${endpoint.description}; ${endpoint.url})`);

@@ -282,7 +282,7 @@ export async function createEndpoint(context: IHookFunctions): Promise<boolean> 
 	if (!endpoint.secret) {
 		throw new NodeOperationError(
 			context.getNode(),
-			`Stripe created the webhook endpoint ${endpoint.id} but returned no signing secret, so the trigger could not check deliveries: delete that endpoint in the Stripe Dashboard (Developers → Webhooks), then activate again`,
+			`Stripe created the webhook endpoint ${endpoint.id} but returned no signing secret, so the trigger could not check deliveries: delete that endpoint in the Stripe Dashboard (Developers → Webhooks), then try again`,
 		);
 	}
 	writeState(context, {

@@ -198,7 +198,7 @@ export class WebhookEndpoints {
 			? `Endpoints this package (${PACKAGE_INFO.name}) made, which you can remove if their workflows no longer need them: ${ours.map(describeEndpoint).join('; ')}.`
 			: 'None of them was made by this package.';
 		return this.failure(
-			`Stripe allows ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints per account and this account has ${endpoints.length}: remove one in the Stripe Dashboard (Developers → Webhooks), then activate again. ${removable}`,
+			`Stripe allows ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints per account and this account has ${endpoints.length}: remove one in the Stripe Dashboard (Developers → Webhooks), then try again. ${removable}`,
 			failureOf(error),
 		);
 	}
