@@ -3,7 +3,8 @@
 #   1. n8n $N8N_VERSION (default 2.41.1; 1.85.x = 1.85.4) and its Node runtime in the cache (installed once, see install-n8n.sh)
 #   2. npm run build, npm pack, npm install <tgz> into a fresh temporary <user folder>/.n8n/nodes
 #   3. test/e2e/run-e2e.js: Stripe double, import credential + workflows, n8n execute, checks
-#   4. test/e2e/run-trigger-e2e.js: the trigger in a running n8n (`n8n start`): publish, restart, events, customer writes, deactivate
+#   4. test/e2e/run-trigger-e2e.js: the trigger in a running n8n (`n8n start`): publish, restart, events, customer writes,
+#      a publish that fails, deactivate
 #   5. test/e2e/run-stop-e2e.js: Stop through n8n's REST API while 429s hold the action node back; nothing sent after it
 # N8N_VERSIONS="1.85.x 2.41.1" runs it once per version instead (test-e2e-versions.sh).
 # Env: N8N_VERSION, N8N_VERSIONS, N8N_CACHE_DIR, SKIP_BUILD=1 (reuse dist/), KEEP_E2E_HOME=1 (keep the temp user folder),
