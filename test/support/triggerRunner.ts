@@ -278,11 +278,12 @@ export class TriggerWorkflow {
 		version: N8nVersion,
 	): Promise<void> {
 		this.routeTo(node);
+		let activated = false;
 		try {
 			await this.addWebhook(node, activation, version === '2.x' ? 5 : 1);
-		} catch (error) {
-			if (version === '1.x') this.published = undefined;
-			throw error;
+			activated = true;
+		} finally {
+			if (!activated && version === '1.x') this.published = undefined;
 		}
 	}
 
@@ -463,23 +464,30 @@ export class TriggerWorkflow {
 		const workflow = this.workflowOf(node, this.staticData);
 		try {
 			for (let attempt = 1; ; attempt++) {
-				try {
-					if (!(await this.callHook(workflow, node, 'checkExists', 'trigger', activation))) {
-						await this.callHook(workflow, node, 'create', 'trigger', activation);
-					}
-					return;
-				} catch (error) {
-					const deleted = await this.callHook(workflow, node, 'delete', 'internal', 'update').then(
-						() => true,
-						() => false,
-					);
-					if (deleted) this.routeTo(undefined);
-					if (attempt >= tries) throw error;
-				}
+				const failure = await this.createIfNotExists(workflow, node, activation).then(
+					() => undefined,
+					(error: unknown) => error ?? new Error('the activation failed'),
+				);
+				if (!failure) return;
+				const deleted = await this.callHook(workflow, node, 'delete', 'internal', 'update').then(
+					() => true,
+					() => false,
+				);
+				if (deleted) this.routeTo(undefined);
+				if (attempt >= tries) throw failure;
 			}
 		} finally {
 			this.saveStaticData(workflow);
 		}
+	}
+
+	private async createIfNotExists(
+		workflow: Workflow,
+		node: INode,
+		activation: WorkflowActivateMode,
+	): Promise<void> {
+		if (!(await this.callHook(workflow, node, 'checkExists', 'trigger', activation)))
+			await this.callHook(workflow, node, 'create', 'trigger', activation);
 	}
 
 	/** The node's delete; whether it succeeded (n8n logs a failure and goes on). */

@@ -323,11 +323,13 @@ export async function releaseEndpoint(context: IHookFunctions): Promise<boolean>
 		return true;
 	}
 	const key = triggerKey(context);
+	let failed = true;
 	try {
-		return await releaseProductionEndpoint(context, state, key);
-	} catch (error) {
-		failedDeletes.set(key, (failedDeletes.get(key) ?? 0) + 1);
-		throw error;
+		const result = await releaseProductionEndpoint(context, state, key);
+		failed = false;
+		return result;
+	} finally {
+		if (failed) failedDeletes.set(key, (failedDeletes.get(key) ?? 0) + 1);
 	}
 }
 

@@ -8,8 +8,8 @@ import { PUBLIC_URL_ADVICE } from './webhookUrl';
 
 // Every Stripe call of the trigger: Stripe's webhook endpoints API (create, retrieve, update, list, delete), and the
 // errors that say what to do when it fails (Stripe unreachable, a restricted key without the permission, the
-// 16-endpoint limit, n8n's URL refused). n8n 2.x shows only an activation error's message when a publish fails, and
-// n8n 1.x only the message of any error but a NodeApiError, so every error here says all of it in its message.
+// 16-endpoint limit, n8n's URL refused). Where a publish fails, n8n 2.x shows an error's message only, and n8n 1.x a
+// NodeApiError's description but any other error's message: so each is a NodeOperationError whose message says it all.
 
 /**
  * How the trigger's calls are sent. n8n waits for them while it publishes and retries a failed activation itself
@@ -182,8 +182,10 @@ export class WebhookEndpoints {
 				failure,
 			);
 		}
-		const advice = error.description ? ` ${error.description}` : '';
-		return this.failure(`${error.message}.${advice}`, failure);
+		return this.failure(
+			[error.message, error.description].filter(Boolean).map(asSentence).join(' '),
+			failure,
+		);
 	}
 
 	private failure(message: string, failure?: StripeFailure): NodeOperationError {
@@ -203,6 +205,9 @@ export class WebhookEndpoints {
 		);
 	}
 }
+
+/** Text ending in one full stop. */
+const asSentence = (text: string | null | undefined) => `${String(text).replace(/\.+$/, '')}.`;
 
 /** The metadata key every endpoint this package makes carries, with the package's name. */
 export const PACKAGE_METADATA_KEY = 'n8n_package';
