@@ -657,7 +657,7 @@ describe('a released endpoint, and what n8n keeps live after a failed activation
 		(await endpointsAtStripe()).find((e) => e.id === endpointId)?.status ?? 'deleted';
 
 	test('after a deactivation the endpoint is disabled once the release settles, so Stripe sends it nothing (nothing answered 404), then deleted; activated again before that, the same endpoint is enabled and delivers', async () => {
-		await withGrace(5_000, async () => {
+		await withGrace(1_500, async () => {
 			const { workflow, endpoint, secret } = await activeWorkflow();
 			await workflow.deactivate();
 			expect(await until(async () => (await statusAtStripe(endpoint.id)) === 'disabled')).toBe(
@@ -681,13 +681,13 @@ describe('a released endpoint, and what n8n keeps live after a failed activation
 			expect((await workflow.waitForExecutions(1))[0].items[0].customerId).toBe(customer.id);
 
 			await workflow.deactivate();
-			expect(await until(async () => (await endpointsAtStripe()).length === 0, 10_000)).toBe(true);
+			expect(await until(async () => (await endpointsAtStripe()).length === 0)).toBe(true);
 			expect(double.deliveries.filter((attempt) => attempt.status !== 200)).toEqual([]);
 		});
 	});
 
 	test("n8n 2.x: publishing the trigger with a credential whose API Base URL has nothing listening fails at n8n's first tries with the reason; n8n keeps the URL routed, so the endpoint it had serves on, and publishing with a working credential takes it back", async () => {
-		await withGrace(2_000, async () => {
+		await withGrace(800, async () => {
 			const { workflow, endpoint, secret } = await activeWorkflow();
 			const port = await closedPort();
 			workflow.edit({ credentials: credentials({ baseUrl: `http://127.0.0.1:${port}` }) });
@@ -699,7 +699,7 @@ describe('a released endpoint, and what n8n keeps live after a failed activation
 				`Could not reach Stripe: connection refused by 127.0.0.1:${port} (the credential's API Base URL). Nothing accepts connections there: check the host and port of the API Base URL, or that the server behind it is running.`,
 			);
 			expect(workflow.routed).toBe(true);
-			await sleep(2_500); // past the release's grace period
+			await sleep(1_000); // past the release's grace period
 			const [kept] = await endpointsAtStripe();
 			expect([kept?.id, kept?.status, kept?.metadata[RELEASE_METADATA_KEY]]).toEqual([
 				endpoint.id,
@@ -713,7 +713,6 @@ describe('a released endpoint, and what n8n keeps live after a failed activation
 
 			workflow.edit({ credentials: credentials() });
 			expect(await workflow.publish()).toBe('re-registered');
-			await sleep(2_500);
 			expect((await endpointsAtStripe()).map((e) => [e.id, e.status])).toEqual([
 				[endpoint.id, 'enabled'],
 			]);
@@ -723,7 +722,7 @@ describe('a released endpoint, and what n8n keeps live after a failed activation
 	});
 
 	test('n8n 1.x: saving the active workflow with that credential fails at once with the reason and deactivates it; n8n leaves its URL routed, so the endpoint serves on until it is activated again', async () => {
-		await withGrace(2_000, async () => {
+		await withGrace(800, async () => {
 			const { workflow, endpoint } = await activeWorkflow(undefined, {}, '1.x');
 			const port = await closedPort();
 			workflow.edit({ credentials: credentials({ baseUrl: `http://127.0.0.1:${port}` }) });
@@ -735,7 +734,7 @@ describe('a released endpoint, and what n8n keeps live after a failed activation
 				`Could not reach Stripe: connection refused by 127.0.0.1:${port} (the credential's API Base URL). Nothing accepts connections there: check the host and port of the API Base URL, or that the server behind it is running.`,
 			);
 			expect(workflow.routed).toBe(true);
-			await sleep(2_500);
+			await sleep(1_000); // past the release's grace period
 			expect((await endpointsAtStripe()).map((e) => [e.id, e.status])).toEqual([
 				[endpoint.id, 'enabled'],
 			]);
