@@ -22,7 +22,7 @@ export class StripeCustomer implements INodeType {
 		// "Create: Customer", the operation as the Operation list names it.
 		subtitle: subtitleOf(RESOURCES),
 		description:
-			'Create, find, update and delete Stripe customers: idempotent, rate-limited, with per-item errors',
+			'Create, find, update and delete Stripe customers, or start a workflow when one changes',
 		defaults: { name: 'Stripe Customer' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
