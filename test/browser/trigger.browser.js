@@ -436,7 +436,7 @@ async function publishWithDeadCredential(page) {
 	check(
 		`the editor shows the package's reason, ${seconds} s after Publish: "Could not reach Stripe: connection refused by 127.0.0.1:${port}…"`,
 		shown ===
-			`Workflow could not be published Could not reach Stripe: connection refused by 127.0.0.1:${port} (the credential's API Base URL). Nothing accepts connections there: check the host and port of the API Base URL, or that the server behind it is running.`,
+			`Workflow could not be published Could not reach Stripe: connection refused by 127.0.0.1:${port} (the credential's API Base URL). Nothing accepts connections there: check the host and port of the API Base URL, or that the server behind it is running. No request of this run got any answer, so the run stopped at once instead of retrying.`,
 		shown || (await page.locator('.el-notification:visible').allInnerTexts()),
 	);
 	await screenshot(page, 'trigger-publish-failed.png');

@@ -491,7 +491,7 @@ async function main() {
 		checkEqual(
 			`n8n shows the trigger's reason (${env.major >= 2 ? 'the publication status' : "the save's error"})`,
 			failed.shown,
-			`Could not reach Stripe: connection refused by 127.0.0.1:${deadPort} (the credential's API Base URL). Nothing accepts connections there: check the host and port of the API Base URL, or that the server behind it is running.`,
+			`Could not reach Stripe: connection refused by 127.0.0.1:${deadPort} (the credential's API Base URL). Nothing accepts connections there: check the host and port of the API Base URL, or that the server behind it is running. No request of this run got any answer, so the run stopped at once instead of retrying.`,
 		);
 		const routed = await fetch(productionUrl, {
 			method: 'POST',
