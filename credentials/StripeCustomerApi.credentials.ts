@@ -51,11 +51,11 @@ export class StripeCustomerApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.stripe.com',
 			description: 'Change only for a local Stripe test server or a proxy',
-			hint: "Requests go to this address + /v1/…. If the test says ECONNREFUSED, nothing accepts connections at this host and port; ENOTFOUND: the host name does not resolve from n8n; a certificate error: n8n does not trust the server's certificate.",
+			hint: "The server's address, without a path: each request's path (/v1/…) is added to it. If the test says ECONNREFUSED, nothing accepts connections at this host and port; ENOTFOUND: the host name does not resolve from n8n; a certificate error: n8n does not trust the server's certificate.",
 		},
 		{
 			displayName:
-				'The address needs no /v1 at its end: the node adds it to every request, so it is left out.',
+				"This address ends in /v1, as Stripe's docs write it: the node leaves that out, since each request's path starts with /v1.",
 			name: 'versionSuffixNotice',
 			type: 'notice',
 			default: '',

@@ -8,6 +8,7 @@ import {
 
 import { RESOURCES, router } from './actions/router';
 import { listSearchOf, nodeProperties, subtitleOf } from './helpers/operation';
+import { PANEL_DESCRIPTION } from './panelDescription';
 
 export class StripeCustomer implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,8 +23,7 @@ export class StripeCustomer implements INodeType {
 		defaultVersion: 1.3,
 		// "Create: Customer", the operation as the Operation list names it.
 		subtitle: subtitleOf(RESOURCES),
-		description:
-			'Create, find, update and delete Stripe customers: idempotent, rate-limited, with per-item errors',
+		description: PANEL_DESCRIPTION,
 		defaults: { name: 'Stripe Customer' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -8,8 +8,9 @@ import {
 } from 'n8n-workflow';
 
 import { createEndpoint, endpointExists, releaseEndpoint } from './trigger/endpointLifecycle';
-import { triggerProperties } from './trigger/properties';
-import { receiveEvent } from './trigger/receiveEvent';
+import { EVENTS_SUBTITLE, triggerProperties } from './trigger/properties';
+import { ACCEPTED, receiveEvent } from './trigger/receiveEvent';
+import { PANEL_DESCRIPTION } from './panelDescription';
 
 export class StripeCustomerTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,9 +19,12 @@ export class StripeCustomerTrigger implements INodeType {
 		icon: { light: 'file:stripe.svg', dark: 'file:stripe.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
-		description:
-			'Starts the workflow when a Stripe customer is created, updated or deleted: signed, deduplicated, one endpoint',
+		subtitle: EVENTS_SUBTITLE,
+		// The nodes panel shows one entry for this trigger and the action node, with this text: it is said for both.
+		description: PANEL_DESCRIPTION,
+		// A link n8n opens as it is: a codex link gets "?utm_source=…" appended, after this anchor.
+		documentationUrl:
+			'https://github.com/n8n-nodes-stripe-customer/n8n-nodes-stripe-customer#trigger',
 		defaults: { name: 'Stripe Customer Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -53,6 +57,8 @@ export class StripeCustomerTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 		if ('acknowledge' in delivery) return { webhookResponse: delivery.acknowledge };
-		return { workflowData: [[{ json: delivery.run }]] };
+		// Answered here: left to n8n, the answer would be its placeholder text "firstEntryJson".
+		this.getResponseObject().status(200).json(ACCEPTED);
+		return { noWebhookResponse: true, workflowData: [[{ json: delivery.run }]] };
 	}
 }

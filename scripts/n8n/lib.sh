@@ -176,7 +176,8 @@ start_double() {
   local cli="$REPO_ROOT/test/stripe-double/cli.js"
   [ -f "$cli" ] || die "test double not found at $cli"
   : > "$logfile.out"
-  node "$cli" --port "$port" --key "$key" >"$logfile.out" 2>"$logfile" &
+  # --local-webhooks: the editor's n8n runs on loopback, which Stripe itself would refuse as a webhook URL.
+  node "$cli" --port "$port" --key "$key" --local-webhooks >"$logfile.out" 2>"$logfile" &
   DOUBLE_PID=$!
   local i
   for i in $(seq 1 100); do

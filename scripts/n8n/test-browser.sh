@@ -7,7 +7,8 @@
 # checked against what the Stripe double received.
 # Screenshots: test-results/browser/; SCREENSHOT_DIR=docs/images puts the README's three pictures there instead.
 # Then test/browser/trigger.browser.js: the Stripe Customer Trigger on the canvas, its events picker, "Listen for test
-# event" with the double delivering a customer event (BROWSER_TESTS picks the tests; default both).
+# event" with the double delivering a customer event, and its errors in the editor (a URL Stripe cannot reach, the
+# 16-endpoint limit, a publish with a credential that cannot reach Stripe) (BROWSER_TESTS picks the tests; default both).
 # Uses start.sh (same setup as `npm start`) on a free port with a fresh temporary user folder and the
 # Stripe double (STRIPE_SECRET_KEY is ignored here: the test never talks to real Stripe).
 # Env: N8N_CACHE_DIR, SKIP_BUILD=1, KEEP_BROWSER_HOME=1, SCREENSHOT_DIR, CHROMIUM_PATH, BROWSER_TESTS

@@ -3,9 +3,10 @@
 #   1. n8n $N8N_VERSION (default 2.41.1; 1.85.x = 1.85.4) and its Node runtime in the cache (installed once, see install-n8n.sh)
 #   2. npm run build, npm pack, npm install <tgz> into a fresh temporary <user folder>/.n8n/nodes
 #   3. test/e2e/run-e2e.js: Stripe double, import credential + workflows, n8n execute, checks
-#   4. test/e2e/run-chain-e2e.js: the customer's next steps as one chain (node version 1.2) with n8n execute: Create,
+#   4. test/e2e/run-chain-e2e.js: the customer's next steps as one chain (node version 1.3) with n8n execute: Create,
 #      attach a payment method as default, credit, tax ID, portal link, remove the phone, Get, the lists; run again
-#   5. test/e2e/run-trigger-e2e.js: the trigger in a running n8n (`n8n start`): publish, restart, events, customer writes, deactivate
+#   5. test/e2e/run-trigger-e2e.js: the trigger in a running n8n (`n8n start`): publish, restart, events, customer writes,
+#      a publish that fails, deactivate
 #   6. test/e2e/run-stop-e2e.js: Stop through n8n's REST API while 429s hold the action node back; nothing sent after it
 #   7. test/e2e/run-upgrade-e2e.js: the update as users make it: 0.2.0 (built from git) with saved workflows and an active
 #      trigger, then this build, then this build as the next version; on n8n 2.x also the saved nodes in the editor

@@ -1242,12 +1242,20 @@ async function credentialTests(page) {
 	});
 	const v1Text = await dialog.innerText();
 	const v1Notice = dialog.getByText(
-		'The address needs no /v1 at its end: the node adds it to every request, so it is left out.',
+		"This address ends in /v1, as Stripe's docs write it: the node leaves that out, since each request's path starts with /v1.",
 	);
 	check(
 		'an address ending in /v1 works ("Connection tested successfully"), and a notice says the /v1 is left out',
 		v1.result === 'success' && (await v1Notice.isVisible()),
 		v1Text.slice(0, 500),
+	);
+	const baseUrlHint = dialog.getByText(
+		/^The server's address, without a path: each request's path \(\/v1\/…\) is added to it\./,
+	);
+	check(
+		"the API Base URL's hint agrees with that notice: the address is given without a path, each request adds its /v1/… path",
+		(await baseUrlHint.isVisible()) && !v1Text.includes('+ /v1'),
+		v1Text.slice(0, 800),
 	);
 	reqs = await testRequestsSince(from);
 	check(

@@ -146,6 +146,8 @@ function startDoubleProcess(secretKey) {
 				secretKey,
 				'--seed',
 				'1',
+				// n8n runs on loopback here, as on a developer's machine with the Stripe CLI forwarding.
+				'--local-webhooks',
 			],
 			{
 				stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,10 +11,14 @@
  *      1.x: save the active workflow), restart n8n, change the events and publish;
  *   2. create, update and delete a customer with the Stripe Customer action node (a webhook-started workflow);
  *   3. a delivery Stripe sends twice, and a forged one;
- *   4. deactivate.
+ *   4. switch the trigger to a credential whose API Base URL has nothing listening and make that live (2.x: publish;
+ *      1.x: save the active workflow), then back to the working credential;
+ *   5. deactivate.
  * Checks: exactly one endpoint at the double all along (the same one, events changed in place, never created
- * again), each event starts exactly one execution whose item is that event, the forged delivery starts none and
- * gets a 400, no endpoint left after deactivation.
+ * again), each event starts exactly one execution whose item is that event and is answered {"received": true}, the
+ * forged delivery starts none and gets a 400; the failed publish ends with the trigger's reason (how long it took is
+ * printed), n8n keeps the URL routed and the endpoint serves on past its grace period; after deactivation the endpoint
+ * is disabled, gets no delivery, and is deleted; no delivery in the whole run was answered 404.
  * Last line: "N passed, N failed"; exit code 1 on any failure.
  *
  * Env: N8N_NODE_BIN, N8N_BIN, N8N_USER_FOLDER (required, from test-e2e.sh); E2E_VERBOSE=1 prints n8n's output.
@@ -42,18 +46,22 @@ const flatted = require(require.resolve('flatted', { paths: [env.n8nDir] }));
 
 const SECRET_KEY = `sk_test_e2eTrigger${crypto.randomBytes(12).toString('hex')}`;
 const CREDENTIAL = { id: 'e2eTriggerCred', name: 'Stripe Customer API (trigger e2e)' };
+/** A credential whose API Base URL has nothing listening (its port is chosen at import). */
+const DEAD_CREDENTIAL = { id: 'e2eTriggerDead', name: 'Stripe Customer API (nothing listens)' };
 // n8n saves a workflow's static data only when its ID has at most 16 characters (1.x; 2.x: 21): utils.js isWorkflowIdValid.
 const TRIGGER_WORKFLOW = 'e2eCustTrigger01';
 const ACTIONS_WORKFLOW = 'e2eCustActions01';
 const TRIGGER_NODE = 'Customer Changes';
 const TRIGGER_WEBHOOK_ID = '5e2e7716-0000-4000-8000-00000000c0de';
-/** How long a deactivated trigger's endpoint may take to go (the node's grace period is 30 s). */
+/** The node's grace period before a released endpoint is deleted. */
+const RELEASE_GRACE_MS = 30_000;
+/** How long a deactivated trigger's endpoint may take to go. */
 const RELEASE_WAIT_MS = 60_000;
 
 // ---------------------------------------------------------------- the workflows
 
-/** @param {string[]} events */
-function triggerNode(events) {
+/** @param {string[]} events @param {{id: string, name: string}} [credential] */
+function triggerNode(events, credential = CREDENTIAL) {
 	return {
 		id: '5e2e7716-0000-4000-8000-000000000001',
 		name: TRIGGER_NODE,
@@ -62,7 +70,7 @@ function triggerNode(events) {
 		position: [0, 0],
 		webhookId: TRIGGER_WEBHOOK_ID,
 		parameters: { events, options: {} },
-		credentials: { stripeCustomerApi: CREDENTIAL },
+		credentials: { stripeCustomerApi: credential },
 	};
 }
 
@@ -78,10 +86,10 @@ function receivedNode(x) {
 	};
 }
 
-/** @param {string[]} events @param {number} x */
-function triggerWorkflowContent(events, x) {
+/** @param {string[]} events @param {number} x @param {{id: string, name: string}} [credential] */
+function triggerWorkflowContent(events, x, credential) {
 	return {
-		nodes: [triggerNode(events), receivedNode(x)],
+		nodes: [triggerNode(events, credential), receivedNode(x)],
 		connections: { [TRIGGER_NODE]: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
 	};
 }
@@ -147,8 +155,8 @@ function actionsWorkflow() {
 	};
 }
 
-/** @param {string} doubleUrl */
-async function importFixtures(doubleUrl) {
+/** @param {string} doubleUrl @param {number} deadPort */
+async function importFixtures(doubleUrl, deadPort) {
 	const credentials = path.join(env.artifacts, 'credentials.json');
 	fs.writeFileSync(
 		credentials,
@@ -157,6 +165,11 @@ async function importFixtures(doubleUrl) {
 				...CREDENTIAL,
 				type: 'stripeCustomerApi',
 				data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: doubleUrl },
+			},
+			{
+				...DEAD_CREDENTIAL,
+				type: 'stripeCustomerApi',
+				data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: `http://127.0.0.1:${deadPort}` },
 			},
 		]),
 		{ mode: 0o600 },
@@ -197,6 +210,41 @@ async function saveAndPublish(n8n, content) {
 	if (env.major < 2) return;
 	await n8n.rest('POST', `/workflows/${TRIGGER_WORKFLOW}/activate`, { versionId: saved.versionId });
 	await n8n.publicationApplied(TRIGGER_WORKFLOW, saved.versionId);
+}
+
+/**
+ * The same edit made live when the trigger's activation fails: what n8n tells the person publishing (2.x: the trigger's
+ * publication status, final after n8n's own tries; 1.x: the save's error), and how long it took.
+ * @param {N8nServer} n8n @param {{nodes: any[], connections: any}} content
+ * @returns {Promise<{shown: string, seconds: number}>}
+ */
+async function failingPublish(n8n, content) {
+	const startedAt = Date.now();
+	const seconds = () => Math.round((Date.now() - startedAt) / 100) / 10;
+	const current = await n8n.rest('GET', `/workflows/${TRIGGER_WORKFLOW}`);
+	/** @type {any} */
+	let saved;
+	try {
+		saved = await n8n.rest('PATCH', `/workflows/${TRIGGER_WORKFLOW}`, {
+			...content,
+			versionId: current.versionId,
+		});
+	} catch (error) {
+		if (env.major >= 2) throw error;
+		const body = String(error instanceof Error ? error.message : error).replace(/^[^{]*/, '');
+		return { shown: JSON.parse(body).message, seconds: seconds() };
+	}
+	if (env.major < 2)
+		return { shown: `the save succeeded: ${JSON.stringify(saved.active)}`, seconds: seconds() };
+	await n8n.rest('POST', `/workflows/${TRIGGER_WORKFLOW}/activate`, { versionId: saved.versionId });
+	/** @type {any} */
+	let status;
+	await until(async () => {
+		status = await n8n.rest('GET', `/workflows/${TRIGGER_WORKFLOW}/publication-status`);
+		return status.status !== 'in_progress' && status.status !== 'pending';
+	}, 120_000);
+	const failed = status?.triggers?.find((/** @type {any} */ t) => t.status === 'failed');
+	return { shown: failed?.errorMessage ?? JSON.stringify(status), seconds: seconds() };
 }
 
 // ---------------------------------------------------------------- Stripe's side
@@ -288,7 +336,8 @@ async function main() {
 	};
 
 	try {
-		await importFixtures(double.url);
+		const deadPort = await freePort();
+		await importFixtures(double.url, deadPort);
 		await n8n.start();
 		console.log(`  n8n on ${n8n.url}`);
 		await n8n.activate(ACTIONS_WORKFLOW);
@@ -427,6 +476,87 @@ async function main() {
 		await sleep(1_000);
 		checkEqual('and starts no execution', (await triggerExecutions(n8n)).length, 3);
 
+		heading(
+			`${env.major >= 2 ? 'publish' : 'save the active workflow'} with a credential whose API Base URL has nothing listening`,
+		);
+		const failed = await failingPublish(
+			n8n,
+			triggerWorkflowContent(
+				['customer.created', 'customer.deleted', 'customer.updated'],
+				720,
+				DEAD_CREDENTIAL,
+			),
+		);
+		console.log(`  the failure was final after ${failed.seconds} s`);
+		checkEqual(
+			`n8n shows the trigger's reason (${env.major >= 2 ? 'the publication status' : "the save's error"})`,
+			failed.shown,
+			`Could not reach Stripe: connection refused by 127.0.0.1:${deadPort} (the credential's API Base URL). Nothing accepts connections there: check the host and port of the API Base URL, or that the server behind it is running. No request of this run got any answer, so the run stopped at once instead of retrying.`,
+		);
+		const routed = await fetch(productionUrl, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: '{}',
+		});
+		check(
+			"n8n still routes the production URL to the workflow (the trigger answers, not n8n's 404)",
+			routed.status === 400,
+			`${routed.status} ${await routed.text()}`,
+		);
+		await sleep(RELEASE_GRACE_MS + 5_000);
+		const kept = await countEndpoints();
+		checkEqual(
+			'past the grace period the endpoint is still there, enabled, not released',
+			kept.map((e) => [e.id, e.status, e.metadata.n8n_release ?? '']),
+			[[first?.id, 'enabled', '']],
+		);
+		const servedFrom = (await control(double.url, '/_double/webhooks')).deliveries.length;
+		const during = await customerWrite(n8n, 'create', {
+			name: 'During the failed publish',
+			email: 'trigger.e2e.failed@example.com',
+		});
+		await control(double.url, '/_double/webhooks/idle', { timeoutMs: 15_000 });
+		const servedTo = /** @type {any[]} */ (
+			(await control(double.url, '/_double/webhooks')).deliveries
+		).slice(servedFrom);
+		checkEqual(
+			'and a new event is delivered to n8n and accepted',
+			servedTo.map((a) => [a.type, a.status, a.response && JSON.parse(a.response)]),
+			[['customer.created', 200, { received: true }]],
+		);
+		if (env.major >= 2)
+			checkEqual(
+				'…and runs the published workflow',
+				await until(async () => {
+					const list = await triggerExecutions(n8n);
+					const run = list.find((e) => e.items[0]?.customerId === during.customerId);
+					return run ? [run.status, run.items[0].event] : undefined;
+				}, 15_000),
+				['success', 'customer.created'],
+			);
+
+		heading('back to the working credential');
+		const working = triggerWorkflowContent(
+			['customer.created', 'customer.deleted', 'customer.updated'],
+			720,
+		);
+		if (env.major >= 2) await saveAndPublish(n8n, working);
+		else {
+			// n8n 1.x saved the edit and deactivated the workflow: the working credential and Active on again.
+			const current = await n8n.rest('GET', `/workflows/${TRIGGER_WORKFLOW}`);
+			await n8n.rest('PATCH', `/workflows/${TRIGGER_WORKFLOW}`, {
+				...working,
+				active: true,
+				versionId: current.versionId,
+			});
+		}
+		const fixed = await countEndpoints();
+		checkEqual(
+			'the trigger takes the same endpoint back',
+			fixed.map((e) => [e.id, e.status]),
+			[[first?.id, 'enabled']],
+		);
+
 		heading('deactivate');
 		checkEqual(
 			'one endpoint at the double at every step until now',
@@ -434,6 +564,26 @@ async function main() {
 			[],
 		);
 		await n8n.deactivate(TRIGGER_WORKFLOW);
+		const disabled = await until(
+			async () => (await endpoints(double.url))[0]?.status === 'disabled',
+			RELEASE_WAIT_MS,
+		);
+		check(
+			'the released endpoint is disabled once its release settles',
+			disabled === true,
+			await endpoints(double.url),
+		);
+		const before = (await control(double.url, '/_double/webhooks')).deliveries.length;
+		await customerWrite(n8n, 'create', {
+			name: 'While released',
+			email: 'trigger.e2e.released@example.com',
+		});
+		await control(double.url, '/_double/webhooks/idle', { timeoutMs: 15_000 });
+		checkEqual(
+			'Stripe delivers it nothing while it is released',
+			(await control(double.url, '/_double/webhooks')).deliveries.slice(before),
+			[],
+		);
 		const gone = await until(
 			async () => (await endpoints(double.url)).length === 0,
 			RELEASE_WAIT_MS,
@@ -442,6 +592,23 @@ async function main() {
 			`no endpoint left at the double (after the trigger's grace period)`,
 			gone === true,
 			await endpoints(double.url),
+		);
+		const all = /** @type {any[]} */ ((await control(double.url, '/_double/webhooks')).deliveries);
+		checkEqual(
+			'no delivery in the whole run was answered 404',
+			all.filter((a) => a.status === 404).map((a) => [a.type, a.url]),
+			[],
+		);
+		checkEqual(
+			'every accepted delivery was answered {"received": true} (JSON Stripe shows in its Dashboard)',
+			[
+				...new Set(
+					all
+						.filter((a) => a.status === 200 && !a.duplicate)
+						.map((a) => a.response.replace(/\s/g, '')),
+				),
+			],
+			['{"received":true}'],
 		);
 	} catch (error) {
 		check('the run completed', false, error instanceof Error ? error.stack : String(error));

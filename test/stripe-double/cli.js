@@ -5,7 +5,7 @@
 /**
  * Start the Stripe double standalone:
  *   node test/stripe-double/cli.js [--port 12111] [--key sk_test_...]... [--latency 50] [--rate 100] [--seed 1]
- *     [--https] [--retry-after SECONDS] [--search-lag MS] [--concurrency-limit N]
+ *     [--https] [--retry-after SECONDS] [--search-lag MS] [--concurrency-limit N] [--local-webhooks]
  * Prints one JSON line {"url":"http://127.0.0.1:PORT","port":PORT} (with --https also "caFile" and "controlUrl")
  * and runs until SIGINT/SIGTERM.
  */
@@ -14,7 +14,8 @@ const { startStripeDouble } = require('./index');
 
 const USAGE =
 	'usage: node test/stripe-double/cli.js [--port N] [--key sk_test_...]... [--latency MS] [--rate PER_SECOND] [--seed N]\n' +
-	'       [--https] [--retry-after SECONDS] [--search-lag MS (default 1000)] [--concurrency-limit N]';
+	'       [--https] [--retry-after SECONDS] [--search-lag MS (default 1000)] [--concurrency-limit N]\n' +
+	'       [--local-webhooks (accept webhook endpoint URLs on loopback and private networks)]';
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
@@ -68,6 +69,9 @@ function parseArgs(argv) {
 				break;
 			case '--concurrency-limit':
 				opts.concurrencyLimit = num(next());
+				break;
+			case '--local-webhooks':
+				opts.localWebhookUrls = true;
 				break;
 			case '-h':
 			case '--help':

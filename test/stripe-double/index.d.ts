@@ -98,6 +98,11 @@ export interface StartStripeDoubleOptions {
 	webhookRetryDelaysMs?: readonly number[];
 	/** How long a webhook receiver may take to answer before the attempt counts as failed. Default 10000. */
 	webhookTimeoutMs?: number;
+	/**
+	 * Accept webhook endpoint URLs on this machine or a private network (loopback, private addresses, `localhost`),
+	 * for a local setup: Stripe refuses them ("URL must be publicly accessible"), and so does the double without this.
+	 */
+	localWebhookUrls?: boolean;
 }
 
 export interface StripeErrorBody {

@@ -10,7 +10,8 @@ import { rawRequest } from './testClient';
 export const KEY = DEFAULT_SECRET_KEYS[0];
 
 export function useDoubleUnderTest() {
-	const d = useDouble(() => startStripeDouble({ seed: 42 }));
+	// Its webhook receivers listen on loopback, as a local setup's do.
+	const d = useDouble(() => startStripeDouble({ seed: 42, localWebhookUrls: true }));
 
 	/** Stripe's official client on the double: no retries, no telemetry, the default key unless told. */
 	function client(opts: Partial<Stripe.StripeConfig> = {}, key = KEY): Stripe {

@@ -11,7 +11,11 @@ const credentialTypes = { stripeCustomerApi: new StripeCustomerApi() };
  */
 export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(
-		private readonly credentialsOf: (type: string) => ICredentialDataDecryptedObject | undefined,
+		/** The credential of a type, and of the ID a node refers to it by. */
+		private readonly credentialsOf: (
+			type: string,
+			id: string | null | undefined,
+		) => ICredentialDataDecryptedObject | undefined,
 	) {
 		super();
 	}
@@ -35,8 +39,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	getCredentialsProperties() {
 		return [];
 	}
-	async getDecrypted(_data: unknown, _details: unknown, type: string) {
-		const credentials = this.credentialsOf(type);
+	async getDecrypted(_data: unknown, details: { id?: string | null } | undefined, type: string) {
+		const credentials = this.credentialsOf(type, details?.id);
 		if (!credentials) throw new Error(`no test credentials of type ${type}`);
 		return credentials;
 	}

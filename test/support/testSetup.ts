@@ -4,7 +4,12 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { DEFAULT_API_VERSION } from '../../nodes/StripeCustomer/transport/stripeRequest';
 import type { StartStripeDoubleOptions, StripeDouble } from '../stripe-double';
 import { SECRET_KEY, startDouble } from './stripeFixtures';
-import { TRIGGER_NAME, TriggerHarness, type TriggerWorkflow } from './triggerRunner';
+import {
+	TRIGGER_NAME,
+	TriggerHarness,
+	type N8nVersion,
+	type TriggerWorkflow,
+} from './triggerRunner';
 
 // What the test files would each repeat: starting the Stripe double (and the trigger's n8n) before their tests,
 // resetting it before each test, closing it after the last, and the official client and the trigger's helpers
@@ -150,13 +155,31 @@ export function useTriggerHarness() {
 		return stored.secret;
 	}
 
-	async function activeWorkflow(parameters?: INodeParameters, extra?: IDataObject) {
+	/** A workflow activated as n8n `version` does it, its endpoint at Stripe and the endpoint's signing secret. */
+	async function activeWorkflow(
+		parameters?: INodeParameters,
+		extra?: IDataObject,
+		version: N8nVersion = '2.x',
+	) {
 		const workflow = newWorkflow(parameters, extra);
-		await workflow.activate();
+		await workflow.activate(version);
 		const [endpoint] = await endpointsAtStripe(
 			extra?.stripeAccount ? { stripeAccount: String(extra.stripeAccount) } : {},
 		);
 		return { workflow, endpoint, secret: await secretAtStripe(endpoint.id) };
+	}
+
+	/** The error of an activation that must fail (n8n 2.x: after its 5 tries). */
+	async function failedActivation(
+		workflow: TriggerWorkflow,
+		version: N8nVersion = '2.x',
+	): Promise<unknown> {
+		const error = await workflow.activate(version).then(
+			() => undefined,
+			(e: unknown) => e,
+		);
+		if (!error) throw new Error('the activation succeeded');
+		return error;
 	}
 
 	/** Waits until the double has delivered everything it had to (retries included). */
@@ -180,6 +203,7 @@ export function useTriggerHarness() {
 		deliver,
 		secretAtStripe,
 		activeWorkflow,
+		failedActivation,
 		deliveriesDone,
 		answers,
 	};

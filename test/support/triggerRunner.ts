@@ -1,5 +1,6 @@
 import { HookContext, WebhookContext } from 'n8n-core';
 import {
+	NodeApiError,
 	NodeConnectionTypes,
 	sleep,
 	Workflow,
@@ -28,23 +29,42 @@ import { startWebhookServer, type WebhookRequest, type WebhookResponse } from '.
 // n8n 2.41.1 and 1.85.4 do it (their file and function in brackets):
 //  - the workflow's static data lives in "the database" as JSON; every call gets a new Workflow built from it and
 //    saves it back when the node changed it (WorkflowStaticDataService.saveStaticData);
-//  - checkExists, then create if it answered false, on one Workflow (WebhookService.createWebhookIfNotExists);
+//  - n8n's webhook row (what routes the production URL to the workflow) stored before checkExists, then create if it
+//    answered false, on one Workflow (WebhookService.createWebhookIfNotExists); when that fails, n8n calls the node's
+//    delete and removes the row only if that delete succeeded (2.x: webhook-trigger-registrar clearRegisteredWebhook;
+//    1.x: ActiveWorkflowManager.clearWebhooks), then 2.x tries again, 5 tries in all (trigger-activation-retry,
+//    without its waits of 1, 2, 4, 8 s here), keeping the version published with its trigger failed, while 1.x
+//    deactivates the workflow (workflow.service update) and leaves a row it could not remove;
 //  - the call sequences of activation, a save of an active workflow (1.x: workflow.service update → remove, add),
 //    a publish (2.x: publication/trigger-diff + workflow-publication-applier: nothing for an unchanged trigger,
 //    delete then checkExists/create for a changed one), a restart (2.x: nothing for a registered webhook; 1.x:
 //    ActiveWorkflowManager.init → add 'init'), deactivation (remove → delete);
 //  - "Listen for test event" (webhooks/test-webhooks.js): test static data starts empty, the mode is 'manual', the
 //    URL is the test URL; after the first execution (not after a request that starts none), delete;
-//  - the answer to a request (webhooks/webhook-helpers.js executeWebhook): what the node sent itself, its
-//    webhookResponse, or for responseMode onReceived {"message": "Workflow was started"} before the run.
+//  - the answer to a request (webhooks/webhook-helpers.js executeWebhook): what the node sent itself (noWebhookResponse,
+//    then the run of its workflowData, if any), its webhookResponse, or n8n's own answer before the run;
+//  - what n8n shows the person publishing when activation fails (n8nShows).
 
 export const TRIGGER_TYPE = 'n8n-nodes-stripe-customer.stripeCustomerTrigger';
 export const TRIGGER_NAME = 'Stripe Customer Trigger';
 const NEXT_NODE = 'Next Node';
-const CREDENTIAL_REFERENCE = { stripeCustomerApi: { id: '1', name: 'Stripe Customer account' } };
+const CREDENTIAL_NAME = 'Stripe Customer account';
 
 const trigger = new StripeCustomerTrigger();
 const nodeTypes = nodeTypesOf({ ...STAND_IN_NODE_TYPES, [TRIGGER_TYPE]: trigger });
+
+export type N8nVersion = '1.x' | '2.x';
+
+/**
+ * What n8n shows the person activating when the trigger's activation fails: 2.x the error's message (the publication
+ * status, publication-status-reporter.js); 1.x a NodeApiError's description, any other error's message
+ * (workflow.service.js update).
+ */
+export function n8nShows(error: unknown, version: N8nVersion): string {
+	const { message, description } = error as { message: string; description?: string | null };
+	if (version === '1.x' && error instanceof NodeApiError) return description ?? message;
+	return message;
+}
 
 export interface TriggerExecution {
 	mode: 'trigger' | 'manual';
@@ -117,7 +137,8 @@ export class TriggerWorkflow {
 	/** Resolves when the latest test listening has ended and its webhook was deleted. */
 	private testListeningStopped: Promise<void> = Promise.resolve();
 	private readonly name: string;
-	credentials: ICredentialDataDecryptedObject;
+	/** n8n's credentials store: the nodes refer to a credential by its ID. */
+	private readonly credentialsById = new Map<string, ICredentialDataDecryptedObject>();
 
 	constructor(
 		private readonly harness: TriggerHarness,
@@ -125,7 +146,6 @@ export class TriggerWorkflow {
 	) {
 		this.id = options.workflowId ?? `wf${randomUUID().slice(0, 8)}`;
 		this.name = options.workflowName ?? 'Stripe Customer Trigger test';
-		this.credentials = options.credentials;
 		this.draft = {
 			id: randomUUID(),
 			name: options.nodeName ?? TRIGGER_NAME,
@@ -133,9 +153,16 @@ export class TriggerWorkflow {
 			typeVersion: 1,
 			position: [0, 0],
 			parameters: options.parameters,
-			credentials: CREDENTIAL_REFERENCE,
+			credentials: this.credentialReference(options.credentials),
 			webhookId: randomUUID(),
 		};
+	}
+
+	/** A credential saved in n8n, and the node's reference to it. */
+	private credentialReference(data: ICredentialDataDecryptedObject): INode['credentials'] {
+		const id = String(this.credentialsById.size + 1);
+		this.credentialsById.set(id, data);
+		return { stripeCustomerApi: { id, name: CREDENTIAL_NAME } };
 	}
 
 	/** The URL n8n registers for the published workflow. */
@@ -156,31 +183,42 @@ export class TriggerWorkflow {
 		return JSON.parse(this.storedStaticData) as IDataObject;
 	}
 
-	/** Edits the trigger in the editor (the draft), e.g. other events. */
-	edit(change: { parameters?: INodeParameters; name?: string }): void {
+	/** Edits the trigger in the editor (the draft): other events, another name, another credential. */
+	edit(change: {
+		parameters?: INodeParameters;
+		name?: string;
+		credentials?: ICredentialDataDecryptedObject;
+	}): void {
 		this.draft = {
 			...this.draft,
 			parameters: change.parameters ?? this.draft.parameters,
 			name: change.name ?? this.draft.name,
+			credentials: change.credentials
+				? this.credentialReference(change.credentials)
+				: this.draft.credentials,
 		};
 	}
 
-	/** Activation (n8n 1.x: Active on; n8n 2.x: first publish). */
-	async activate(): Promise<void> {
+	/** Whether n8n routes the production URL to the workflow (its webhook_entity row exists). */
+	get routed(): boolean {
+		return this.routedNode !== undefined;
+	}
+
+	/** The node of the version n8n's webhook row runs; undefined: n8n answers 404. */
+	private routedNode?: INode;
+
+	/** Activation (n8n 1.x: Active on; n8n 2.x: first publish); rejects with the trigger's error when it fails. */
+	async activate(version: N8nVersion = '2.x'): Promise<void> {
 		this.published = structuredClone(this.draft);
-		await this.addWebhook(this.published, 'activate');
-		this.harness.route(
-			this.productionUrl,
-			async (req, res) => await this.receive(req, res, 'trigger'),
-		);
+		await this.register(this.published, 'activate', version);
 	}
 
 	/** n8n 1.x: every save of an active workflow removes its webhooks and adds them again (workflow.service update). */
 	async saveWhileActive(): Promise<void> {
 		if (!this.published) throw new Error('not active');
-		await this.removeWebhook(this.published);
+		await this.unregister(this.published, '1.x');
 		this.published = structuredClone(this.draft);
-		await this.addWebhook(this.published, 'update');
+		await this.register(this.published, 'update', '1.x');
 	}
 
 	/** n8n 2.x: publish the draft of a published workflow; only a trigger whose registration changed is re-registered. */
@@ -195,23 +233,62 @@ export class TriggerWorkflow {
 				node.credentials,
 				node.parameters,
 			]);
-		if (registration(this.published) === registration(this.draft)) return 'unchanged';
-		await this.removeWebhook(this.published);
+		// A trigger without a webhook row is registered by any publish (getNodesWithUnregisteredWebhooks).
+		if (this.routed && registration(this.published) === registration(this.draft))
+			return 'unchanged';
+		await this.unregister(this.published, '2.x');
 		this.published = structuredClone(this.draft);
-		await this.addWebhook(this.published, 'update');
+		await this.register(this.published, 'update', '2.x');
 		return 're-registered';
 	}
 
+	/**
+	 * Stores the webhook row, then the node's checkExists / create; a failed try is followed by the node's delete, and
+	 * n8n removes the row only when that delete succeeds (2.x clearRegisteredWebhook, 1.x clearWebhooks). 2.x tries 5
+	 * times and keeps the version published; 1.x tries once and deactivates the workflow.
+	 */
+	private async register(
+		node: INode,
+		activation: WorkflowActivateMode,
+		version: N8nVersion,
+	): Promise<void> {
+		this.routeTo(node);
+		let activated = false;
+		try {
+			await this.addWebhook(node, activation, version === '2.x' ? 5 : 1);
+			activated = true;
+		} finally {
+			if (!activated && version === '1.x') this.published = undefined;
+		}
+	}
+
+	/** Teardown: 2.x removes the row first (deregisterWebhookTriggers), 1.x after a delete that succeeded (clearWebhooks). */
+	private async unregister(node: INode, version: N8nVersion): Promise<void> {
+		if (!this.routedNode) return;
+		if (version === '2.x') this.routeTo(undefined);
+		const deleted = await this.removeWebhook(node);
+		if (deleted) this.routeTo(undefined);
+	}
+
+	private routeTo(node: INode | undefined): void {
+		if (node && !this.routedNode)
+			this.harness.route(
+				this.productionUrl,
+				async (req, res) => await this.receive(req, res, 'trigger'),
+			);
+		if (!node && this.routedNode) this.harness.unroute(this.productionUrl);
+		this.routedNode = node;
+	}
+
 	/** A restart of n8n: 2.x finds the webhook registered and calls nothing; 1.x activates every active workflow ('init'). */
-	async restart(version: '1.x' | '2.x'): Promise<void> {
-		if (this.published && version === '1.x') await this.addWebhook(this.published, 'init');
+	async restart(version: N8nVersion): Promise<void> {
+		if (this.published && version === '1.x') await this.addWebhook(this.published, 'init', 1);
 	}
 
 	/** Deactivation (n8n 1.x: Active off; n8n 2.x: unpublish). */
-	async deactivate(): Promise<void> {
+	async deactivate(version: N8nVersion = '2.x'): Promise<void> {
 		if (!this.published) return;
-		this.harness.unroute(this.productionUrl);
-		await this.removeWebhook(this.published);
+		await this.unregister(this.published, version);
 		this.published = undefined;
 	}
 
@@ -262,7 +339,8 @@ export class TriggerWorkflow {
 	): IWorkflowExecuteAdditionalData {
 		return additionalDataFor(
 			{
-				credentialsOf: (type) => (type === 'stripeCustomerApi' ? this.credentials : undefined),
+				credentialsOf: (type, id) =>
+					type === 'stripeCustomerApi' ? this.credentialsById.get(id ?? '') : undefined,
 				baseUrl: this.harness.baseUrl,
 			},
 			extra,
@@ -333,22 +411,55 @@ export class TriggerWorkflow {
 		return await trigger.webhookMethods.default[method].call(context);
 	}
 
-	/** WebhookService.createWebhookIfNotExists on a workflow built from the stored static data, then saveStaticData. */
-	private async addWebhook(node: INode, activation: WorkflowActivateMode): Promise<void> {
+	/**
+	 * WebhookService.createWebhookIfNotExists on a workflow built from the stored static data, then saveStaticData; a
+	 * failed try is followed by the node's delete (n8n logs its failure and goes on), and the next try, up to `tries`.
+	 */
+	private async addWebhook(
+		node: INode,
+		activation: WorkflowActivateMode,
+		tries: number,
+	): Promise<void> {
 		const workflow = this.workflowOf(node, this.staticData);
 		try {
-			if (!(await this.callHook(workflow, node, 'checkExists', 'trigger', activation))) {
-				await this.callHook(workflow, node, 'create', 'trigger', activation);
+			for (let attempt = 1; ; attempt++) {
+				const failure = await this.createIfNotExists(workflow, node, activation).then(
+					() => undefined,
+					(error: unknown) => error ?? new Error('the activation failed'),
+				);
+				if (!failure) return;
+				const deleted = await this.callHook(workflow, node, 'delete', 'internal', 'update').then(
+					() => true,
+					() => false,
+				);
+				if (deleted) this.routeTo(undefined);
+				if (attempt >= tries) throw failure;
 			}
 		} finally {
 			this.saveStaticData(workflow);
 		}
 	}
 
-	private async removeWebhook(node: INode): Promise<void> {
+	private async createIfNotExists(
+		workflow: Workflow,
+		node: INode,
+		activation: WorkflowActivateMode,
+	): Promise<void> {
+		if (!(await this.callHook(workflow, node, 'checkExists', 'trigger', activation)))
+			await this.callHook(workflow, node, 'create', 'trigger', activation);
+	}
+
+	/** The node's delete; whether it succeeded (n8n logs a failure and goes on). */
+	private async removeWebhook(node: INode): Promise<boolean> {
 		const workflow = this.workflowOf(node, this.staticData);
-		await this.callHook(workflow, node, 'delete', 'internal', 'update');
-		this.saveStaticData(workflow);
+		try {
+			await this.callHook(workflow, node, 'delete', 'internal', 'update');
+			return true;
+		} catch {
+			return false;
+		} finally {
+			this.saveStaticData(workflow);
+		}
 	}
 
 	private saveStaticData(workflow: Workflow): void {
@@ -363,7 +474,7 @@ export class TriggerWorkflow {
 		mode: 'trigger' | 'manual',
 	): Promise<void> {
 		const listening = this.testListening;
-		const node = mode === 'trigger' ? this.published : listening?.node;
+		const node = mode === 'trigger' ? this.routedNode : listening?.node;
 		if (!node) {
 			res.status(404).json({ message: 'not registered' });
 			return;
@@ -386,12 +497,13 @@ export class TriggerWorkflow {
 		);
 		const result: IWebhookResponseData = await trigger.webhook.call(context);
 		if (mode === 'trigger') this.saveStaticData(workflow);
-		if (result.noWebhookResponse) return;
 		if (result.workflowData === undefined) {
-			res.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });
+			if (!result.noWebhookResponse)
+				res.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });
 			return;
 		}
-		res.status(200).json({ message: 'Workflow was started' });
+		// n8n's own answer (onReceived, no responseData) is its placeholder text.
+		if (!result.noWebhookResponse) res.status(200).end('firstEntryJson');
 		const run = await this.runExecution(workflow, workflowNode, result.workflowData, mode);
 		const items = (run.data.resultData.runData[NEXT_NODE]?.[0]?.data?.main?.[0] ?? []).map(
 			(item) => item.json,

@@ -7,12 +7,13 @@ import {
 import { DEFAULT_API_VERSION } from '../../nodes/StripeCustomer/transport/stripeRequest';
 import { closedPort } from '../support/closedPort';
 import { useTriggerHarness } from '../support/testSetup';
-import { TRIGGER_NAME } from '../support/triggerRunner';
+import { n8nShows, TRIGGER_NAME } from '../support/triggerRunner';
 
 // The trigger's webhook endpoint at Stripe across n8n's lifecycle, in n8n's engine (n8n-core's hook context, the call
 // sequences n8n 1.x and 2.x make) against the Stripe double: one endpoint per trigger, kept across publishes, saves
-// and restarts, deleted after a grace period on deactivation; Connect; the errors activation tells; Listen for test
-// event.
+// and restarts, disabled once a release settles and deleted after a grace period on deactivation, serving on while
+// n8n keeps its URL routed after a failed activation; Connect; the errors activation tells, as n8n shows them; Listen
+// for test event.
 
 const {
 	double,
@@ -27,20 +28,27 @@ const {
 	deliver,
 	secretAtStripe,
 	activeWorkflow,
+	failedActivation,
 	deliveriesDone,
+	answers,
 } = useTriggerHarness();
 
+// A released endpoint's settle time and grace period, shortened so a deactivation shows within a test.
+const SETTLE_MS = 150;
 const GRACE_MS = 400;
-const defaultGrace = releaseSettings.graceMs;
-// The grace a released endpoint waits before it is deleted, shortened so deactivation shows within a test.
+const defaultRelease = { ...releaseSettings };
 beforeAll(() => {
-	releaseSettings.graceMs = GRACE_MS;
+	Object.assign(releaseSettings, { settleMs: SETTLE_MS, graceMs: GRACE_MS });
 });
 afterAll(() => {
-	releaseSettings.graceMs = defaultGrace;
+	Object.assign(releaseSettings, defaultRelease);
 });
 
 const ada = { id: 'cus_ada', object: 'customer', name: 'Ada Lovelace', email: 'ada@example.com' };
+
+/** What the trigger says when nothing listens at the credential's API Base URL (127.0.0.1:`port`). */
+const refusedAt = (port: number) =>
+	`Could not reach Stripe: connection refused by 127.0.0.1:${port} (the credential's API Base URL). Nothing accepts connections there: check the host and port of the API Base URL, or that the server behind it is running. No request of this run got any answer, so the run stopped at once instead of retrying.`;
 
 describe('Connect', () => {
 	test("with the credential's connected account: the endpoint is made on that account and items carry its ID", async () => {
@@ -327,32 +335,160 @@ describe("one endpoint at Stripe across n8n's lifecycle", () => {
 	});
 });
 
-describe('activation errors say what to do', () => {
-	test('a restricted key without the webhook permission (403): the error names the permission to give', async () => {
-		double.failNext(1, { status: 403 }, 'POST /v1/webhook_endpoints');
-		const activation = newWorkflow().activate();
-		await expect(activation).rejects.toMatchObject({
-			message: expect.stringMatching(
-				/^The key of the credential "Stripe Customer account" may not manage webhook endpoints: The provided key/,
-			),
-			description: expect.stringContaining(
-				'A restricted key (rk_…) needs the permission "Webhook Endpoints: Write"',
-			),
+describe('a released endpoint, and what n8n keeps live after a failed activation', () => {
+	/** Runs `test` with a grace period long enough for the steps between a release and its end. */
+	async function withGrace<T>(graceMs: number, test: () => Promise<T>): Promise<T> {
+		releaseSettings.graceMs = graceMs;
+		try {
+			return await test();
+		} finally {
+			releaseSettings.graceMs = GRACE_MS;
+		}
+	}
+
+	const statusAtStripe = async (endpointId: string) =>
+		(await endpointsAtStripe()).find((e) => e.id === endpointId)?.status ?? 'deleted';
+
+	test('after a deactivation the endpoint is disabled once the release settles, so Stripe sends it nothing (nothing answered 404), then deleted; activated again before that, the same endpoint is enabled and delivers', async () => {
+		await withGrace(1_500, async () => {
+			const { workflow, endpoint, secret } = await activeWorkflow();
+			await workflow.deactivate();
+			expect(await until(async () => (await statusAtStripe(endpoint.id)) === 'disabled')).toBe(
+				true,
+			);
+			await stripe.customers.create({ name: 'While deactivated' });
+			await deliveriesDone();
+			expect(double.deliveries).toEqual([]);
+
+			await workflow.activate();
+			const [back] = await endpointsAtStripe();
+			expect([back.id, back.status, back.metadata[RELEASE_METADATA_KEY]]).toEqual([
+				endpoint.id,
+				'enabled',
+				undefined,
+			]);
+			expect(triggerState(workflow).endpointSecret).toBe(secret);
+			const customer = await stripe.customers.create({ name: 'Active again' });
+			await deliveriesDone();
+			expect(answers()).toEqual([['customer.created', 200]]);
+			expect((await workflow.waitForExecutions(1))[0].items[0].customerId).toBe(customer.id);
+
+			await workflow.deactivate();
+			expect(await until(async () => (await endpointsAtStripe()).length === 0)).toBe(true);
+			expect(double.deliveries.filter((attempt) => attempt.status !== 200)).toEqual([]);
 		});
+	});
+
+	test("n8n 2.x: publishing the trigger with a credential whose API Base URL has nothing listening fails at n8n's first tries with the reason; n8n keeps the URL routed, so the endpoint it had serves on, and publishing with a working credential takes it back", async () => {
+		await withGrace(800, async () => {
+			const { workflow, endpoint, secret } = await activeWorkflow();
+			const port = await closedPort();
+			workflow.edit({ credentials: credentials({ baseUrl: `http://127.0.0.1:${port}` }) });
+			const error = await workflow.publish().then(
+				() => undefined,
+				(e: unknown) => e,
+			);
+			expect(n8nShows(error, '2.x')).toBe(refusedAt(port));
+			expect(workflow.routed).toBe(true);
+			await sleep(1_000); // past the release's grace period
+			const [kept] = await endpointsAtStripe();
+			expect([kept?.id, kept?.status, kept?.metadata[RELEASE_METADATA_KEY]]).toEqual([
+				endpoint.id,
+				'enabled',
+				undefined,
+			]);
+			const customer = await stripe.customers.create({ name: 'During the failed publish' });
+			await deliveriesDone();
+			expect(answers()).toEqual([['customer.created', 200]]);
+			expect((await workflow.waitForExecutions(1))[0].items[0].customerId).toBe(customer.id);
+
+			workflow.edit({ credentials: credentials() });
+			expect(await workflow.publish()).toBe('re-registered');
+			expect((await endpointsAtStripe()).map((e) => [e.id, e.status])).toEqual([
+				[endpoint.id, 'enabled'],
+			]);
+			expect(triggerState(workflow).endpointSecret).toBe(secret);
+			expect(creates()).toHaveLength(1);
+		});
+	});
+
+	test('n8n 1.x: saving the active workflow with that credential fails at once with the reason and deactivates it; n8n leaves its URL routed, so the endpoint serves on until it is activated again', async () => {
+		await withGrace(800, async () => {
+			const { workflow, endpoint } = await activeWorkflow(undefined, {}, '1.x');
+			const port = await closedPort();
+			workflow.edit({ credentials: credentials({ baseUrl: `http://127.0.0.1:${port}` }) });
+			const error = await workflow.saveWhileActive().then(
+				() => undefined,
+				(e: unknown) => e,
+			);
+			expect(n8nShows(error, '1.x')).toBe(refusedAt(port));
+			expect(workflow.routed).toBe(true);
+			await sleep(1_000); // past the release's grace period
+			expect((await endpointsAtStripe()).map((e) => [e.id, e.status])).toEqual([
+				[endpoint.id, 'enabled'],
+			]);
+			workflow.edit({ credentials: credentials() });
+			await workflow.activate('1.x');
+			expect((await endpointsAtStripe()).map((e) => e.id)).toEqual([endpoint.id]);
+			expect(creates()).toHaveLength(1);
+		});
+	});
+
+	test('a failed publish whose cleanup reaches Stripe (the 16-endpoint limit when the trigger must make a new endpoint): n8n unroutes the URL, and the endpoint it had is disabled, then deleted', async () => {
+		const { workflow, endpoint } = await activeWorkflow();
+		for (let i = 0; i < 15; i++)
+			await stripe.webhookEndpoints.create({
+				url: `https://other.example.com/hook/${i}`,
+				enabled_events: ['charge.succeeded'],
+			});
+		// A Connect endpoint cannot be made from an account endpoint: the trigger must create one.
+		workflow.edit({
+			parameters: { events: ['customer.created'], options: { connectedAccounts: true } },
+		});
+		const error = await workflow.publish().then(
+			() => undefined,
+			(e: unknown) => e,
+		);
+		expect(n8nShows(error, '2.x')).toMatch(/^Stripe allows 16 webhook endpoints per account/);
+		expect(workflow.routed).toBe(false);
+		expect(await until(async () => (await statusAtStripe(endpoint.id)) === 'deleted')).toBe(true);
+	});
+});
+
+describe('activation errors say what to do', () => {
+	test('a restricted key without the webhook permission (403): the error names the permission to give, in what n8n 1.x and 2.x show', async () => {
+		double.failNext(5, { status: 403 }, 'POST /v1/webhook_endpoints');
+		const error = await failedActivation(newWorkflow());
+		for (const version of ['1.x', '2.x'] as const) {
+			expect(n8nShows(error, version)).toMatch(
+				/^The key of the credential "Stripe Customer account" may not manage webhook endpoints: The provided key .*a restricted key \(rk_…\) needs the permission "Webhook Endpoints: Write" \(Stripe Dashboard, Developers → API keys → edit the key → "Webhook Endpoints", under "All webhook resources" → Write\), or use a secret key \(sk_…\)\.$/,
+			);
+		}
 		expect(await endpointsAtStripe()).toEqual([]);
+	});
+
+	test("nothing listens at the credential's API Base URL: activation fails without retries of the trigger's own, saying where and what to check, in what n8n 1.x and 2.x show and in Listen for test event", async () => {
+		const port = await closedPort();
+		const workflow = newWorkflow(undefined, { baseUrl: `http://127.0.0.1:${port}` });
+		// A retried request would add "Tried N times." to the message.
+		const expected = refusedAt(port);
+		const error = await failedActivation(workflow);
+		expect([n8nShows(error, '1.x'), n8nShows(error, '2.x')]).toEqual([expected, expected]);
+		await expect(workflow.listenForTestEvent()).rejects.toMatchObject({ message: expected });
 	});
 
 	test('an API Base URL where nothing listens: activation fails at its first request, naming the host, without retrying', async () => {
 		const port = await closedPort();
-		const activation = newWorkflow(undefined, { baseUrl: `http://127.0.0.1:${port}` }).activate();
-		await expect(activation).rejects.toMatchObject({
-			message: `Could not reach Stripe: connection refused by 127.0.0.1:${port} (the credential's API Base URL)`,
-			description: expect.stringContaining(
-				'No request of this run got any answer, so the run stopped at once instead of retrying.',
-			),
-		});
-		const error = (await activation.catch((e: unknown) => e)) as { description: string };
-		expect(error.description).not.toMatch(/Tried \d+ times/);
+		// n8n 1.x tries an activation once: the trigger's first request is all of it.
+		const workflow = newWorkflow(undefined, { baseUrl: `http://127.0.0.1:${port}` });
+		const shown = n8nShows(await failedActivation(workflow, '1.x'), '1.x');
+		expect(shown).toContain(
+			`Could not reach Stripe: connection refused by 127.0.0.1:${port} (the credential's API Base URL).`,
+		);
+		expect(shown).toContain(
+			'No request of this run got any answer, so the run stopped at once instead of retrying.',
+		);
+		expect(shown).not.toMatch(/Tried \d+ times/);
 	});
 
 	test('no event chosen: an error that names the field, nothing sent to Stripe', async () => {
@@ -379,17 +515,16 @@ describe('activation errors say what to do', () => {
 				url: `https://other.example.com/hook/${i}`,
 				enabled_events: ['charge.succeeded'],
 			});
-		const activation = newWorkflow().activate();
-		await expect(activation).rejects.toMatchObject({
-			message:
-				'Stripe allows 16 webhook endpoints per account and this account has 16: remove one in the Stripe Dashboard (Developers → Webhooks), then activate again',
-		});
-		const error = (await activation.catch((e: unknown) => e)) as { description: string };
-		for (const endpoint of ours)
-			expect(error.description).toContain(
-				`${endpoint.id} (${endpoint.description}; ${endpoint.url})`,
+		const error = await failedActivation(newWorkflow());
+		for (const version of ['1.x', '2.x'] as const) {
+			const shown = n8nShows(error, version);
+			expect(shown).toMatch(
+				/^Stripe allows 16 webhook endpoints per account and this account has 16: remove one in the Stripe Dashboard \(Developers → Webhooks\), then try again\. Endpoints this package \(n8n-nodes-stripe-customer\) made, which you can remove if their workflows no longer need them: /,
 			);
-		expect(error.description).not.toContain('other.example.com');
+			for (const endpoint of ours)
+				expect(shown).toContain(`${endpoint.id} (${endpoint.description}; ${endpoint.url})`);
+			expect(shown).not.toContain('other.example.com');
+		}
 		expect(await endpointsAtStripe()).toHaveLength(16);
 	});
 });

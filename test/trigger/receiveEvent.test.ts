@@ -74,12 +74,12 @@ describe('deliveries', () => {
 		]);
 	});
 
-	test("a delivery signed by Stripe's own library with the endpoint's secret starts the workflow", async () => {
+	test(`a delivery signed by Stripe's own library with the endpoint's secret starts the workflow and is answered {"received": true}, as JSON Stripe shows in its Dashboard`, async () => {
 		const { workflow, secret } = await activeWorkflow();
 		const event = customerEvent('customer.created', ada);
 		expect(await deliver(workflow.productionUrl, event, secret)).toEqual({
 			status: 200,
-			body: { message: 'Workflow was started' },
+			body: { received: true },
 		});
 		expect((await workflow.waitForExecutions(1))[0].items[0]).toMatchObject({
 			customerId: 'cus_ada',

@@ -101,6 +101,11 @@ export class StripeClient {
 		};
 	}
 
+	/** Whether requests go to Stripe's own API, not to a test server or a proxy the credential names. */
+	get isStripesOwnApi(): boolean {
+		return this.connection.baseUrl === DEFAULT_BASE_URL;
+	}
+
 	/** Whether the execution was cancelled: nothing more is sent once it is. */
 	get cancelled(): boolean {
 		return this.connection.signal?.aborted === true;

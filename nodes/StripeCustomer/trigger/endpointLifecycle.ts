@@ -1,6 +1,5 @@
 import { randomUUID } from 'crypto';
 import {
-	NodeApiError,
 	NodeOperationError,
 	sleep,
 	type IDataObject,
@@ -19,16 +18,22 @@ import {
 	type EndpointUpdateParams,
 	type WebhookEndpoint,
 } from './webhookEndpoints';
+import { PUBLIC_URL_ADVICE, webhookUrlProblem } from './webhookUrl';
 
 // One webhook endpoint at Stripe per trigger node and URL kind (production, or the editor's test URL), kept across
 // n8n's calls. n8n calls checkExists (then create when it answers false) on activation, publish and save of an active
 // workflow, and delete on deactivation, but also on every save (n8n 1.x) or publish with a changed trigger (n8n 2.x),
 // right before activating again: delete cannot tell "deactivated" from "about to come back". So delete only releases
-// the endpoint (a mark in its metadata) and deletes it after a grace period unless checkExists takes it back first,
-// updating its events in place: one endpoint, one signing secret, no gap in deliveries. See README → Trigger.
+// the endpoint (a mark in its metadata): unless checkExists takes it back first (updating its events in place: one
+// endpoint, one signing secret), it is disabled once the release has settled, so Stripe stops delivering to a URL
+// n8n no longer serves, and deleted after a grace period. See README → Trigger.
 
-/** How long a released production endpoint waits for the workflow to come back before it is deleted. */
-export const releaseSettings = { graceMs: 30_000 };
+/**
+ * A released production endpoint is disabled after `settleMs` and deleted after `graceMs`, unless taken back first.
+ * Not disabled at once: Stripe never sends the events made while an endpoint is disabled, and a publish or a save
+ * takes its endpoint back within a second, whereas an event answered 404 meanwhile is delivered again later.
+ */
+export const releaseSettings = { settleMs: 5_000, graceMs: 30_000 };
 
 /**
  * n8n saves a workflow's static data only when the workflow's ID is at most this long (n8n 1.x: 16, n8n 2.x: 21;
@@ -118,11 +123,7 @@ async function desiredEndpoint(
 	if (workflowId.length > LONGEST_WORKFLOW_ID.n8n2) {
 		throw new NodeOperationError(
 			context.getNode(),
-			`n8n keeps no static data for this workflow (its ID "${workflowId}" is longer than ${LONGEST_WORKFLOW_ID.n8n2} characters), so the trigger could not keep its endpoint's signing secret`,
-			{
-				description:
-					'Duplicate the workflow (n8n gives the copy a new ID) and activate the copy instead.',
-			},
+			`n8n keeps no static data for this workflow (its ID "${workflowId}" is longer than ${LONGEST_WORKFLOW_ID.n8n2} characters), so the trigger could not keep its endpoint's signing secret. Duplicate the workflow (n8n gives the copy a new ID) and activate the copy instead.`,
 		);
 	}
 	const url = context.getNodeWebhookUrl('default');
@@ -130,6 +131,14 @@ async function desiredEndpoint(
 		throw new NodeOperationError(context.getNode(), 'n8n gave no webhook URL for this trigger');
 	const kind: UrlKind = context.getMode() === 'manual' ? 'test' : 'production';
 	const endpoints = await WebhookEndpoints.connect(context);
+	// A local Stripe test server or a proxy decides for itself which URLs it takes (Stripe answers for a proxy).
+	const urlProblem = endpoints.isStripesOwnApi && webhookUrlProblem(url, endpoints.liveMode);
+	if (urlProblem) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Stripe cannot send events to n8n's ${kind} webhook URL ${url}: ${urlProblem}. ${PUBLIC_URL_ADVICE}`,
+		);
+	}
 	const account = endpoints.account ?? '';
 	if (settings.connectedAccounts && account) {
 		throw new NodeOperationError(
@@ -211,14 +220,13 @@ function changesFor(
 	const labelDiffers = Object.entries(desired.label).some(
 		([key, value]) => metadata[key] !== value,
 	);
-	if (labelDiffers || metadata[RELEASE_METADATA_KEY]) {
+	const released = !!metadata[RELEASE_METADATA_KEY];
+	if (labelDiffers || released) {
 		// '' unsets a key: taking the endpoint back cancels its release.
-		changes.metadata = {
-			...desired.label,
-			...(metadata[RELEASE_METADATA_KEY] ? { [RELEASE_METADATA_KEY]: '' } : {}),
-		};
+		changes.metadata = { ...desired.label, ...(released ? { [RELEASE_METADATA_KEY]: '' } : {}) };
 	}
-	if (endpoint.status === 'disabled') changes.disabled = false;
+	// A released endpoint is enabled whatever it looked like a moment ago: its release may be disabling it right now.
+	if (endpoint.status === 'disabled' || released) changes.disabled = false;
 	return Object.keys(changes).length ? changes : undefined;
 }
 
@@ -272,12 +280,9 @@ export async function createEndpoint(context: IHookFunctions): Promise<boolean> 
 		randomUUID(),
 	);
 	if (!endpoint.secret) {
-		throw new NodeApiError(
+		throw new NodeOperationError(
 			context.getNode(),
-			{ id: endpoint.id },
-			{
-				message: `Stripe created the webhook endpoint ${endpoint.id} but returned no signing secret`,
-			},
+			`Stripe created the webhook endpoint ${endpoint.id} but returned no signing secret, so the trigger could not check deliveries: delete that endpoint in the Stripe Dashboard (Developers → Webhooks), then try again`,
 		);
 	}
 	writeState(context, {
@@ -294,19 +299,46 @@ export async function createEndpoint(context: IHookFunctions): Promise<boolean> 
 }
 
 /**
+ * How many of n8n's deletes failed, per production trigger (workflow and node) in this process. When the node's delete
+ * fails after a failed activation, n8n keeps the trigger's URL routed to the workflow (2.x: the published version; 1.x:
+ * the saved one, though it is shown inactive): an endpoint released before that then keeps serving the URL.
+ */
+const failedDeletes = new Map<string, number>();
+
+const triggerKey = (context: IHookFunctions) =>
+	`${String(context.getWorkflow().id ?? '')}|${context.getNode().id}`;
+
+/**
  * n8n's delete. A test URL's endpoint goes at once (the editor's listening is over). A production endpoint is released:
- * marked, and deleted after the grace period unless checkExists takes it back first (n8n re-activating it after a save
- * or publish). Its ID stays in static data, so the next activation finds it.
+ * marked, then disabled and deleted after `releaseSettings` unless checkExists takes it back first (n8n re-activating
+ * it after a save or publish). Its ID stays in static data, so the next activation finds it.
  */
 export async function releaseEndpoint(context: IHookFunctions): Promise<boolean> {
 	const state = readState(context);
 	if (!state) return true;
-	const endpoints = await WebhookEndpoints.connect(context);
 	if (state.kind === 'test') {
+		const endpoints = await WebhookEndpoints.connect(context);
 		await endpoints.remove(state.endpointId);
 		forgetState(context);
 		return true;
 	}
+	const key = triggerKey(context);
+	let failed = true;
+	try {
+		const result = await releaseProductionEndpoint(context, state, key);
+		failed = false;
+		return result;
+	} finally {
+		if (failed) failedDeletes.set(key, (failedDeletes.get(key) ?? 0) + 1);
+	}
+}
+
+async function releaseProductionEndpoint(
+	context: IHookFunctions,
+	state: EndpointState,
+	key: string,
+): Promise<boolean> {
+	const endpoints = await WebhookEndpoints.connect(context);
 	const existing = await endpoints.retrieve(state.endpointId);
 	const token = randomUUID();
 	const released =
@@ -321,31 +353,58 @@ export async function releaseEndpoint(context: IHookFunctions): Promise<boolean>
 		forgetState(context);
 		return true;
 	}
-	void deleteUnlessTakenBack(
-		endpoints,
-		state.endpointId,
+	const release = {
+		endpointId: state.endpointId,
 		token,
-		releaseSettings.graceMs,
-		context.logger,
-	);
+		key,
+		failedDeletes: failedDeletes.get(key) ?? 0,
+	};
+	void retireUnlessTakenBack(endpoints, release, context.logger);
 	return true;
 }
 
-/** Runs after n8n's delete returned: the endpoint goes only if its release mark is still this release's. */
-async function deleteUnlessTakenBack(
+/**
+ * Runs after n8n's delete returned, while the endpoint's release mark is still this release's: the endpoint is
+ * disabled after the settle time and deleted after the grace period; but when a later delete of n8n failed (n8n
+ * kept the URL routed), the release is cancelled and the endpoint serves on.
+ */
+async function retireUnlessTakenBack(
 	endpoints: WebhookEndpoints,
-	endpointId: string,
-	token: string,
-	graceMs: number,
+	release: { endpointId: string; token: string; key: string; failedDeletes: number },
 	logger: Logger,
 ): Promise<void> {
+	const { endpointId, token } = release;
+	const stillReleased = async () =>
+		(await endpoints.retrieve(endpointId))?.metadata?.[RELEASE_METADATA_KEY] === token;
+	const stillRouted = () => (failedDeletes.get(release.key) ?? 0) !== release.failedDeletes;
+	const serveOn = async () => {
+		await endpoints.update(
+			endpointId,
+			{ metadata: { [RELEASE_METADATA_KEY]: '' }, disabled: false },
+			randomUUID(),
+		);
+		logger.info(
+			`Stripe Customer Trigger: n8n still routes the URL of webhook endpoint ${endpointId} to its workflow, so the endpoint serves on`,
+		);
+	};
+	const { settleMs, graceMs } = releaseSettings;
 	try {
-		await sleep(graceMs);
-		const endpoint = await endpoints.retrieve(endpointId);
-		if (endpoint?.metadata?.[RELEASE_METADATA_KEY] === token) await endpoints.remove(endpointId);
+		await sleep(settleMs);
+		if (!(await stillReleased())) return;
+		if (stillRouted()) return await serveOn();
+		await endpoints.update(endpointId, { disabled: true }, randomUUID());
+		// Taken back while it was being disabled: the endpoint serves again.
+		if (!(await stillReleased())) {
+			await endpoints.update(endpointId, { disabled: false }, randomUUID());
+			return;
+		}
+		await sleep(Math.max(0, graceMs - settleMs));
+		if (!(await stillReleased())) return;
+		if (stillRouted()) return await serveOn();
+		await endpoints.remove(endpointId);
 	} catch (error) {
 		logger.warn(
-			`Stripe Customer Trigger: could not delete the released webhook endpoint ${endpointId}: ${error instanceof Error ? error.message : String(error)}`,
+			`Stripe Customer Trigger: could not retire the released webhook endpoint ${endpointId}: ${error instanceof Error ? error.message : String(error)}`,
 		);
 	}
 }

@@ -9,7 +9,19 @@ import { EVENT_OPTIONS, expandEvents, type StripeEventType } from './events';
 
 // What the trigger shows in the editor, and the one place its values are read.
 
+/** The canvas subtitle: the chosen events by the names the picker shows ("Any Customer Event"), not their values. */
+export const EVENTS_SUBTITLE = `={{ ($parameter["events"] || []).map(value => (${JSON.stringify(
+	Object.fromEntries(EVENT_OPTIONS.map((option) => [option.value, option.name])),
+)})[value] || value).join(", ") }}`;
+
 export const triggerProperties: INodeProperties[] = [
+	{
+		displayName:
+			"Activating this workflow (n8n 2.x: publishing it) creates a webhook endpoint in the credential's Stripe account for n8n's production URL; deactivating it deletes the endpoint. Listen for test event makes a temporary one. Stripe must reach n8n's URL from the internet: set WEBHOOK_URL when n8n runs on your own machine.",
+		name: 'endpointNotice',
+		type: 'notice',
+		default: '',
+	},
 	{
 		displayName: 'Events',
 		name: 'events',

@@ -9,8 +9,11 @@ import { verifySignature } from './signature';
 // What the trigger does with one request to its URL: only a delivery signed with this endpoint's secret, of a chosen
 // event, not seen before, starts the workflow.
 
+/** The answer to a delivery that starts the workflow: JSON, as every answer here, which Stripe shows in its Dashboard. */
+export const ACCEPTED: IDataObject = { received: true };
+
 export type Delivery =
-	/** Start the workflow with this item. */
+	/** Answer 200 with ACCEPTED and start the workflow with this item. */
 	| { run: IDataObject }
 	/** Answer 200 with this body and start nothing (an event not chosen, or one already delivered). */
 	| { acknowledge: IDataObject }
@@ -57,12 +60,12 @@ export function receiveEvent(context: IWebhookFunctions, now = Date.now()): Deli
 	const settings = readTriggerSettings(context);
 	if (!(settings.events as readonly string[]).includes(event.type)) {
 		return {
-			acknowledge: { received: true, ignored: `${event.type} is not one of this trigger's events` },
+			acknowledge: { ...ACCEPTED, ignored: `${event.type} is not one of this trigger's events` },
 		};
 	}
 	const scope = `${context.getWorkflow().id}|${context.getNode().id}|${state.kind}`;
 	if (!deliveryMemory.firstDelivery(scope, event.id, now)) {
-		return { acknowledge: { received: true, duplicate: `${event.id} was already delivered` } };
+		return { acknowledge: { ...ACCEPTED, duplicate: `${event.id} was already delivered` } };
 	}
 	return {
 		run: eventToItem(event, {

@@ -1,12 +1,26 @@
 import type Stripe from 'stripe';
-import { NodeApiError, type IHookFunctions, type JsonObject } from 'n8n-workflow';
+import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
 
 import { readRequestSettings } from '../helpers/requestSettings';
 import { StripeRequestError, type StripeFailure } from '../transport/stripeError';
 import { CREDENTIAL_TYPE, PACKAGE_INFO, StripeClient } from '../transport/stripeRequest';
+import { PUBLIC_URL_ADVICE } from './webhookUrl';
 
 // Every Stripe call of the trigger: Stripe's webhook endpoints API (create, retrieve, update, list, delete), and the
-// errors that say what to do when Stripe refuses (a restricted key without the permission, the 16-endpoint limit).
+// errors that say what to do when it fails (Stripe unreachable, a restricted key without the permission, the
+// 16-endpoint limit, n8n's URL refused). Where a publish fails, n8n 2.x shows an error's message only, and n8n 1.x a
+// NodeApiError's description but any other error's message: so each is a NodeOperationError whose message says it all.
+
+/**
+ * How the trigger's calls are sent. n8n waits for them while it publishes and retries a failed activation itself
+ * (2.x: 5 tries over about 15 s; 1.x at start: until it works): retries of the trigger's own would multiply its wait,
+ * so there are none, and an answer is awaited 10 s at most.
+ */
+export const TRIGGER_REQUEST_SETTINGS = readRequestSettings({
+	maxRetries: 0,
+	timeout: 10,
+	rateLimitWait: 10,
+});
 
 /** Stripe's limit on webhook endpoints per account. */
 export const MAX_WEBHOOK_ENDPOINTS = 16;
@@ -49,16 +63,23 @@ export class WebhookEndpoints {
 		private readonly client: StripeClient,
 		/** The credential's Connected Account ID, if any: every call acts on that account. */
 		readonly account: string | undefined,
+		/** Whether the credential holds a live-mode key (Stripe delivers live events over HTTPS only). */
+		readonly liveMode: boolean,
 	) {}
 
 	static async connect(context: IHookFunctions): Promise<WebhookEndpoints> {
-		// The trigger has no request options: the action node's defaults.
-		const client = await StripeClient.connect(context, readRequestSettings({}), {
+		const client = await StripeClient.connect(context, TRIGGER_REQUEST_SETTINGS, {
 			permissionNeeded: RESTRICTED_KEY_PERMISSION,
 		});
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 		const account = String(credentials.stripeAccount ?? '').trim() || undefined;
-		return new WebhookEndpoints(context, client, account);
+		const liveMode = /^(sk|rk)_live_/.test(String(credentials.secretKey ?? '').trim());
+		return new WebhookEndpoints(context, client, account, liveMode);
+	}
+
+	/** Whether the calls go to Stripe's own API (not to a local test server or a proxy). */
+	get isStripesOwnApi(): boolean {
+		return this.client.isStripesOwnApi;
 	}
 
 	/** The endpoint, or undefined when Stripe no longer has it. */
@@ -145,35 +166,50 @@ export class WebhookEndpoints {
 		return this.context.getNode().credentials?.[CREDENTIAL_TYPE]?.name ?? 'Stripe Customer API';
 	}
 
-	/** A restricted key without the webhook permission gets an error that names the permission; others pass as the transport made them. */
+	/** The whole story of a failed call in one message: what went wrong, and what to do. */
 	private explain(error: unknown): unknown {
-		if (!(error instanceof StripeRequestError) || error.stripeFailure.kind !== 'permission')
-			return error;
+		if (!(error instanceof StripeRequestError)) return error;
 		const failure = error.stripeFailure;
-		return new NodeApiError(this.context.getNode(), error.fields as JsonObject, {
-			message: `The key of the credential "${this.credentialName}" may not manage webhook endpoints: ${failure.message}`,
-			description:
-				`The trigger registers its URL at Stripe as a webhook endpoint. A restricted key (rk_…) needs the permission "${RESTRICTED_KEY_PERMISSION}": ` +
-				'in the Stripe Dashboard, Developers → API keys → edit the key → "Webhook Endpoints" (under "All webhook resources") → Write; or use a secret key (sk_…).' +
-				(failure.requestId ? ` Request: ${failure.requestId}.` : ''),
-			httpCode: '403',
+		if (failure.kind === 'permission') {
+			return this.failure(
+				`The key of the credential "${this.credentialName}" may not manage webhook endpoints: ${failure.message}. ` +
+					`The trigger registers n8n's URL at Stripe as a webhook endpoint: a restricted key (rk_…) needs the permission "${RESTRICTED_KEY_PERMISSION}" ` +
+					'(Stripe Dashboard, Developers → API keys → edit the key → "Webhook Endpoints", under "All webhook resources" → Write), or use a secret key (sk_…).',
+				failure,
+			);
+		}
+		if (failure.kind === 'stripe' && failure.param === 'url') {
+			return this.failure(
+				`Stripe refused n8n's webhook URL: ${failure.message} ${PUBLIC_URL_ADVICE}`,
+				failure,
+			);
+		}
+		return this.failure(
+			[error.message, error.description].filter(Boolean).map(asSentence).join(' '),
+			failure,
+		);
+	}
+
+	private failure(message: string, failure?: StripeFailure): NodeOperationError {
+		return new NodeOperationError(this.context.getNode(), message, {
+			description: failure?.requestId ? `Stripe request ID: ${failure.requestId}` : undefined,
 		});
 	}
 
-	private limitError(error: unknown, endpoints: WebhookEndpoint[]): NodeApiError {
-		const failure = failureOf(error);
-		const fields = error instanceof StripeRequestError ? error.fields : {};
+	private limitError(error: unknown, endpoints: WebhookEndpoint[]): NodeOperationError {
 		const ours = endpoints.filter(isPackageEndpoint);
 		const removable = ours.length
-			? `Endpoints made by this package (${PACKAGE_INFO.name}) that you could remove if their workflows no longer need them: ${ours.map(describeEndpoint).join('; ')}.`
+			? `Endpoints this package (${PACKAGE_INFO.name}) made, which you can remove if their workflows no longer need them: ${ours.map(describeEndpoint).join('; ')}.`
 			: 'None of them was made by this package.';
-		return new NodeApiError(this.context.getNode(), fields as JsonObject, {
-			message: `Stripe allows ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints per account and this account has ${endpoints.length}: remove one in the Stripe Dashboard (Developers → Webhooks), then activate again`,
-			description: `${removable}${failure ? ` Stripe said: ${failure.message}` : ''}`,
-			httpCode: failure?.statusCode ? String(failure.statusCode) : undefined,
-		});
+		return this.failure(
+			`Stripe allows ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints per account and this account has ${endpoints.length}: remove one in the Stripe Dashboard (Developers → Webhooks), then try again. ${removable}`,
+			failureOf(error),
+		);
 	}
 }
+
+/** Text ending in one full stop. */
+const asSentence = (text: string | null | undefined) => `${String(text).replace(/\.+$/, '')}.`;
 
 /** The metadata key every endpoint this package makes carries, with the package's name. */
 export const PACKAGE_METADATA_KEY = 'n8n_package';

@@ -58,6 +58,7 @@ const DEFAULT_ACCOUNT = 'acct_double';
  * @property {number} [seed]
  * @property {readonly number[]} [webhookRetryDelaysMs]
  * @property {number} [webhookTimeoutMs]
+ * @property {boolean} [localWebhookUrls]
  */
 
 /**

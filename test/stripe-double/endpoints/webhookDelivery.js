@@ -226,6 +226,11 @@ class WebhookDelivery {
 
 	/** @param {Delivery} d */
 	async attempt(d) {
+		// Stripe stops retrying an event for an endpoint that is disabled or deleted when the retry comes due.
+		if (d.attempts > 0 && (d.endpoint.deleted || d.endpoint.endpoint.status !== 'enabled')) {
+			d.state = 'failed';
+			return;
+		}
 		d.attempts++;
 		const fault = this.takeFault();
 		/** @type {Signing} */

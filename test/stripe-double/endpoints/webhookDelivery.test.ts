@@ -132,6 +132,36 @@ describe('webhook delivery', () => {
 		expect((await stripe.events.retrieve(d.events[1].id)).pending_webhooks).toBe(1);
 	});
 
+	it('sends nothing made while an endpoint is disabled, and stops retrying an event for an endpoint disabled or deleted before the retry', async () => {
+		const hook = await endpoint(['customer.created']);
+		const gone = await endpoint(['customer.created'], {}, `${receiver.url}?gone`);
+		const stripe = client();
+		await client().webhookEndpoints.update(hook.id, { disabled: true });
+		await stripe.customers.create({ name: 'while disabled' });
+		expect(await d.webhooks.idle()).toBe(true);
+		expect(d.deliveries.map((a) => a.endpointId)).toEqual([gone.id]);
+
+		await client().webhookEndpoints.update(hook.id, { disabled: false });
+		d.webhooks.setRetryDelays([200, 200]);
+		receiver.answer(404, 404, 404, 404);
+		await stripe.customers.create({ name: 'refused, then the endpoints go' });
+		await sleep(50); // the first attempts are answered 404; each retry is due 200 ms later
+		await client().webhookEndpoints.update(hook.id, { disabled: true });
+		await client().webhookEndpoints.del(gone.id);
+		expect(await d.webhooks.idle()).toBe(true);
+		expect(
+			d.deliveries
+				.slice(1)
+				.map((a) => [a.endpointId === hook.id ? 'disabled' : 'deleted', a.status]),
+		).toEqual(
+			expect.arrayContaining([
+				['disabled', 404],
+				['deleted', 404],
+			]),
+		);
+		expect(d.deliveries).toHaveLength(3);
+	});
+
 	it('on request: a duplicate delivery, a wrong signature, an old timestamp; a refused forgery is retried correctly signed', async () => {
 		const hook = await endpoint(['customer.created']);
 		const stripe = client();

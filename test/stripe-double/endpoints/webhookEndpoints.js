@@ -152,6 +152,34 @@ function isHttpUrl(s) {
 	}
 }
 
+/**
+ * Whether a URL's host is one only this machine or its network reaches: `localhost` names, loopback, private,
+ * link-local and unspecified addresses, names without a domain.
+ * @param {string} s
+ */
+function isLocalUrl(s) {
+	const host = new URL(s).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+	if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local')) return true;
+	const v4 = /^(?:::ffff:)?(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
+	if (v4) {
+		const [a, b] = [Number(v4[1]), Number(v4[2])];
+		return (
+			a === 127 ||
+			a === 10 ||
+			a === 0 ||
+			(a === 172 && b >= 16 && b <= 31) ||
+			(a === 192 && b === 168) ||
+			(a === 169 && b === 254) ||
+			(a === 100 && b >= 64 && b <= 127)
+		);
+	}
+	if (host.includes(':')) return host === '::1' || host === '::' || /^(f[cd]|fe[89ab])/.test(host);
+	return !host.includes('.');
+}
+
+/** A live-mode key (Stripe delivers live events over HTTPS only). @param {string} apiKey */
+const isLiveKey = (apiKey) => /^(sk|rk)_live_/.test(apiKey);
+
 /** @param {unknown} events @returns {string[]} */
 const eventList = (events) => (Array.isArray(events) ? [...new Set(events.map(String))] : []);
 
@@ -161,14 +189,29 @@ function registerWebhookEndpoints(api) {
 	/** @param {Ctx} ctx */
 	const missing = (ctx) => noSuch('webhook endpoint', ctx.pathParams.id);
 	/** @param {Ctx} ctx @returns {import('../core/errors').ApiError | null} */
-	const checkUrl = (ctx) =>
-		typeof ctx.params.url === 'string' && !isHttpUrl(ctx.params.url)
-			? invalid(
-					`Invalid URL: ${ctx.params.url}. URLs must begin with http:// or https://.`,
-					'url',
-					'url_invalid',
-				)
-			: null;
+	const checkUrl = (ctx) => {
+		const url = ctx.params.url;
+		if (typeof url !== 'string') return null;
+		if (!isHttpUrl(url))
+			return invalid(
+				`Invalid URL: ${url}. URLs must begin with http:// or https://.`,
+				'url',
+				'url_invalid',
+			);
+		if (!api.options.localWebhookUrls && isLocalUrl(url))
+			return invalid(
+				'Invalid URL: URL must be publicly accessible. Consider using a tool like the Stripe CLI to test webhooks locally.',
+				'url',
+				'url_invalid',
+			);
+		if (isLiveKey(ctx.apiKey) && new URL(url).protocol !== 'https:')
+			return invalid(
+				'Invalid URL: live mode webhook endpoints must use HTTPS.',
+				'url',
+				'url_invalid',
+			);
+		return null;
+	};
 
 	api.route({
 		method: 'POST',

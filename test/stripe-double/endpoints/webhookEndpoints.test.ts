@@ -1,4 +1,6 @@
-import { EVENT_TYPES } from '../index';
+import Stripe from 'stripe';
+
+import { EVENT_TYPES, startStripeDouble } from '../index';
 import { useDoubleUnderTest, failure, without } from '../selfTestSetup';
 
 // POST/GET /v1/webhook_endpoints, GET/POST/DELETE /v1/webhook_endpoints/:id.
@@ -145,5 +147,69 @@ describe('webhook endpoints', () => {
 			expect([err.code, err.param]).toEqual(['parameter_unknown', param]);
 		}
 		expect(d.webhookEndpoints).toHaveLength(1);
+	});
+
+	it('refuses URLs Stripe cannot reach (localhost, loopback, private addresses) unless told it serves a local setup, and plain HTTP for a live-mode key', async () => {
+		const strict = await startStripeDouble({ secretKeys: ['sk_test_strict', 'sk_live_strict'] });
+		const at = (key: string) =>
+			new Stripe(key, {
+				host: '127.0.0.1',
+				port: strict.port,
+				protocol: 'http',
+				maxNetworkRetries: 0,
+			});
+		try {
+			const local = [
+				'http://localhost:5678/webhook/a/webhook',
+				'http://127.0.0.1:5678/webhook/a/webhook',
+				'https://10.1.2.3/webhook',
+				'https://192.168.0.7/webhook',
+				'https://172.20.0.2/webhook',
+				'http://[::1]:5678/webhook',
+				'http://n8n:5678/webhook',
+			];
+			for (const localUrl of local) {
+				const refused = await failure(
+					at('sk_test_strict').webhookEndpoints.create({ url: localUrl, enabled_events: ['*'] }),
+				);
+				expect([localUrl, refused.statusCode, refused.param, refused.message]).toEqual([
+					localUrl,
+					400,
+					'url',
+					'Invalid URL: URL must be publicly accessible. Consider using a tool like the Stripe CLI to test webhooks locally.',
+				]);
+			}
+			const made = await at('sk_test_strict').webhookEndpoints.create({
+				url: 'http://hooks.example.com/stripe',
+				enabled_events: ['*'],
+			});
+			const moved = await failure(
+				at('sk_test_strict').webhookEndpoints.update(made.id, { url: 'http://localhost/x' }),
+			);
+			expect([moved.statusCode, moved.param]).toEqual([400, 'url']);
+			const live = await failure(
+				at('sk_live_strict').webhookEndpoints.create({
+					url: 'http://hooks.example.com/stripe',
+					enabled_events: ['*'],
+				}),
+			);
+			expect([live.statusCode, live.param, live.message]).toEqual([
+				400,
+				'url',
+				'Invalid URL: live mode webhook endpoints must use HTTPS.',
+			]);
+			await expect(
+				at('sk_live_strict').webhookEndpoints.create({ url, enabled_events: ['*'] }),
+			).resolves.toMatchObject({ url });
+		} finally {
+			await strict.close();
+		}
+		// This suite's double was told it serves a local setup.
+		await expect(
+			client().webhookEndpoints.create({
+				url: 'http://127.0.0.1:5678/webhook',
+				enabled_events: ['*'],
+			}),
+		).resolves.toMatchObject({ status: 'enabled' });
 	});
 });
