@@ -3,13 +3,19 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_API_VERSION } from '../../nodes/StripeCustomer/transport/stripeRequest';
 import type { StartStripeDoubleOptions, StripeDouble } from '../stripe-double';
-import { SECRET_KEY, startDouble } from './stripeFixtures';
+import { credentialsFor, SECRET_KEY, startDouble } from './stripeFixtures';
 import {
 	TRIGGER_NAME,
 	TriggerHarness,
 	type N8nVersion,
 	type TriggerWorkflow,
 } from './triggerRunner';
+import {
+	runStripeCustomerWorkflow,
+	type RunOptions,
+	type RunResult,
+	type StripeNodeSettings,
+} from './workflowRunner';
 
 // What the test files would each repeat: starting the Stripe double (and the trigger's n8n) before their tests,
 // resetting it before each test, closing it after the last, and the official client and the trigger's helpers
@@ -56,14 +62,37 @@ export interface StripeDoubleForTests {
 	double: StripeDouble;
 	/** Stripe's official client on it (the tests' key), to set up and read back what Stripe holds. */
 	stripe: Stripe;
+	/**
+	 * Runs the node with these parameters on these input items against the double, with the tests' credential;
+	 * `node` sets n8n's node settings (On Error, Retry On Fail, the node's version…), `options` the rest of the run.
+	 */
+	run(
+		parameters: Record<string, unknown>,
+		items?: object[],
+		node?: Partial<StripeNodeSettings>,
+		options?: Partial<RunOptions>,
+	): Promise<RunResult>;
 }
+
+/** n8n's node setting On Error → Continue (using regular output): failed items become error items. */
+export const CONTINUE_ON_FAIL = { onError: 'continueRegularOutput' } as const;
+
+/** The JSON of the node's output items (undefined when the node failed). */
+export const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
 
 /** The Stripe double of the node's tests (the tests' key, SECRET_KEY; `options` as startStripeDouble takes them). */
 export function useStripeDouble(options: StartStripeDoubleOptions = {}): StripeDoubleForTests {
 	const double = useDouble(() => startDouble(options));
 	let client: Stripe | undefined;
 	const stripe = startedLater("Stripe's client", () => (client ??= officialClient(double)));
-	return { double, stripe };
+	const run: StripeDoubleForTests['run'] = (parameters, items = [{}], node = {}, options = {}) =>
+		runStripeCustomerWorkflow({
+			items: items as never,
+			node: { ...node, parameters: parameters as never },
+			credentials: credentialsFor(double),
+			...options,
+		});
+	return { double, stripe, run };
 }
 
 /** The trigger's tests: the Stripe double, the n8n that serves the trigger's URLs, and what they do with them. */

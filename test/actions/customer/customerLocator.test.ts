@@ -1,29 +1,11 @@
-import { credentialsFor } from '../../support/stripeFixtures';
-import { useStripeDouble } from '../../support/testSetup';
-import { runStripeCustomerWorkflow, type RunResult } from '../../support/workflowRunner';
+import { CONTINUE_ON_FAIL, jsonOf, useStripeDouble } from '../../support/testSetup';
 
 // The customer a Get, Update or Delete acts on (n8n's resource locator): by Dashboard URL, by ID, from an expression;
 // anything that is not a customer ID is refused before any request.
 
-const { double, stripe } = useStripeDouble();
-
-function run(
-	parameters: Record<string, unknown>,
-	items: object[] = [{}],
-	continueOnFail = false,
-): Promise<RunResult> {
-	return runStripeCustomerWorkflow({
-		items: items as never,
-		node: {
-			parameters: parameters as never,
-			onError: continueOnFail ? 'continueRegularOutput' : undefined,
-		},
-		credentials: credentialsFor(double),
-	});
-}
+const { double, stripe, run } = useStripeDouble();
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
-const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
 
 describe('the customer picker (resource locator)', () => {
 	test('By URL takes the ID out of a Stripe Dashboard address; By ID and an expression work too', async () => {
@@ -60,7 +42,7 @@ describe('the customer picker (resource locator)', () => {
 				{ id: 'cus_' },
 				{ id: '{{ $json.customerId' },
 			],
-			true,
+			CONTINUE_ON_FAIL,
 		);
 		expect(jsonOf(result)?.map((json) => json.error)).toEqual([
 			'[item 0] Customer: "ada@example.com" is not a Stripe customer ID: one starts with cus_ (e.g. cus_NffrFeUfNV2Hib)',

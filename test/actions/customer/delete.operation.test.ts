@@ -1,31 +1,12 @@
-import { credentialsFor } from '../../support/stripeFixtures';
-import { useStripeDouble } from '../../support/testSetup';
-import {
-	runStripeCustomerWorkflow,
-	type RunResult,
-	type StripeNodeSettings,
-} from '../../support/workflowRunner';
+import { jsonOf, useStripeDouble } from '../../support/testSetup';
 
 // Delete: the customer being gone is the wanted end state, so a customer deleted already (a repeated item, a lost
 // answer, a re-run) is reported as such, and only a customer that never existed is an error.
 
-const { double, stripe } = useStripeDouble();
-
-function run(
-	parameters: Record<string, unknown>,
-	items: object[] = [{}],
-	node: Partial<StripeNodeSettings> = {},
-): Promise<RunResult> {
-	return runStripeCustomerWorkflow({
-		items: items as never,
-		node: { parameters: parameters as never, ...node },
-		credentials: credentialsFor(double),
-	});
-}
+const { double, stripe, run } = useStripeDouble();
 
 const continueOnFail = { onError: 'continueRegularOutput' as const };
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
-const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
 
 describe('Delete', () => {
 	test('outputs {customerId, deleted: true}; one customer given twice is deleted once and the second item finds it deleted', async () => {

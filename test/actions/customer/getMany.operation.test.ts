@@ -1,28 +1,9 @@
-import { credentialsFor } from '../../support/stripeFixtures';
-import { useStripeDouble } from '../../support/testSetup';
-import { runStripeCustomerWorkflow, type RunResult } from '../../support/workflowRunner';
+import { jsonOf, useStripeDouble } from '../../support/testSetup';
 
 // Get Many: customers newest first, every page with Return All or up to Limit, each input item's own results paired
 // to it. (Its Created After / Before filters: test/helpers/dateTime.test.ts.)
 
-const { double, stripe } = useStripeDouble();
-
-function run(
-	parameters: Record<string, unknown>,
-	items: object[] = [{}],
-	continueOnFail = false,
-): Promise<RunResult> {
-	return runStripeCustomerWorkflow({
-		items: items as never,
-		node: {
-			parameters: parameters as never,
-			onError: continueOnFail ? 'continueRegularOutput' : undefined,
-		},
-		credentials: credentialsFor(double),
-	});
-}
-
-const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
+const { double, stripe, run } = useStripeDouble();
 
 describe('Get Many and Search', () => {
 	beforeEach(async () => {

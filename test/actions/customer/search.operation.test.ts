@@ -2,31 +2,13 @@ import { sleep } from 'n8n-workflow';
 
 import { DEFAULT_SEARCH_LAG_MS } from '../../stripe-double';
 
-import { credentialsFor } from '../../support/stripeFixtures';
-import { useStripeDouble } from '../../support/testSetup';
-import { runStripeCustomerWorkflow, type RunResult } from '../../support/workflowRunner';
+import { CONTINUE_ON_FAIL, jsonOf, useStripeDouble } from '../../support/testSetup';
 
 // Search: Stripe's query language, page by page with Stripe's page token; a query Stripe refuses is that item's error;
 // like Stripe's, the double's search lags behind writes.
 
-const { double, stripe } = useStripeDouble();
+const { double, stripe, run } = useStripeDouble();
 
-function run(
-	parameters: Record<string, unknown>,
-	items: object[] = [{}],
-	continueOnFail = false,
-): Promise<RunResult> {
-	return runStripeCustomerWorkflow({
-		items: items as never,
-		node: {
-			parameters: parameters as never,
-			onError: continueOnFail ? 'continueRegularOutput' : undefined,
-		},
-		credentials: credentialsFor(double),
-	});
-}
-
-const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
 /** Search sees writes late at Stripe (the double: a second); wait for it, as the README tells users to. */
 const searchCatchesUp = () => sleep(DEFAULT_SEARCH_LAG_MS + 100);
 
@@ -60,7 +42,7 @@ describe('Get Many and Search', () => {
 	});
 
 	test("a query Stripe cannot parse is an error item with Stripe's message and param", async () => {
-		const result = await run({ operation: 'search', query: 'email ada' }, [{}], true);
+		const result = await run({ operation: 'search', query: 'email ada' }, [{}], CONTINUE_ON_FAIL);
 		expect(jsonOf(result)?.[0]).toMatchObject({ itemIndex: 0, statusCode: 400, param: 'query' });
 	});
 

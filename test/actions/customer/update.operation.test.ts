@@ -1,29 +1,10 @@
 import type Stripe from 'stripe';
 
-import { credentialsFor } from '../../support/stripeFixtures';
-import { useStripeDouble } from '../../support/testSetup';
-import { runStripeCustomerWorkflow, type RunResult } from '../../support/workflowRunner';
+import { CONTINUE_ON_FAIL, jsonOf, useStripeDouble } from '../../support/testSetup';
 
 // Update: the requests an update of a customer sends, and a Stripe error for one item.
 
-const { double, stripe } = useStripeDouble();
-
-function run(
-	parameters: Record<string, unknown>,
-	items: object[] = [{}],
-	continueOnFail = false,
-): Promise<RunResult> {
-	return runStripeCustomerWorkflow({
-		items: items as never,
-		node: {
-			parameters: parameters as never,
-			onError: continueOnFail ? 'continueRegularOutput' : undefined,
-		},
-		credentials: credentialsFor(double),
-	});
-}
-
-const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
+const { double, stripe, run } = useStripeDouble();
 
 describe('Update', () => {
 	test('a payment method is attached and made the invoice default: the one Stripe attached (a test card is a new pm_…)', async () => {
@@ -55,7 +36,7 @@ describe('Update', () => {
 		const result = await run(
 			{ operation: 'update', customerId: '={{ $json.id }}', name: 'New' },
 			[{ id: 'cus_doesNotExist' }, { id: customer.id }],
-			true,
+			CONTINUE_ON_FAIL,
 		);
 		expect(jsonOf(result)?.[0]).toMatchObject({
 			itemIndex: 0,
@@ -75,7 +56,7 @@ describe('Update', () => {
 		const result = await run(
 			{ operation: 'update', customerId: '={{ $json.id }}', name: '={{ $json.name }}' },
 			[{ id: customer.id, name: 'New' }],
-			true,
+			CONTINUE_ON_FAIL,
 		);
 		const withAddress = await run(
 			{
@@ -84,7 +65,7 @@ describe('Update', () => {
 				address: { details: { city: 'London' } },
 			},
 			[{ id: customer.id }],
-			true,
+			CONTINUE_ON_FAIL,
 		);
 		const deletedMessage = `[item 0] Customer: ${customer.id} was deleted in Stripe, and a deleted customer cannot be updated (Get shows it as deleted: true)`;
 		expect(jsonOf(result)?.[0].error).toBe(deletedMessage);

@@ -1,34 +1,15 @@
 import type Stripe from 'stripe';
 
-import { credentialsFor } from '../../support/stripeFixtures';
-import { useStripeDouble } from '../../support/testSetup';
-import {
-	runStripeCustomerWorkflow,
-	type RunResult,
-	type StripeNodeSettings,
-} from '../../support/workflowRunner';
+import { jsonOf, useStripeDouble } from '../../support/testSetup';
 
 // An update of an existing customer (Update, and the update of Create or Update and of If Email Exists) in the steps
 // Stripe needs: an address given in part keeps its other parts, and a repeated update converges (tax IDs and payment
 // methods the customer has are not added again; an item that fails half-way says what it did).
 
-const { double, stripe } = useStripeDouble();
-
-function run(
-	parameters: Record<string, unknown>,
-	items: object[] = [{}],
-	node: Partial<StripeNodeSettings> = {},
-): Promise<RunResult> {
-	return runStripeCustomerWorkflow({
-		items: items as never,
-		node: { parameters: parameters as never, ...node },
-		credentials: credentialsFor(double),
-	});
-}
+const { double, stripe, run } = useStripeDouble();
 
 const continueOnFail = { onError: 'continueRegularOutput' as const };
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
-const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
 
 const writes = () => double.requests.filter((request) => request.method !== 'GET');
 const retrieve = async (customerId: string) =>

@@ -1,30 +1,13 @@
 import type Stripe from 'stripe';
 
-import { credentialsFor } from '../../support/stripeFixtures';
-import { useStripeDouble } from '../../support/testSetup';
-import { runStripeCustomerWorkflow, type RunResult } from '../../support/workflowRunner';
+import { CONTINUE_ON_FAIL, jsonOf, useStripeDouble } from '../../support/testSetup';
+import { type RunResult } from '../../support/workflowRunner';
 
 // Create or Update: the customer with the item's email (in any case) is updated, a missing one is created, and items
 // of one run sharing an email make one customer.
 
-const { double, stripe } = useStripeDouble();
+const { double, stripe, run } = useStripeDouble();
 
-function run(
-	parameters: Record<string, unknown>,
-	items: object[] = [{}],
-	continueOnFail = false,
-): Promise<RunResult> {
-	return runStripeCustomerWorkflow({
-		items: items as never,
-		node: {
-			parameters: parameters as never,
-			onError: continueOnFail ? 'continueRegularOutput' : undefined,
-		},
-		credentials: credentialsFor(double),
-	});
-}
-
-const jsonOf = (result: RunResult) => result.output?.map((item) => item.json);
 const pairingOf = (result: RunResult) => result.output?.map((item) => item.pairedItem);
 
 describe('Create or Update (upsert, by email)', () => {
@@ -57,7 +40,7 @@ describe('Create or Update (upsert, by email)', () => {
 	});
 
 	test('an item without an email is refused before any request', async () => {
-		const result = await run(upsert, [{ name: 'No email' }], true);
+		const result = await run(upsert, [{ name: 'No email' }], CONTINUE_ON_FAIL);
 		expect(jsonOf(result)?.[0]).toMatchObject({ itemIndex: 0, field: 'Email' });
 		expect(double.requests).toHaveLength(0);
 	});

@@ -1,13 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import { combineChecks, InvalidItemError, valid } from '../../helpers/checks';
-import { followUpKey, updateKeyFor } from '../../helpers/idempotency';
+import { InvalidItemError } from '../../helpers/checks';
 import type { Operation, OperationRun } from '../../helpers/operation';
 import { optionCollections } from '../../helpers/options';
-import { customerLocator, readCustomerId } from '../customer/customerLocator';
+import { customerLocator } from '../customer/customerLocator';
 import { detachPaymentMethod, ownerOf, retrievePaymentMethod } from './paymentMethodApi';
-import { paymentMethodLocator, readPaymentMethodId } from './paymentMethodLocator';
+import { paymentMethodLocator, readPaymentMethodWrite } from './paymentMethodLocator';
 
 export const detach: Operation = {
 	value: 'detach',
@@ -29,15 +28,7 @@ async function execute(
 	return await runBatch(this, {
 		concurrency: settings.concurrency,
 		rerunNote: 'Running the node again reports them as already detached.',
-		prepare: (itemIndex) => {
-			const checked = combineChecks({
-				customerId: readCustomerId(this, itemIndex),
-				paymentMethodId: readPaymentMethodId(this, itemIndex),
-			});
-			if (!checked.ok) return checked;
-			const key = followUpKey(updateKeyFor(this, itemIndex), 'detach');
-			return valid({ ...checked.value, key });
-		},
+		prepare: (itemIndex) => readPaymentMethodWrite(this, itemIndex, 'detach'),
 		// One payment method given twice is detached once; the second item finds it detached.
 		groupOf: (item) => item.paymentMethodId,
 		run: async ({ customerId, paymentMethodId, key }, itemIndex) => {

@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { givenText, invalid, valid, type Checked } from '../../helpers/checks';
+import { combineChecks, givenText, invalid, valid, type Checked } from '../../helpers/checks';
+import { followUpKey, updateKeyFor } from '../../helpers/idempotency';
+import { readCustomerId } from '../customer/customerLocator';
 
 // The payment method an operation acts on: n8n's resource locator, from the picked customer's list or by ID.
 
@@ -88,4 +90,25 @@ export function readPaymentMethodId(
 			? `"${value}" is not a Stripe payment method ID: after pm_ come only letters, digits and _, and it holds ${shown}`
 			: `"${value}" is only the start of a payment method ID: the letters and digits after pm_ are missing`,
 	);
+}
+
+/** A write on one of a customer's payment methods: both picked, and the item's key for `step` (per execution). */
+export interface PaymentMethodWrite {
+	customerId: string;
+	paymentMethodId: string;
+	key: string;
+}
+
+/** Reads and checks the customer and the payment method of a write, before anything is sent. */
+export function readPaymentMethodWrite(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	step: string,
+): Checked<PaymentMethodWrite> {
+	const checked = combineChecks({
+		customerId: readCustomerId(context, itemIndex),
+		paymentMethodId: readPaymentMethodId(context, itemIndex),
+	});
+	if (!checked.ok) return checked;
+	return valid({ ...checked.value, key: followUpKey(updateKeyFor(context, itemIndex), step) });
 }

@@ -1,13 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import { combineChecks, InvalidItemError, valid } from '../../helpers/checks';
-import { followUpKey, updateKeyFor } from '../../helpers/idempotency';
+import { InvalidItemError } from '../../helpers/checks';
 import type { Operation, OperationRun } from '../../helpers/operation';
 import { optionCollections } from '../../helpers/options';
-import { customerLocator, readCustomerId } from '../customer/customerLocator';
+import { customerLocator } from '../customer/customerLocator';
 import { ownerOf, retrievePaymentMethod, setInvoiceDefault } from './paymentMethodApi';
-import { paymentMethodLocator, readPaymentMethodId } from './paymentMethodLocator';
+import { paymentMethodLocator, readPaymentMethodWrite } from './paymentMethodLocator';
 
 export const setDefault: Operation = {
 	value: 'setDefault',
@@ -29,15 +28,7 @@ async function execute(
 	return await runBatch(this, {
 		concurrency: settings.concurrency,
 		rerunNote: 'Running the node again sets the same defaults again, which changes nothing more.',
-		prepare: (itemIndex) => {
-			const checked = combineChecks({
-				customerId: readCustomerId(this, itemIndex),
-				paymentMethodId: readPaymentMethodId(this, itemIndex),
-			});
-			if (!checked.ok) return checked;
-			const key = followUpKey(updateKeyFor(this, itemIndex), 'invoice-default');
-			return valid({ ...checked.value, key });
-		},
+		prepare: (itemIndex) => readPaymentMethodWrite(this, itemIndex, 'invoice-default'),
 		// One customer's items run in input order: the last one is its default.
 		groupOf: (item) => item.customerId,
 		run: async ({ customerId, paymentMethodId, key }, itemIndex) => {
