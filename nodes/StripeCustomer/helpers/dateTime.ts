@@ -1,3 +1,5 @@
+import type { INodeProperties } from 'n8n-workflow';
+
 import { givenText, type FieldProblem } from './checks';
 
 // Dates and times as n8n users give them: a time written without a time zone is the workflow's time zone
@@ -82,4 +84,29 @@ export function wallClockText(unixSeconds: number, timeZone: string): string {
 	}).formatToParts(unixSeconds * 1000);
 	const part = Object.fromEntries(parts.map(({ type, value }) => [type, value]));
 	return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
+}
+
+const IN_WORKFLOW_TIME_ZONE =
+	"A time without a time zone is the workflow's time zone (Workflow settings → Timezone)";
+
+/** A list's Created After / Created Before filters (`objects`: "customers", "transactions"). */
+export function createdRangeFilters(objects: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Created After',
+			name: 'createdAfter',
+			type: 'dateTime',
+			default: '',
+			description: `Only ${objects} created at or after this time`,
+			hint: IN_WORKFLOW_TIME_ZONE,
+		},
+		{
+			displayName: 'Created Before',
+			name: 'createdBefore',
+			type: 'dateTime',
+			default: '',
+			description: `Only ${objects} created before this time`,
+			hint: IN_WORKFLOW_TIME_ZONE,
+		},
+	];
 }

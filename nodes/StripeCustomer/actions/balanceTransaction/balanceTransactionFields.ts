@@ -5,6 +5,8 @@ import type {
 	BalanceTransactionLabels,
 	BalanceTransactionValues,
 } from './balanceTransactionMapping';
+import { createdRangeFilters } from '../../helpers/dateTime';
+import { METADATA_EDITOR } from '../customer/customerFields';
 
 // The balance transaction fields, each defined once: what the editor shows, and one item's values as the mapping
 // takes them.
@@ -42,26 +44,7 @@ const additionalParts = {
 		placeholder: 'Refund for order 1042',
 		description: 'Why the balance moves, shown with the transaction in the Stripe Dashboard',
 	},
-	metadata: {
-		displayName: 'Metadata',
-		name: 'metadata',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		placeholder: 'Add Metadata',
-		default: {},
-		description:
-			'Up to 50 keys; key at most 40 characters without [ or ]; value at most 500 characters',
-		options: [
-			{
-				displayName: 'Entry',
-				name: 'entry',
-				values: [
-					{ displayName: 'Key', name: 'key', type: 'string', default: '' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-				],
-			},
-		],
-	},
+	metadata: { ...METADATA_EDITOR, name: 'metadata' },
 } satisfies Record<string, INodeProperties>;
 
 const additionalFields: INodeProperties = {
@@ -123,22 +106,7 @@ export const getManyFilters: INodeProperties = {
 	placeholder: 'Add Filter',
 	default: {},
 	options: [
-		{
-			displayName: 'Created After',
-			name: 'createdAfter',
-			type: 'dateTime',
-			default: '',
-			description: 'Only transactions created at or after this time',
-			hint: "A time without a time zone is the workflow's time zone (Workflow settings → Timezone)",
-		},
-		{
-			displayName: 'Created Before',
-			name: 'createdBefore',
-			type: 'dateTime',
-			default: '',
-			description: 'Only transactions created before this time',
-			hint: "A time without a time zone is the workflow's time zone (Workflow settings → Timezone)",
-		},
+		...createdRangeFilters('transactions'),
 		{
 			displayName: 'Invoice ID',
 			name: 'invoice',

@@ -254,6 +254,27 @@ const invoiceSettingParts = {
 	},
 } satisfies Record<string, INodeProperties>;
 
+/** Metadata as the editor shows it: key and value pairs (the customer's, a balance transaction's). */
+export const METADATA_EDITOR = {
+	displayName: 'Metadata',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	placeholder: 'Add Metadata',
+	default: {},
+	description:
+		'Up to 50 keys; key at most 40 characters without [ or ]; value at most 500 characters',
+	options: [
+		{
+			displayName: 'Entry',
+			name: 'entry',
+			values: [
+				{ displayName: 'Key', name: 'key', type: 'string', default: '' },
+				{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+			],
+		},
+	],
+} satisfies EditorProperty;
+
 const text = (value: Value) => givenText(value);
 
 // ---- The fields, in the order their rules apply (the editor sorts Additional Fields by label) ----
@@ -528,25 +549,7 @@ export const CUSTOMER_FIELDS = {
 	}),
 	metadata: field({
 		section: 'additional',
-		editor: {
-			displayName: 'Metadata',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true },
-			placeholder: 'Add Metadata',
-			default: {},
-			description:
-				'Up to 50 keys; key at most 40 characters without [ or ]; value at most 500 characters',
-			options: [
-				{
-					displayName: 'Entry',
-					name: 'entry',
-					values: [
-						{ displayName: 'Key', name: 'key', type: 'string', default: '' },
-						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-					],
-				},
-			],
-		},
+		editor: METADATA_EDITOR,
 		params: ['metadata'],
 		customerData: true,
 		map: (value: Repeated<'entry', { key?: Value; value?: Value }>, check) => ({

@@ -8,7 +8,7 @@ import {
 	type Checked,
 	type FieldProblem,
 } from '../../helpers/checks';
-import { unixSecondsOf } from '../../helpers/dateTime';
+import { unixSecondsOf, createdRangeFilters } from '../../helpers/dateTime';
 import { readLimit, RETURN_ALL_OR_LIMIT } from '../../helpers/listLimit';
 import type { Operation, OperationRun } from '../../helpers/operation';
 import { listOutput } from '../../helpers/output';
@@ -22,22 +22,7 @@ const filters: INodeProperties = {
 	placeholder: 'Add Filter',
 	default: {},
 	options: [
-		{
-			displayName: 'Created After',
-			name: 'createdAfter',
-			type: 'dateTime',
-			default: '',
-			description: 'Only customers created at or after this time',
-			hint: "A time without a time zone is the workflow's time zone (Workflow settings → Timezone)",
-		},
-		{
-			displayName: 'Created Before',
-			name: 'createdBefore',
-			type: 'dateTime',
-			default: '',
-			description: 'Only customers created before this time',
-			hint: "A time without a time zone is the workflow's time zone (Workflow settings → Timezone)",
-		},
+		...createdRangeFilters('customers'),
 		{
 			displayName: 'Email',
 			name: 'email',
