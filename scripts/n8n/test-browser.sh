@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # npm run test:browser — the real n8n editor in headless Debian Chromium (playwright-core), test/browser/editor.browser.js:
-# find the node by typing "create customer", drag it onto the canvas and connect it, run it untouched and with a
-# balance of 12.5 (the node's errors, nothing sent), paste a balance, pick countries and a tax ID type by name, fill
-# the grouped Shipping address, run it, pick a customer "From List" for Get, run a pasted 0.1.0 workflow set to
-# "Custom API Call", run the demo workflow, and check the credential test in the credential modal; every run is
-# checked against what the Stripe double received.
-# Screenshots: test-results/browser/; SCREENSHOT_DIR=docs/images puts the README's three pictures there instead.
+# find the node by typing "create customer", drag it onto the canvas and connect it, open its options, run it with no
+# customer data and with a balance of 12.5 (the node's errors, nothing sent), paste a balance, pick countries and a
+# tax ID type by name, fill the grouped Shipping address, run it, pick a customer "From List" for Get, run a pasted
+# 0.1.0 workflow set to "Custom API Call", run the demo workflow, add Create or Update without an Email and the node
+# as an AI Agent's tool, and check the credential test in the credential modal; every run is checked against what
+# the Stripe double received.
+# Screenshots: test-results/browser/; SCREENSHOT_DIR=docs/images puts the README's pictures there instead.
 # Then test/browser/trigger.browser.js: the Stripe Customer Trigger on the canvas, its events picker, "Listen for test
 # event" with the double delivering a customer event, and its errors in the editor (a URL Stripe cannot reach, the
 # 16-endpoint limit, a publish with a credential that cannot reach Stripe) (BROWSER_TESTS picks the tests; default both).

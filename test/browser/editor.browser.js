@@ -6,16 +6,21 @@
  * Browser test: a user works with the Stripe Customer node (version 1.3) in the real n8n editor, in Chromium.
  *  - finds the node by typing "create customer" in the nodes panel, drags "Create a customer" onto the canvas and
  *    connects it to a Manual Trigger;
- *  - runs it untouched, then with Account Balance "12.5": the node's own errors show, nothing reaches Stripe;
+ *  - opens its options before any run (what the node does apart from Request Options; Idempotency Key only with
+ *    Custom Key; option texts not cut off);
+ *  - runs it with no customer data, then with Account Balance "12.5": the node's own errors show, nothing reaches
+ *    Stripe;
  *  - pastes a balance, picks the billing country by name, fills the grouped Shipping address (one click), picks a
- *    tax ID type by its name, runs the workflow, and checks what the Stripe double received;
- *  - switches to Get and picks a customer "From List" (the double's customers, filtered by typing);
+ *    tax ID type by its name, runs the workflow, checks what the Stripe double received, and opens the Resource list
+ *    (the five resources) beside the new customer's ID;
+ *  - switches to Get and picks a customer "From List" (the double's customers, filtered by typing; the entry's link
+ *    opens the Stripe Dashboard), then types an expression into By ID;
  *  - pastes a workflow saved by 0.1.0 whose node is set to "Custom API Call" and runs it;
  *  - runs the demo workflow `npm start` imports (Create, then Get Many);
- *  - checks the options (what the node does apart from Request Options; Idempotency Key only with Custom Key; option
- *    texts not cut off), the fields each operation offers, the canvas subtitle, required Email, the hints;
- *  - opens the node as an AI Agent's tool: its tool description, no second "Description", "let the model define this"
- *    on every field a person fills (Country included);
+ *  - checks the fields each operation offers, Clear Fields, the canvas subtitle, required Email, the hints;
+ *  - adds Create or Update from the nodes panel with Email empty: what n8n marks, and that n8n does not run it;
+ *  - adds the node to an AI Agent's Tool input as a user does: n8n's name for it, its tool description, no second
+ *    "Description", "let the model define this" on every field a person fills (Country a text);
  *  - checks the credential test in n8n's credential modal (the demo credential, a wrong key, a publishable key, a
  *    trailing slash and /v1, a port where nothing listens).
  * BROWSER_SECTIONS=options,tool,… runs only those sections (after signing in), for work on one of them.
@@ -24,8 +29,8 @@
  * and passes N8N_READY_FILE (JSON: url, email, password, doubleUrl, credentialName, workflowId).
  *
  * Drives Debian's Chromium (/usr/bin/chromium) with playwright-core; never downloads a browser.
- * Screenshots: test-results/browser/*.png; the README's pictures (node-panel.png, output.png, customer-picker.png)
- * go to SCREENSHOT_DIR instead when it is set (SCREENSHOT_DIR=docs/images refreshes them).
+ * Screenshots: test-results/browser/*.png; the README's pictures (node-panel.png, customer-picker.png, ai-tool.png,
+ * options.png, output.png) go to SCREENSHOT_DIR instead when it is set (SCREENSHOT_DIR=docs/images refreshes them).
  * On failure: failure-*.png and .html in $BROWSER_ARTIFACTS (default: a temp folder, printed).
  * Last line: "N passed, N failed"; exit code 1 on any failure.
  */
@@ -96,6 +101,16 @@ function escapeRegExp(text) {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 const PICKER_FILTER = { typed: 'Hopp', pick: 'Grace Hopper' };
+/** The name n8n 2.41.1 gives the node added from an AI Agent's Tool input: its operation's action, then the app. */
+const TOOL_NAME = 'Create a customer in Stripe Customer';
+/** The node's resources, as the README's Operations section names them. */
+const RESOURCES = [
+	'Customer',
+	'Payment Method',
+	'Balance Transaction',
+	'Tax ID',
+	'Billing Portal Session',
+];
 
 const MESSAGES = {
 	empty: '[item 0] Customer: the item has no customer data',
@@ -104,6 +119,8 @@ const MESSAGES = {
 	customApiCall:
 		'The operation "Custom API Call" is not available in this node; nothing was sent to Stripe',
 	shippingHint: "Empty: on create, the customer's Name; on update, the current recipient",
+	emailRequired:
+		'Workflow execution cannot start The \'Create or update a customer\' node has issues: - Parameter "Email" is required.',
 	byId: 'Not a customer ID: one is cus_ followed by letters and digits only, e.g. cus_NffrFeUfNV2Hib. For an expression such as {{ $json.customerId }}, switch this field from Fixed to Expression',
 };
 // The only key the double accepts: the one start.sh gives it and puts in the demo credential.
@@ -253,6 +270,14 @@ async function executeStep(page, expected) {
 	};
 }
 
+/** Scrolls the panel that holds `locator` back to its top (the credential, Resource, Operation). @param {Locator} locator */
+async function scrollToTop(locator) {
+	await locator.evaluate((el) => {
+		for (let box = el.parentElement; box; box = box.parentElement)
+			if (box.scrollHeight > box.clientHeight) box.scrollTop = 0;
+	});
+}
+
 /** The cus_… IDs an output panel shows, in order, without repeats. @param {string} text */
 const customerIds = (text) => [...new Set(text.match(/cus_[A-Za-z0-9]+/g) || [])];
 
@@ -261,6 +286,10 @@ async function main() {
 	const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 	// Pasting with Ctrl+V reads the page's clipboard; the test puts there what a user would have copied.
 	await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.url });
+	// The customer picker's links open the Stripe Dashboard: answered here, the test never leaves the machine.
+	await context.route('https://dashboard.stripe.com/**', (route) =>
+		route.fulfill({ contentType: 'text/html', body: '<title>Stripe Dashboard (stand-in)</title>' }),
+	);
 	const page = await context.newPage();
 	page.setDefaultTimeout(STEP_TIMEOUT);
 	const how = { add: '', connect: '' };
@@ -287,6 +316,9 @@ async function main() {
 		await section('the demo workflow', 'failure-demo', () => demoWorkflow(page));
 		await section('options, fields and texts of each operation', 'failure-options', () =>
 			editorPromises(page),
+		);
+		await section('a new Create or Update without an Email', 'failure-email', () =>
+			upsertWithoutEmail(page),
 		);
 		await section("the node as an AI Agent's tool", 'failure-tool', () => aiTool(page));
 		await section('credential test in the editor', 'failure-credentials', () =>
@@ -466,8 +498,11 @@ async function nodeFlow(page, how) {
 		.trim();
 	check(`a new node is version 1.3 ("${version}")`, /version 1\.3\b/.test(version), version);
 
-	// ------------------------------------------------------------------ untouched node
-	step('run the untouched node ("Execute step")');
+	// ------------------------------------------------------------------ options: two groups (the node has not run: no output beside them)
+	await checkOptions(page, ndv);
+
+	// ------------------------------------------------------------------ no customer data
+	step('run it with no customer data ("Execute step")');
 	let from = (await doubleState()).requests.length;
 	let run = await executeStep(page, MESSAGES.empty);
 	check(
@@ -657,9 +692,6 @@ async function nodeFlow(page, how) {
 	await typeInto(field(taxIds, 'value'), TAX_ID.value);
 	await field(taxIds, 'value').blur();
 
-	// ------------------------------------------------------------------ options: two groups
-	await checkOptions(page, ndv);
-
 	await ndv.getByTestId('ndv-close-button').click();
 	await ndv.waitFor({ state: 'hidden' });
 
@@ -684,12 +716,24 @@ async function nodeFlow(page, how) {
 		!!customerId,
 		await output.innerText(),
 	);
-	// the README's picture: the filled node (billing country, then the whole Shipping group) next to its output
+	// the README's first picture: the node's Resource list, beside the customer it just created
 	await closeToasts(page);
-	await billingCountry.evaluate((el) =>
-		el.closest('[data-test-id="parameter-item"]')?.scrollIntoView({ block: 'start' }),
+	const resource = ndv.getByTestId('parameter-input-resource');
+	await scrollToTop(credSelect);
+	await resource.click();
+	await dropdownOptions(page).first().waitFor();
+	const resources = await optionHeadlines(page);
+	check(
+		`the Resource list offers the five resources: ${RESOURCES.join(', ')}`,
+		JSON.stringify(resources) === JSON.stringify([...RESOURCES].sort()),
+		resources,
 	);
 	await screenshot(page, 'node-panel.png');
+	await page.keyboard.press('Escape');
+	await dropdownOptions(page)
+		.first()
+		.waitFor({ state: 'hidden', timeout: 5000 })
+		.catch(() => {});
 
 	const state = await doubleState();
 	const creates = state.requests
@@ -764,31 +808,12 @@ async function nodeFlow(page, how) {
 	const locator = ndv.getByTestId('resource-locator-customerId');
 	await locator.waitFor();
 	const mode = await locator.getByTestId('rlc-mode-selector').locator('input').first().inputValue();
-	check(`Customer starts in mode "${mode}"`, /^from list$/i.test(mode), mode);
-	step('By ID: type "{{ $json.customerId" (an expression, in Fixed mode)');
-	await choose(page, locator.getByTestId('rlc-mode-selector'), 'By ID');
-	await typeInto(locator.getByTestId('rlc-input'), '{{ $json.customerId');
-	await locator.getByTestId('rlc-input').blur();
-	// n8n marks the field and tells why on the mark: point at it, as a user does
-	await locator.getByTestId('parameter-issues').hover();
-	const idMessage = page.getByText(MESSAGES.byId);
-	await idMessage
-		.first()
-		.waitFor()
-		.catch(() => {});
+	const empty = await locator.getByTestId('rlc-input').inputValue();
 	check(
-		`By ID says what is wrong, and that an expression needs Expression mode: "${MESSAGES.byId}"`,
-		await idMessage.first().isVisible(),
-		await locator.innerText(),
+		`Customer starts in mode "${mode}", with no customer picked`,
+		/^from list$/i.test(mode) && empty === '',
+		{ mode, empty },
 	);
-	await screenshot(page, 'customer-by-id.png');
-	await page.mouse.move(5, 5);
-	await locator.getByTestId('rlc-mode-selector').click();
-	await dropdownOptions(page).first().waitFor();
-	await dropdownOptions(page)
-		.filter({ hasText: /^from list$/i })
-		.first()
-		.click();
 	await closeToasts(page);
 	from = (await doubleState()).requests.length;
 	await locator.getByTestId('rlc-input').click();
@@ -878,6 +903,19 @@ async function nodeFlow(page, how) {
 		pickedLabel.includes(PICKER_FILTER.pick),
 		pickedLabel,
 	);
+	step("open the picked customer's link (beside the field)");
+	const [dashboard] = await Promise.all([
+		page.context().waitForEvent('page'),
+		locator.getByTestId('rlc-open-resource-link').click(),
+	]);
+	await dashboard.waitForLoadState('domcontentloaded').catch(() => {});
+	const dashboardUrl = `https://dashboard.stripe.com/test/customers/${picked?.id}`;
+	check(
+		`…it opens the customer in the Stripe Dashboard (test mode): ${dashboardUrl}`,
+		dashboard.url() === dashboardUrl,
+		dashboard.url(),
+	);
+	await dashboard.close();
 	step('run it ("Execute step")');
 	from = (await doubleState()).requests.length;
 	run = await executeStep(page, picked?.id || /cus_\w+/);
@@ -896,6 +934,27 @@ async function nodeFlow(page, how) {
 		showRequests(reqs),
 	);
 	await screenshot(page, 'get-output.png');
+
+	// ------------------------------------------------------------------ By ID: an expression typed in Fixed mode
+	step('By ID: type "{{ $json.customerId" (an expression, in Fixed mode)');
+	await choose(page, locator.getByTestId('rlc-mode-selector'), 'By ID');
+	await locator.getByTestId('rlc-input').fill('');
+	await typeInto(locator.getByTestId('rlc-input'), '{{ $json.customerId');
+	await locator.getByTestId('rlc-input').blur();
+	// n8n marks the field and tells why on the mark: point at it, as a user does
+	await locator.getByTestId('parameter-issues').hover();
+	const idMessage = page.getByText(MESSAGES.byId);
+	await idMessage
+		.first()
+		.waitFor()
+		.catch(() => {});
+	check(
+		`By ID says what is wrong, and that an expression needs Expression mode: "${MESSAGES.byId}"`,
+		await idMessage.first().isVisible(),
+		await locator.innerText(),
+	);
+	await screenshot(page, 'customer-by-id.png');
+	await page.mouse.move(5, 5);
 	await ndv.getByTestId('ndv-close-button').click();
 	await ndv.waitFor({ state: 'hidden' });
 }
@@ -1427,6 +1486,55 @@ const stripeNode = (
 	credentials: CREDENTIAL(),
 });
 
+/** Clear Fields as the README lists them (Update; Create or Update without Email). */
+const CLEARABLE = [
+	'Name',
+	'Email',
+	'Phone',
+	'Description',
+	'Billing Address',
+	'Shipping',
+	'Business Name',
+	'Individual Name',
+	'Preferred Locales',
+	'Default Payment Method',
+	'Invoice Custom Fields',
+	'Invoice Footer',
+	'Tax IP Address',
+];
+
+/**
+ * The open node's Clear Fields: the values its list offers (pictured in `picture` when given), and where it sits
+ * among the fields around it (the panel's labels from Additional Fields to Options).
+ * @param {Page} page @param {Locator} ndv @param {string} [picture]
+ */
+async function clearingFields(page, ndv, picture) {
+	const labels = await ndv
+		.getByTestId('parameter-item')
+		.evaluateAll((els) =>
+			els.map((el) =>
+				/** @type {HTMLElement} */ (
+					el.querySelector('[data-test-id="input-label"]') || el
+				).innerText
+					.split('\n')[0]
+					.trim(),
+			),
+		);
+	const order = labels.slice(labels.indexOf('Additional Fields'), labels.indexOf('Options') + 1);
+	const select = ndv.getByTestId('parameter-input-clearFields');
+	await select.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+	await select.click();
+	await dropdownOptions(page).first().waitFor();
+	const offered = await optionHeadlines(page);
+	if (picture) await screenshot(page, picture);
+	await page.keyboard.press('Escape');
+	await dropdownOptions(page)
+		.first()
+		.waitFor({ state: 'hidden', timeout: 5000 })
+		.catch(() => {});
+	return { offered, order };
+}
+
 /**
  * Each operation's fields and texts as the editor shows them, on pasted nodes: the subtitle, the upsert wording and
  * its required Email, Test Clock on Create only, Get Many's email hint, a saved version 1.1 node's options.
@@ -1434,15 +1542,15 @@ const stripeNode = (
  */
 async function editorPromises(page) {
 	step(
-		'new workflow; paste Create, Create or Update, Update and Get Many (version 1.2) and a Create saved with version 1.1',
+		'new workflow; paste Create, Create or Update, Update and Get Many (version 1.3, as a new node) and a Create saved with version 1.1',
 	);
 	const saved = { concurrency: 3, idempotencyKey: 'order-1' };
 	const workflow = {
 		nodes: [
-			stripeNode('Create', 1.2, { operation: 'create' }, 1),
-			stripeNode('Upsert', 1.2, { operation: 'upsert' }, 2),
-			stripeNode('Update', 1.2, { operation: 'update' }, 3),
-			stripeNode('List', 1.2, { operation: 'getMany', filters: { email: '' } }, 4),
+			stripeNode('Create', 1.3, { operation: 'create' }, 1),
+			stripeNode('Upsert', 1.3, { operation: 'upsert' }, 2),
+			stripeNode('Update', 1.3, { operation: 'update' }, 3),
+			stripeNode('List', 1.3, { operation: 'getMany', filters: { email: '' } }, 4),
 			stripeNode(
 				'Saved 1.1',
 				1.1,
@@ -1491,11 +1599,30 @@ async function editorPromises(page) {
 		'Create or Update offers no Test Clock',
 		!(await addList(page, addButton(ndv, 'Add Field'))).includes('Test Clock'),
 	);
+	const upsertClearing = await clearingFields(page, ndv);
+	check(
+		`Create or Update's Clear Fields offers the same values without Email (which finds the customer): ${CLEARABLE.filter((v) => v !== 'Email').join(', ')}`,
+		JSON.stringify(upsertClearing.offered) ===
+			JSON.stringify(CLEARABLE.filter((v) => v !== 'Email').sort()),
+		upsertClearing.offered,
+	);
 
 	ndv = await open('Update');
 	check(
 		'Update offers no Test Clock (an error on update)',
 		!(await addList(page, addButton(ndv, 'Add Field'))).includes('Test Clock'),
+	);
+	const updateClearing = await clearingFields(page, ndv, 'clear-fields.png');
+	check(
+		`Update's Clear Fields offers the values that can be removed: ${CLEARABLE.join(', ')}`,
+		JSON.stringify(updateClearing.offered) === JSON.stringify([...CLEARABLE].sort()),
+		updateClearing.offered,
+	);
+	check(
+		'Clear Fields and Metadata Keys to Remove come below the others, after Additional Fields, before Options',
+		updateClearing.order.join(' → ') ===
+			'Additional Fields → Clear Fields → Metadata Keys to Remove → Options',
+		updateClearing.order,
 	);
 	ndv = await open('Create');
 	check(
@@ -1541,35 +1668,158 @@ async function editorPromises(page) {
 }
 
 /**
- * The node attached to an AI Agent's Tool input: what the model is told, and which fields it may fill.
+ * Create or Update added from the nodes panel, its Email left empty: what n8n marks, and that n8n does not run it.
+ * @param {Page} page
+ */
+async function upsertWithoutEmail(page) {
+	step('new workflow: a Manual Trigger, then "Create or update a customer" from the nodes panel');
+	await page.goto(`${env.url}/workflow/new`);
+	await page.getByTestId('canvas-plus-button').click();
+	await page.getByTestId('node-creator-search-bar').fill('Manual Trigger');
+	await page
+		.getByTestId('node-creator-item-name')
+		.getByText('Manual Trigger', { exact: true })
+		.click();
+	// the trigger stays selected, so n8n connects the next node to it
+	await page.getByTestId('node-creator-plus-button').click();
+	await page.getByTestId('node-creator-search-bar').fill('stripe customer');
+	await page
+		.getByTestId('node-creator-item-name')
+		.getByText('Stripe Customer', { exact: true })
+		.click();
+	await page
+		.getByTestId('node-creator')
+		.getByText('Create or update a customer', { exact: true })
+		.first()
+		.click();
+	const ndv = page.getByTestId('ndv');
+	await ndv.waitFor();
+	const email = field(ndv, 'email');
+	await email.waitFor();
+	const emailMarks = () =>
+		ndv
+			.getByTestId('parameter-item')
+			.filter({ has: page.getByTestId('parameter-input-email') })
+			.getByTestId('parameter-issues')
+			.count();
+	check(
+		'its panel opens with Email empty and not marked yet',
+		(await email.inputValue()) === '' && (await emailMarks()) === 0,
+		{ email: await email.inputValue(), marks: await emailMarks() },
+	);
+	await ndv.getByTestId('ndv-close-button').click();
+	await ndv.waitFor({ state: 'hidden' });
+	const node = page.locator(
+		'[data-test-id="canvas-node"][data-node-name="Create or update a customer"]',
+	);
+	check(
+		'the canvas marks the node at once',
+		(await node.getByTestId('node-issues').count()) === 1,
+		await node.innerText(),
+	);
+
+	step('open it, click into Email and leave it for Name');
+	await node.dblclick();
+	await ndv.waitFor();
+	await email.click();
+	await field(ndv, 'name').click();
+	await until(async () => (await emailMarks()) === 1, 5000);
+	check('…then the panel marks Email', (await emailMarks()) === 1);
+
+	step('run it ("Execute step")');
+	const from = (await doubleState()).requests.length;
+	await ndv.getByTestId('node-execute-button').click();
+	const refused = page
+		.locator('.el-notification:visible')
+		.filter({ hasText: 'Workflow execution cannot start' });
+	await refused
+		.first()
+		.waitFor()
+		.catch(() => {});
+	const said = (await refused.allInnerTexts()).join('\n').replace(/\s+/g, ' ').trim();
+	check(
+		`n8n does not run it: "${MESSAGES.emailRequired}"`,
+		said === MESSAGES.emailRequired,
+		said || (await page.locator('.el-notification:visible').allInnerTexts()),
+	);
+	await screenshot(page, 'upsert-email-required.png');
+	const reqs = await requestsSince(from);
+	check('…and nothing reached the double', reqs.length === 0, showRequests(reqs));
+	await closeToasts(page);
+	await ndv.getByTestId('ndv-close-button').click();
+}
+
+/**
+ * The node added to an AI Agent's Tool input, as a user adds it: its name and version, what the model is told, and
+ * which fields it may fill.
  * @param {Page} page
  */
 async function aiTool(page) {
-	step(
-		'new workflow; paste an AI Agent with the node (Create) attached to its Tool input, and open the tool',
+	step('new workflow; nodes panel: add an AI Agent');
+	await page.goto(`${env.url}/workflow/new`);
+	await page.getByTestId('canvas-plus-button').click();
+	await page.getByTestId('node-creator-search-bar').fill('AI Agent');
+	await page
+		.getByTestId('node-creator-item-name')
+		.getByText('AI Agent', { exact: true })
+		.first()
+		.click();
+	const ndv = page.getByTestId('ndv');
+	const agent = page.locator('[data-test-id="canvas-node"][data-node-name="AI Agent"]');
+	await agent.waitFor();
+	// n8n opens the agent's panel: close it to reach the canvas.
+	await ndv.waitFor({ timeout: 5000 }).catch(() => {});
+	if (await ndv.isVisible()) await ndv.getByTestId('ndv-close-button').click();
+	await ndv.waitFor({ state: 'hidden' });
+
+	step('the agent\'s Tool input: "+", type "Stripe Customer", pick "Stripe Customer Tool"');
+	await page
+		.locator(
+			'[data-test-id="canvas-node-input-handle"][data-node-name="AI Agent"][data-connection-type="ai_tool"]',
+		)
+		.getByTestId('canvas-handle-plus')
+		.click();
+	await page.getByTestId('node-creator-search-bar').pressSequentially('Stripe Customer', {
+		delay: 10,
+	});
+	await page
+		.getByTestId('node-creator-item-name')
+		.getByText('Stripe Customer Tool', { exact: true })
+		.click();
+	await ndv.waitFor();
+	const names = await page
+		.getByTestId('canvas-node')
+		.evaluateAll((els) => els.map((el) => el.getAttribute('data-node-name') || ''));
+	const toolName = names.find((name) => name.includes('Stripe Customer')) || '';
+	const attached = page.locator(
+		`[data-test-id="edge"][data-source-node-name="${toolName}"][data-target-node-name="AI Agent"]`,
 	);
-	const workflow = {
-		nodes: [
-			{
-				id: 'd0000000-0000-4000-8000-000000000001',
-				name: 'Agent',
-				type: '@n8n/n8n-nodes-langchain.agent',
-				typeVersion: 2,
-				position: [0, 0],
-				parameters: {},
-			},
-			stripeNode(
-				'Customer Tool',
-				1.2,
-				{ operation: 'create' },
-				2,
-				'n8n-nodes-stripe-customer.stripeCustomerTool',
-			),
-		],
-		connections: { 'Customer Tool': { ai_tool: [[{ node: 'Agent', type: 'ai_tool', index: 0 }]] } },
-	};
-	const { open } = await pasteWorkflow(page, workflow);
-	const ndv = await open('Customer Tool');
+	check(
+		`n8n names the tool after its operation and the app, "${TOOL_NAME}", attached to the agent's Tool input`,
+		toolName === TOOL_NAME && (await attached.count()) === 1,
+		names,
+	);
+	const version = ((await ndv.getByTestId('node-version').textContent()) || '')
+		.replace(/\s+/g, ' ')
+		.trim();
+	check(`the tool is version 1.3 ("${version}")`, /version 1\.3\b/.test(version), version);
+	const credential = ndv.getByTestId('node-credentials-select');
+	const credentialShown = async () =>
+		(await credential
+			.locator('input')
+			.first()
+			.inputValue()
+			.catch(() => '')) || (await credential.innerText());
+	// n8n picks the newest credential of the type; other sections (run alone) may have added some
+	if (!(await credentialShown()).includes(env.credentialName)) {
+		await credential.click();
+		await page.getByRole('option', { name: env.credentialName }).first().click();
+	}
+	check(
+		`credential "${env.credentialName}" selected`,
+		(await credentialShown()).includes(env.credentialName),
+		await credentialShown(),
+	);
 	await ndv.getByTestId('fixed-collection-address').getByTestId('fixed-collection-add').click();
 	await ndv
 		.getByTestId('fixed-collection-address')
@@ -1616,8 +1866,32 @@ async function aiTool(page) {
 		without,
 		fields,
 	});
+	const country = ndv
+		.getByTestId('fixed-collection-address')
+		.getByTestId('parameter-input-country');
+	check(
+		"Country is a text here (the model gives a code or a name), not the people's list",
+		(await country.locator('.el-select').count()) === 0 &&
+			(await country.locator('input[type="text"]').count()) === 1,
+		await country.innerHTML(),
+	);
 	await closeToasts(page);
+	await scrollToTop(credential);
 	await screenshot(page, 'ai-tool.png');
+
+	step('Operation → Get');
+	await choose(page, ndv.getByTestId('parameter-input-operation'), 'Get');
+	const renamed = page.locator(
+		`[data-test-id="canvas-node"][data-node-name="${TOOL_NAME.replace('Create', 'Get')}"]`,
+	);
+	await renamed.waitFor({ state: 'attached', timeout: 5000 }).catch(() => {});
+	check(
+		`…n8n renames it "${TOOL_NAME.replace('Create', 'Get')}"`,
+		(await renamed.count()) === 1,
+		await page
+			.getByTestId('canvas-node')
+			.evaluateAll((els) => els.map((el) => el.getAttribute('data-node-name'))),
+	);
 	await ndv.getByTestId('ndv-close-button').click();
 }
 
