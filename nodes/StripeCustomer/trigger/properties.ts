@@ -17,7 +17,7 @@ export const EVENTS_SUBTITLE = `={{ ($parameter["events"] || []).map(value => ($
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			"Activating this workflow (n8n 2.x: publishing it) creates a webhook endpoint in the credential's Stripe account for n8n's production URL; deactivating it deletes the endpoint. Listen for test event makes a temporary one. Stripe must reach n8n's URL from the internet: set WEBHOOK_URL when n8n runs on your own machine.",
+			"Activating this workflow (n8n 2.x: publishing it) creates a webhook endpoint in the credential's Stripe account for n8n's production URL; deactivating it stops the endpoint's deliveries after 5 s and deletes it after 30 s. Listen for test event makes a temporary one. Stripe must reach n8n's URL from the internet: set WEBHOOK_URL when n8n runs on your own machine.",
 		name: 'endpointNotice',
 		type: 'notice',
 		default: '',
