@@ -30,6 +30,7 @@ export {
 	type StripeMethod,
 	type StripeRequest,
 } from './sendRequest';
+import { listPages } from './listPages';
 
 // The client of one run: every Stripe request goes through the account's rate limiter and is sent (sendRequest.ts)
 // and tried again as the retry decision says (retryDecision.ts), always under the same idempotency key unless Stripe
@@ -266,35 +267,14 @@ export class StripeClient {
 	}
 
 	/** GET a list endpoint page by page (`starting_after` or search's `page`) until `limit` objects or the end. */
-	async *pages<T extends { id: string }>(
-		request: StripeRequest,
-		limit: number | undefined,
-	): AsyncGenerator<T[]> {
-		let fetched = 0;
-		let cursor: { starting_after?: string; page?: string } = {};
-		for (;;) {
-			const pageSize = Math.min(100, limit === undefined ? 100 : limit - fetched);
-			if (pageSize <= 0) return;
-			const page = await this.request<{ data: T[]; has_more: boolean; next_page?: string | null }>({
-				...request,
-				params: { ...request.params, ...cursor, limit: pageSize },
-			});
-			fetched += page.data.length;
-			yield page.data;
-			if (!page.has_more || page.data.length === 0) return;
-			cursor = page.next_page
-				? { page: page.next_page }
-				: { starting_after: page.data[page.data.length - 1].id };
-		}
+	pages<T extends { id: string }>(request: StripeRequest, limit: number | undefined) {
+		return listPages<T>(this, request, limit);
 	}
 
 	/** Every object of a list endpoint, page by page, up to `limit` (all when undefined). */
-	async collect<T extends { id: string }>(
-		request: StripeRequest,
-		limit: number | undefined,
-	): Promise<T[]> {
+	async collect<T extends { id: string }>(request: StripeRequest, limit: number | undefined) {
 		const objects: T[] = [];
-		for await (const page of this.pages<T>(request, limit)) objects.push(...page);
+		for await (const page of listPages<T>(this, request, limit)) objects.push(...page);
 		return objects;
 	}
 }
