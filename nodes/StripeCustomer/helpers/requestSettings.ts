@@ -31,7 +31,7 @@ export const REQUEST_OPTIONS = {
 		default: 5,
 		typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
 		description:
-			'Retries of a request after a network error, a timeout, 409 or 5xx, each with the same idempotency key',
+			'Retries of a request after a dropped connection, a timeout, 409 or 5xx, each with the same idempotency key. A host that refuses the connection, does not resolve or does not answer stops the run at once while no request of the run has been answered.',
 	},
 	adaptiveRateLimit: {
 		displayName: 'Adapt to Rate Limit',
