@@ -223,6 +223,22 @@ function n8nCli(env, args, label, extraEnv = {}, timeoutMs = 300_000) {
 }
 
 /**
+ * Imports Stripe Customer credentials with n8n's CLI. The file holds the secret key in clear text, so it is readable
+ * only by this user and removed at once: the runs' secret scans must find the key nowhere else.
+ * @param {RunnerEnv} env @param {Array<{id: string, name: string, data: Record<string, string>}>} credentials
+ */
+async function importCredentials(env, credentials) {
+	const file = path.join(env.artifacts, 'credentials.json');
+	const saved = credentials.map((credential) => ({ ...credential, type: 'stripeCustomerApi' }));
+	fs.writeFileSync(file, JSON.stringify(saved), { mode: 0o600 });
+	try {
+		return await n8nCli(env, ['import:credentials', `--input=${file}`], 'import-credentials');
+	} finally {
+		fs.rmSync(file, { force: true });
+	}
+}
+
+/**
  * `n8n execute --rawOutput` prints the run as pretty JSON through n8n's logger (`this.log` → logger.info),
  * so other log lines share stdout, and at debug level the block is framed as
  * "<time> | info  | {" … "} {<log metadata>}". Take the first line ending in "{" that is either bare or
@@ -429,6 +445,7 @@ module.exports = {
 	startDoubleProcess,
 	saveDoubleState,
 	n8nCli,
+	importCredentials,
 	parseRun,
 	outputOf,
 	checkRunSucceeded,

@@ -29,6 +29,7 @@ const {
 	startDoubleProcess,
 	saveDoubleState,
 	n8nCli,
+	importCredentials,
 	parseRun,
 	outputOf,
 	checkRunSucceeded,
@@ -165,24 +166,9 @@ function parametersAsTheEditorSaves() {
 }
 
 async function importFixtures(/** @type {string} */ doubleUrl) {
-	const credentials = path.join(env.artifacts, 'credentials.json');
-	fs.writeFileSync(
-		credentials,
-		JSON.stringify([
-			{
-				...CREDENTIAL,
-				type: 'stripeCustomerApi',
-				data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: doubleUrl },
-			},
-		]),
-		{ mode: 0o600 },
-	);
-	const c = await n8nCli(
-		env,
-		['import:credentials', `--input=${credentials}`],
-		'import-credentials',
-	);
-	fs.rmSync(credentials); // the secret in clear text: the scan must not find it anywhere else
+	const c = await importCredentials(env, [
+		{ ...CREDENTIAL, data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: doubleUrl } },
+	]);
 	seen.n8n.push(c.output);
 	check('credential imported', c.code === 0, c.output);
 	const w = await n8nCli(env, ['import:workflow', `--input=${WORKFLOW_FILE}`], 'import-workflow');

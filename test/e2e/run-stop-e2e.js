@@ -29,6 +29,7 @@ const {
 	startDoubleProcess,
 	saveDoubleState,
 	n8nCli,
+	importCredentials,
 	N8nServer,
 } = require('./e2eSupport');
 
@@ -99,24 +100,9 @@ function heldWorkflow() {
 
 /** @param {string} doubleUrl */
 async function importFixtures(doubleUrl) {
-	const credentials = path.join(env.artifacts, 'credentials.json');
-	fs.writeFileSync(
-		credentials,
-		JSON.stringify([
-			{
-				...CREDENTIAL,
-				type: 'stripeCustomerApi',
-				data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: doubleUrl },
-			},
-		]),
-		{ mode: 0o600 },
-	);
-	const c = await n8nCli(
-		env,
-		['import:credentials', `--input=${credentials}`],
-		'import-credentials',
-	);
-	fs.rmSync(credentials);
+	const c = await importCredentials(env, [
+		{ ...CREDENTIAL, data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: doubleUrl } },
+	]);
 	check('credential imported', c.code === 0, c.output);
 	const workflows = path.join(env.artifacts, 'workflows.json');
 	fs.writeFileSync(workflows, JSON.stringify([heldWorkflow()]));

@@ -36,6 +36,7 @@ const {
 	startDoubleProcess,
 	saveDoubleState,
 	n8nCli,
+	importCredentials,
 	N8nServer,
 } = require('./e2eSupport');
 
@@ -157,27 +158,13 @@ function actionsWorkflow() {
 
 /** @param {string} doubleUrl @param {number} deadPort */
 async function importFixtures(doubleUrl, deadPort) {
-	const credentials = path.join(env.artifacts, 'credentials.json');
-	fs.writeFileSync(
-		credentials,
-		JSON.stringify([
-			{
-				...CREDENTIAL,
-				type: 'stripeCustomerApi',
-				data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: doubleUrl },
-			},
-			{
-				...DEAD_CREDENTIAL,
-				type: 'stripeCustomerApi',
-				data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: `http://127.0.0.1:${deadPort}` },
-			},
-		]),
-		{ mode: 0o600 },
-	);
-	const c = /** @type {any} */ (
-		await n8nCli(env, ['import:credentials', `--input=${credentials}`], 'import-credentials')
-	);
-	fs.rmSync(credentials);
+	const c = await importCredentials(env, [
+		{ ...CREDENTIAL, data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: doubleUrl } },
+		{
+			...DEAD_CREDENTIAL,
+			data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: `http://127.0.0.1:${deadPort}` },
+		},
+	]);
 	check('credential imported', c.code === 0, c.output);
 	const workflows = path.join(env.artifacts, 'workflows.json');
 	const trigger = {

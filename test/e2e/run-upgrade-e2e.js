@@ -38,6 +38,7 @@ const {
 	startDoubleProcess,
 	saveDoubleState,
 	n8nCli,
+	importCredentials,
 	N8nServer,
 } = require('./e2eSupport');
 const {
@@ -490,24 +491,9 @@ function checkRedelivered(delivered, customerIds, when) {
 
 /** @param {string} doubleUrl */
 async function importSavedWork(doubleUrl) {
-	const credentials = path.join(env.artifacts, 'credentials.json');
-	fs.writeFileSync(
-		credentials,
-		JSON.stringify([
-			{
-				...CREDENTIAL,
-				type: 'stripeCustomerApi',
-				data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: doubleUrl },
-			},
-		]),
-		{ mode: 0o600 },
-	);
-	const c = await n8nCli(
-		env,
-		['import:credentials', `--input=${credentials}`],
-		'import-credentials',
-	);
-	fs.rmSync(credentials);
+	const c = await importCredentials(env, [
+		{ ...CREDENTIAL, data: { secretKey: SECRET_KEY, stripeAccount: '', baseUrl: doubleUrl } },
+	]);
 	check('the credential imported', c.code === 0, c.output);
 	const w = await n8nCli(
 		env,

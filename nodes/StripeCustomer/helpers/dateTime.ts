@@ -110,3 +110,43 @@ export function createdRangeFilters(objects: string): INodeProperties[] {
 		},
 	];
 }
+
+/** A list's creation time range in Unix seconds: after inclusive, before exclusive. */
+export interface CreatedRange {
+	createdAfter?: number;
+	createdBefore?: number;
+}
+
+/** The range a Filters collection holding `createdRangeFilters` gives; a value that is no time is a problem. */
+export function readCreatedRange(
+	filters: Record<string, unknown>,
+	timeZone: string,
+	problems: FieldProblem[],
+): CreatedRange {
+	return {
+		createdAfter: unixSecondsOf(
+			'Filters → Created After',
+			filters.createdAfter,
+			timeZone,
+			problems,
+		),
+		createdBefore: unixSecondsOf(
+			'Filters → Created Before',
+			filters.createdBefore,
+			timeZone,
+			problems,
+		),
+	};
+}
+
+/** Stripe's `created` list parameter for a range; undefined when neither end is given. */
+export function createdParam({
+	createdAfter,
+	createdBefore,
+}: CreatedRange): { gte?: number; lt?: number } | undefined {
+	if (createdAfter === undefined && createdBefore === undefined) return undefined;
+	return {
+		...(createdAfter !== undefined ? { gte: createdAfter } : {}),
+		...(createdBefore !== undefined ? { lt: createdBefore } : {}),
+	};
+}

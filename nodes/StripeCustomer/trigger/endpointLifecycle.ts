@@ -299,9 +299,9 @@ export async function createEndpoint(context: IHookFunctions): Promise<boolean> 
 }
 
 /**
- * How many of n8n's deletes failed, per production trigger (workflow and node) in this process. When the node's delete
- * fails after a failed activation, n8n keeps the trigger's URL routed to the workflow (2.x: the published version; 1.x:
- * the saved one, though it is shown inactive): an endpoint released before that then keeps serving the URL.
+ * How many of n8n's deletes failed, per production trigger (workflow and node), since this n8n started. When the
+ * node's delete fails after a failed activation, n8n keeps the trigger's URL routed to the workflow (2.x: the published
+ * version; 1.x: the saved one, though it is shown inactive): an endpoint released before that then keeps serving it.
  */
 const failedDeletes = new Map<string, number>();
 

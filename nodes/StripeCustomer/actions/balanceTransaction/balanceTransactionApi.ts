@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 
+import { createdParam, type CreatedRange } from '../../helpers/dateTime';
 import type { StripeClient } from '../../transport/stripeRequest';
 
 // Stripe's customer balance transaction endpoints, as the operations use them (the transport does the HTTP).
@@ -39,10 +40,8 @@ export async function retrieveBalanceTransaction(
 	});
 }
 
-/** Get Many's filters: a creation time range (Unix seconds; after inclusive, before exclusive), an invoice. */
-export interface BalanceTransactionFilter {
-	createdAfter?: number;
-	createdBefore?: number;
+/** Get Many's filters: a creation time range, an invoice. */
+export interface BalanceTransactionFilter extends CreatedRange {
 	invoice?: string;
 }
 
@@ -53,14 +52,7 @@ export async function listBalanceTransactions(
 	filter: BalanceTransactionFilter,
 	limit: number | undefined,
 ): Promise<BalanceTransaction[]> {
-	const created = {
-		...(filter.createdAfter !== undefined ? { gte: filter.createdAfter } : {}),
-		...(filter.createdBefore !== undefined ? { lt: filter.createdBefore } : {}),
-	};
-	const params = {
-		created: Object.keys(created).length ? created : undefined,
-		invoice: filter.invoice,
-	};
+	const params = { created: createdParam(filter), invoice: filter.invoice };
 	return await stripe.collect<BalanceTransaction>(
 		{ method: 'GET', path: balanceTransactionsPath(customerId), params },
 		limit,

@@ -9,7 +9,7 @@ import {
 	type Checked,
 	type FieldProblem,
 } from '../../helpers/checks';
-import { unixSecondsOf } from '../../helpers/dateTime';
+import { readCreatedRange } from '../../helpers/dateTime';
 import { readLimit, RETURN_ALL_OR_LIMIT } from '../../helpers/listLimit';
 import type { Operation, OperationRun } from '../../helpers/operation';
 import { optionCollections } from '../../helpers/options';
@@ -45,25 +45,11 @@ function readFilter(
 		unknown
 	>;
 	const problems: FieldProblem[] = [];
-	const timeZone = context.getTimezone();
-	const createdAfter = unixSecondsOf(
-		'Filters → Created After',
-		given.createdAfter,
-		timeZone,
-		problems,
-	);
-	const createdBefore = unixSecondsOf(
-		'Filters → Created Before',
-		given.createdBefore,
-		timeZone,
-		problems,
-	);
+	const created = readCreatedRange(given, context.getTimezone(), problems);
 	const invoice = givenText(given.invoice);
 	const unencodable = unencodableText('Filters → Invoice ID', invoice);
 	if (unencodable) problems.push(unencodable);
-	return problems.length
-		? { ok: false, problems }
-		: valid({ createdAfter, createdBefore, invoice });
+	return problems.length ? { ok: false, problems } : valid({ ...created, invoice });
 }
 
 async function execute(

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 
+import { createdParam, type CreatedRange } from '../../helpers/dateTime';
 import { refusal, settled } from '../../helpers/stripeAnswers';
 import type { StripeClient } from '../../transport/stripeRequest';
 import type { CustomerCreateRequest, CustomerUpdateBody } from './customerMapping';
@@ -66,11 +67,9 @@ export async function deleteCustomer(stripe: StripeClient, customerId: string) {
 	});
 }
 
-/** Get Many's filters: an exact email, a creation time range (Unix seconds; after inclusive, before exclusive). */
-export interface CustomerListFilter {
+/** Get Many's filters: an exact email, a creation time range. */
+export interface CustomerListFilter extends CreatedRange {
 	email?: string;
-	createdAfter?: number;
-	createdBefore?: number;
 }
 
 /** Customers, newest first, page by page up to `limit` (all when undefined). */
@@ -79,14 +78,7 @@ export async function listCustomers(
 	filter: CustomerListFilter,
 	limit: number | undefined,
 ): Promise<StripeCustomer[]> {
-	const created = {
-		...(filter.createdAfter !== undefined ? { gte: filter.createdAfter } : {}),
-		...(filter.createdBefore !== undefined ? { lt: filter.createdBefore } : {}),
-	};
-	const params = {
-		email: filter.email,
-		created: Object.keys(created).length ? created : undefined,
-	};
+	const params = { email: filter.email, created: createdParam(filter) };
 	return await stripe.collect<StripeCustomer>(
 		{ method: 'GET', path: '/v1/customers', params },
 		limit,

@@ -8,7 +8,7 @@ import {
 	type Checked,
 	type FieldProblem,
 } from '../../helpers/checks';
-import { unixSecondsOf, createdRangeFilters } from '../../helpers/dateTime';
+import { createdRangeFilters, readCreatedRange } from '../../helpers/dateTime';
 import { readLimit, RETURN_ALL_OR_LIMIT } from '../../helpers/listLimit';
 import type { Operation, OperationRun } from '../../helpers/operation';
 import { listOutput } from '../../helpers/output';
@@ -62,23 +62,11 @@ async function execute(
 		prepare: (itemIndex): Checked<ListQuery> => {
 			const given = this.getNodeParameter('filters', itemIndex, {}) as Record<string, unknown>;
 			const problems: FieldProblem[] = [];
-			const timeZone = this.getTimezone();
-			const after = unixSecondsOf(
-				'Filters → Created After',
-				given.createdAfter,
-				timeZone,
-				problems,
-			);
-			const before = unixSecondsOf(
-				'Filters → Created Before',
-				given.createdBefore,
-				timeZone,
-				problems,
-			);
+			const created = readCreatedRange(given, this.getTimezone(), problems);
 			const unencodable = unencodableText('Filters → Email', givenText(given.email));
 			if (unencodable) problems.push(unencodable);
 			if (problems.length) return { ok: false, problems };
-			const filter = { email: givenText(given.email), createdAfter: after, createdBefore: before };
+			const filter = { email: givenText(given.email), ...created };
 			return valid({ filter, limit: readLimit(this, itemIndex) });
 		},
 		run: async (query) => ({

@@ -1,12 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import { InvalidItemError } from '../../helpers/checks';
 import type { Operation, OperationRun } from '../../helpers/operation';
 import { optionCollections } from '../../helpers/options';
 import { customerLocator } from '../customer/customerLocator';
 import { detachPaymentMethod, ownerOf, retrievePaymentMethod } from './paymentMethodApi';
-import { paymentMethodLocator, readPaymentMethodWrite } from './paymentMethodLocator';
+import {
+	notTheCustomersError,
+	paymentMethodLocator,
+	readPaymentMethodWrite,
+} from './paymentMethodLocator';
 
 export const detach: Operation = {
 	value: 'detach',
@@ -47,15 +50,11 @@ async function execute(
 				return { json: [json], change: `${customerId}: ${paymentMethodId} already detached` };
 			}
 			if (owner !== customerId)
-				throw new InvalidItemError(
+				throw notTheCustomersError(
 					node,
 					itemIndex,
-					[
-						{
-							field: paymentMethodLocator.displayName,
-							message: `${paymentMethodId} is attached to another customer, ${owner}, not to ${customerId}`,
-						},
-					],
+					{ customerId, paymentMethodId },
+					owner,
 					'Nothing was detached.',
 				);
 			const detached = await detachPaymentMethod(stripe, paymentMethodId, key);

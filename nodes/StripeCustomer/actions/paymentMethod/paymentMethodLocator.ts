@@ -1,6 +1,13 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 
-import { combineChecks, givenText, invalid, valid, type Checked } from '../../helpers/checks';
+import {
+	combineChecks,
+	givenText,
+	invalid,
+	InvalidItemError,
+	valid,
+	type Checked,
+} from '../../helpers/checks';
 import { followUpKey, updateKeyFor } from '../../helpers/idempotency';
 import { readCustomerId } from '../customer/customerLocator';
 
@@ -111,4 +118,24 @@ export function readPaymentMethodWrite(
 	});
 	if (!checked.ok) return checked;
 	return valid({ ...checked.value, key: followUpKey(updateKeyFor(context, itemIndex), step) });
+}
+
+/** The error for a payment method that is not the picked customer's (`owner` null: attached to no customer). */
+export function notTheCustomersError(
+	node: INode,
+	itemIndex: number,
+	{ customerId, paymentMethodId }: Omit<PaymentMethodWrite, 'key'>,
+	owner: string | null,
+	outcome: string,
+): InvalidItemError {
+	const message =
+		owner === null
+			? `${paymentMethodId} is attached to no customer: attach it to ${customerId} first (Attach, with Set as Default for Invoices)`
+			: `${paymentMethodId} is attached to another customer, ${owner}, not to ${customerId}`;
+	return new InvalidItemError(
+		node,
+		itemIndex,
+		[{ field: paymentMethodLocator.displayName, message }],
+		outcome,
+	);
 }

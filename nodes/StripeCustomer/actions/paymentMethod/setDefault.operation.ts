@@ -1,12 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runBatch } from '../../helpers/batch';
-import { InvalidItemError } from '../../helpers/checks';
 import type { Operation, OperationRun } from '../../helpers/operation';
 import { optionCollections } from '../../helpers/options';
 import { customerLocator } from '../customer/customerLocator';
 import { ownerOf, retrievePaymentMethod, setInvoiceDefault } from './paymentMethodApi';
-import { paymentMethodLocator, readPaymentMethodWrite } from './paymentMethodLocator';
+import {
+	notTheCustomersError,
+	paymentMethodLocator,
+	readPaymentMethodWrite,
+} from './paymentMethodLocator';
 
 export const setDefault: Operation = {
 	value: 'setDefault',
@@ -35,18 +38,11 @@ async function execute(
 			const current = await retrievePaymentMethod(stripe, paymentMethodId);
 			const owner = ownerOf(current);
 			if (owner !== customerId)
-				throw new InvalidItemError(
+				throw notTheCustomersError(
 					node,
 					itemIndex,
-					[
-						{
-							field: paymentMethodLocator.displayName,
-							message:
-								owner === null
-									? `${paymentMethodId} is attached to no customer: attach it to ${customerId} first (Attach, with Set as Default for Invoices)`
-									: `${paymentMethodId} is attached to another customer, ${owner}, not to ${customerId}`,
-						},
-					],
+					{ customerId, paymentMethodId },
+					owner,
 					`The default of ${customerId} was not changed.`,
 				);
 			await setInvoiceDefault(stripe, customerId, paymentMethodId, key);
